@@ -1,0 +1,87 @@
+//! The Tauri-free command layer: `App` owns the store and the in-memory indexes, and every
+//! user action is a method on it. The desktop adapter only forwards to these methods.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuard};
+
+use rusqlite::{Connection, Transaction};
+use serde::Serialize;
+
+use crate::customers::{repo, search::CustomerIndex};
+use crate::error::{Error, Result};
+use crate::store::{self, settings};
+
+pub struct App {
+    data_dir: PathBuf,
+    conn: Mutex<Connection>,
+    customers: RwLock<CustomerIndex>,
+}
+
+/// What the window shows about the running app.
+#[derive(Debug, Clone, Serialize)]
+pub struct Status {
+    pub data_dir: String,
+    pub schema_version: i64,
+    pub customers: usize,
+    pub language: Option<String>,
+    pub version: &'static str,
+}
+
+/// UI languages the translation tables cover.
+pub const LANGUAGES: &[&str] = &["zh-CN", "en"];
+
+impl App {
+    /// Open (or create) the store in `dir` and load the indexes.
+    pub fn open(dir: &Path) -> Result<App> {
+        let conn = store::open_in(dir)?;
+        let index = CustomerIndex::build(repo::list_index_entries(&conn)?);
+        Ok(App { data_dir: dir.to_path_buf(), conn: Mutex::new(conn), customers: RwLock::new(index) })
+    }
+
+    pub fn data_dir(&self) -> &Path {
+        &self.data_dir
+    }
+
+    pub(crate) fn conn(&self) -> Result<MutexGuard<'_, Connection>> {
+        self.conn.lock().map_err(|_| Error::Internal("the database lock was poisoned".into()))
+    }
+
+    /// Run `f` in one immediate transaction: all of it is written, or none.
+    pub(crate) fn write<T>(&self, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
+        let mut conn = self.conn()?;
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let out = f(&tx)?;
+        tx.commit()?;
+        Ok(out)
+    }
+
+    pub(crate) fn customer_index(&self) -> Result<RwLockReadGuard<'_, CustomerIndex>> {
+        self.customers.read().map_err(|_| Error::Internal("the customer index lock was poisoned".into()))
+    }
+
+    pub(crate) fn customer_index_mut(&self) -> Result<RwLockWriteGuard<'_, CustomerIndex>> {
+        self.customers.write().map_err(|_| Error::Internal("the customer index lock was poisoned".into()))
+    }
+
+    pub fn status(&self) -> Result<Status> {
+        let conn = self.conn()?;
+        let schema_version = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        let language = settings::get_setting(&conn, "language")?;
+        drop(conn);
+        Ok(Status {
+            data_dir: self.data_dir.display().to_string(),
+            schema_version,
+            customers: self.customer_index()?.len(),
+            language,
+            version: env!("CARGO_PKG_VERSION"),
+        })
+    }
+
+    /// Remember the UI language (`zh-CN` or `en`).
+    pub fn set_language(&self, lang: &str) -> Result<()> {
+        if !LANGUAGES.contains(&lang) {
+            return Err(Error::Invalid(vec![crate::error::FieldError::new("language", "invalid_choice")]));
+        }
+        settings::set_setting(&*self.conn()?, "language", lang)
+    }
+}

@@ -1,0 +1,174 @@
+//! Customer actions of the command layer: validate, write in one transaction, keep the index true.
+
+use chrono::{Datelike, NaiveDate};
+
+use crate::app::App;
+use crate::error::{Error, Result};
+use crate::store;
+
+use super::model::{
+    Customer, CustomerDetail, CustomerInput, DateKind, DatedOccasion, ListQuery, Page, TagCount,
+};
+use super::rules::{self, ValidCustomer};
+use super::{dates, repo};
+
+/// Rows per page when the query does not say.
+pub const DEFAULT_PAGE: usize = 50;
+/// The most rows one page may ask for.
+pub const MAX_PAGE: usize = 500;
+
+impl App {
+    pub fn create_customer(&self, input: &CustomerInput) -> Result<Customer> {
+        let v = rules::validate(input)?;
+        let s = repo::search_fields(&v);
+        let now = store::now();
+        let id = self.write(|tx| {
+            let id = repo::insert_customer(tx, &v, &s, &now)?;
+            repo::add_event(tx, id, &now, "created", "")?;
+            Ok(id)
+        })?;
+        self.reindex_customer(id)?;
+        self.get_customer(id)
+    }
+
+    pub fn update_customer(&self, id: i64, input: &CustomerInput) -> Result<Customer> {
+        let v = rules::validate(input)?;
+        let s = repo::search_fields(&v);
+        let now = store::now();
+        let changed = self.write(|tx| {
+            let old = repo::get_customer(tx, id)?;
+            let changed = changed_fields(&old, &v);
+            if changed.is_empty() {
+                return Ok(changed);
+            }
+            repo::update_customer(tx, id, &v, &s, &now)?;
+            repo::add_event(tx, id, &now, "updated", &changed.join(","))?;
+            Ok(changed)
+        })?;
+        if !changed.is_empty() {
+            self.reindex_customer(id)?;
+        }
+        self.get_customer(id)
+    }
+
+    /// Hide a customer from lists; the record and its history stay.
+    pub fn archive_customer(&self, id: i64) -> Result<Customer> {
+        self.set_archived(id, true)
+    }
+
+    pub fn restore_customer(&self, id: i64) -> Result<Customer> {
+        self.set_archived(id, false)
+    }
+
+    fn set_archived(&self, id: i64, archive: bool) -> Result<Customer> {
+        let now = store::now();
+        self.write(|tx| {
+            let c = repo::get_customer(tx, id)?;
+            if c.archived_at.is_some() == archive {
+                return Ok(());
+            }
+            repo::set_archived(tx, id, archive.then_some(now.as_str()), &now)?;
+            repo::add_event(tx, id, &now, if archive { "archived" } else { "restored" }, "")
+        })?;
+        self.reindex_customer(id)?;
+        self.get_customer(id)
+    }
+
+    pub fn get_customer(&self, id: i64) -> Result<Customer> {
+        repo::get_customer(&*self.conn()?, id)
+    }
+
+    /// The detail page: the record, its special dates with this year's day, its timeline.
+    pub fn customer_detail(&self, id: i64, today: NaiveDate) -> Result<CustomerDetail> {
+        let conn = self.conn()?;
+        let customer = repo::get_customer(&conn, id)?;
+        let history = repo::list_history(&conn, id)?;
+        drop(conn);
+        let occasions = [(DateKind::Birthday, customer.birthday), (DateKind::Anniversary, customer.anniversary)]
+            .into_iter()
+            .filter_map(|(kind, d)| d.map(|d| (kind, d)))
+            .map(|(kind, date)| DatedOccasion {
+                kind,
+                date,
+                this_year: dates::occurrence_in(&date, today.year()).map(|g| g.format("%Y-%m-%d").to_string()),
+            })
+            .collect();
+        Ok(CustomerDetail { customer, occasions, history })
+    }
+
+    /// One page of the customer list: search, filters, sort.
+    pub fn list_customers(&self, q: &ListQuery) -> Result<Page> {
+        let limit = q.limit.unwrap_or(DEFAULT_PAGE).clamp(1, MAX_PAGE);
+        let hits = self.customer_index()?.query(q, limit);
+        let items = repo::list_summaries(&*self.conn()?, &hits.ids)?;
+        Ok(Page { total: hits.total, offset: q.offset, items })
+    }
+
+    pub fn customer_tags(&self) -> Result<Vec<TagCount>> {
+        Ok(self.customer_index()?.tags())
+    }
+
+    pub fn count_customers(&self) -> Result<usize> {
+        Ok(self.customer_index()?.len())
+    }
+
+    /// Insert many customers in one transaction (demo data, bench, imports).
+    pub fn insert_customers(&self, inputs: &[CustomerInput]) -> Result<usize> {
+        let valid: Vec<ValidCustomer> = inputs.iter().map(rules::validate).collect::<Result<_>>()?;
+        let now = store::now();
+        let ids = self.write(|tx| {
+            let mut ids = Vec::with_capacity(valid.len());
+            for v in &valid {
+                let id = repo::insert_customer(tx, v, &repo::search_fields(v), &now)?;
+                repo::add_event(tx, id, &now, "created", "")?;
+                ids.push(id);
+            }
+            Ok(ids)
+        })?;
+        let entries = {
+            let conn = self.conn()?;
+            ids.iter().map(|id| repo::get_index_entry(&conn, *id)).collect::<Result<Vec<_>>>()?
+        };
+        self.customer_index_mut()?.extend(entries);
+        Ok(ids.len())
+    }
+
+    /// Load the demo customers into an empty database.
+    pub fn seed_demo(&self) -> Result<usize> {
+        if self.count_customers()? > 0 {
+            return Err(Error::Conflict("demo data is only loaded into an empty database".into()));
+        }
+        self.insert_customers(&crate::seed::demo_customers())
+    }
+
+    fn reindex_customer(&self, id: i64) -> Result<()> {
+        let entry = repo::get_index_entry(&*self.conn()?, id)?;
+        self.customer_index_mut()?.upsert(entry);
+        Ok(())
+    }
+}
+
+/// Names of the fields that differ between the stored record and the new values.
+fn changed_fields(old: &Customer, v: &ValidCustomer) -> Vec<&'static str> {
+    let mut out = Vec::new();
+    let mut check = |name: &'static str, same: bool| {
+        if !same {
+            out.push(name);
+        }
+    };
+    check("name", old.name == v.name);
+    check("phones", old.phones == v.phones);
+    check("wechat", old.wechat == v.wechat);
+    check("email", old.email == v.email);
+    check("address", old.address == v.address);
+    check("company", old.company == v.company);
+    check("source", old.source == v.source);
+    check("first_contact", old.first_contact == v.first_contact);
+    check("tier", old.tier == v.tier);
+    check("tags", old.tags == v.tags);
+    check("notes", old.notes == v.notes);
+    check("preferences", old.preferences == v.preferences);
+    check("birthday", old.birthday == v.birthday);
+    check("anniversary", old.anniversary == v.anniversary);
+    out
+}

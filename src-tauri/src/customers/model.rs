@@ -1,0 +1,184 @@
+//! Customer types as they cross IPC and sit in the store.
+
+use serde::{Deserialize, Serialize};
+
+macro_rules! str_enum {
+    ($(#[$m:meta])* $name:ident { $($var:ident = $s:literal),+ $(,)? }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        pub enum $name { $(#[serde(rename = $s)] $var),+ }
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$var),+];
+            pub fn as_str(self) -> &'static str { match self { $($name::$var => $s),+ } }
+            pub fn parse(s: &str) -> Option<Self> { match s { $($s => Some($name::$var),)+ _ => None } }
+        }
+    };
+}
+
+str_enum!(
+    /// The customer pyramid, highest first: VIP客户 / 主要客户 / 普通客户 / 小客户.
+    Tier { Vip = "vip", Major = "major", Regular = "regular", Small = "small" }
+);
+str_enum!(
+    /// Source channel (来源渠道).
+    Source { WalkIn = "walk_in", Phone = "phone", Referral = "referral", Online = "online", Other = "other" }
+);
+str_enum!(
+    /// Kind of a preference-card entry.
+    PreferenceKind { Food = "food", Seating = "seating", Allergy = "allergy", ContactTime = "contact_time", Language = "language", Other = "other" }
+);
+str_enum!(
+    Calendar { Gregorian = "gregorian", Lunar = "lunar" }
+);
+str_enum!(
+    DateKind { Birthday = "birthday", Anniversary = "anniversary" }
+);
+
+impl Tier {
+    /// Rank for sorting and filtering: 0 is the highest tier.
+    pub fn rank(self) -> u8 {
+        match self {
+            Tier::Vip => 0,
+            Tier::Major => 1,
+            Tier::Regular => 2,
+            Tier::Small => 3,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Preference {
+    pub kind: PreferenceKind,
+    pub text: String,
+}
+
+/// A birthday or anniversary: gregorian or Chinese lunar (month, day, leap month), year optional.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SpecialDate {
+    pub calendar: Calendar,
+    #[serde(default)]
+    pub year: Option<i32>,
+    pub month: u32,
+    pub day: u32,
+    #[serde(default)]
+    pub leap_month: bool,
+}
+
+/// What a form sends to create or edit a customer. Ids and timestamps are not in it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct CustomerInput {
+    pub name: String,
+    pub phones: Vec<String>,
+    pub wechat: String,
+    pub email: String,
+    pub address: String,
+    pub company: String,
+    pub source: Option<Source>,
+    pub first_contact: String,
+    pub tier: Option<Tier>,
+    pub tags: Vec<String>,
+    pub notes: String,
+    pub preferences: Vec<Preference>,
+    pub birthday: Option<SpecialDate>,
+    pub anniversary: Option<SpecialDate>,
+}
+
+/// A stored customer record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Customer {
+    pub id: i64,
+    pub name: String,
+    pub phones: Vec<String>,
+    pub wechat: String,
+    pub email: String,
+    pub address: String,
+    pub company: String,
+    pub source: Source,
+    pub first_contact: String,
+    pub tier: Tier,
+    pub tags: Vec<String>,
+    pub notes: String,
+    pub preferences: Vec<Preference>,
+    pub birthday: Option<SpecialDate>,
+    pub anniversary: Option<SpecialDate>,
+    pub archived_at: Option<String>,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+/// One row of the customer list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CustomerSummary {
+    pub id: i64,
+    pub name: String,
+    pub tier: Tier,
+    pub phone: Option<String>,
+    pub company: String,
+    pub tags: Vec<String>,
+    pub archived: bool,
+    pub updated_at: String,
+}
+
+/// A special date with the gregorian day it falls on this year.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DatedOccasion {
+    pub kind: DateKind,
+    pub date: SpecialDate,
+    /// The gregorian date of this year's occurrence (`YYYY-MM-DD`), if it has one.
+    pub this_year: Option<String>,
+}
+
+/// One entry of the customer's history timeline.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct HistoryEntry {
+    pub at: String,
+    pub kind: String,
+    pub detail: String,
+}
+
+/// Everything the detail page shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CustomerDetail {
+    pub customer: Customer,
+    pub occasions: Vec<DatedOccasion>,
+    pub history: Vec<HistoryEntry>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SortBy {
+    /// Best match first when searching, else by name.
+    #[default]
+    Relevance,
+    Name,
+    Created,
+    Updated,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ListQuery {
+    pub q: String,
+    pub tier: Option<Tier>,
+    pub tag: Option<String>,
+    /// false: active customers; true: archived ones.
+    pub archived: bool,
+    pub sort: SortBy,
+    pub desc: bool,
+    pub offset: usize,
+    pub limit: Option<usize>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Page {
+    pub total: usize,
+    pub offset: usize,
+    pub items: Vec<CustomerSummary>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TagCount {
+    pub tag: String,
+    pub count: usize,
+}

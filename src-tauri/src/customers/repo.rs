@@ -1,0 +1,260 @@
+//! Customer SQL: one function per statement family, verb_noun, on a borrowed connection.
+
+use rusqlite::{params, Connection, OptionalExtension, Row};
+
+use crate::error::{Error, Result};
+
+use super::model::{Calendar, Customer, CustomerSummary, DateKind, HistoryEntry, SpecialDate, Source, Tier};
+use super::rules::ValidCustomer;
+use super::search::{self, IndexEntry};
+
+/// The normalised search fields Rust writes beside a record.
+pub struct SearchFields {
+    pub search_text: String,
+    pub search_other: String,
+    pub name_key: String,
+}
+
+pub fn search_fields(c: &ValidCustomer) -> SearchFields {
+    SearchFields {
+        search_text: search::search_text(&c.name),
+        search_other: search::search_other(&c.phones, &c.company, &c.tags, &c.notes, &c.wechat, &c.email),
+        name_key: search::name_key(&c.name),
+    }
+}
+
+fn json<T: serde::Serialize>(v: &T) -> Result<String> {
+    serde_json::to_string(v).map_err(Error::internal)
+}
+
+fn from_json<T: serde::de::DeserializeOwned>(s: &str) -> rusqlite::Result<T> {
+    serde_json::from_str(s).map_err(|e| rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e)))
+}
+
+fn parse_enum<T>(s: &str, parse: fn(&str) -> Option<T>) -> rusqlite::Result<T> {
+    parse(s).ok_or_else(|| rusqlite::Error::InvalidColumnType(0, s.to_string(), rusqlite::types::Type::Text))
+}
+
+/// Insert a validated customer; returns its new id.
+pub fn insert_customer(conn: &Connection, c: &ValidCustomer, s: &SearchFields, now: &str) -> Result<i64> {
+    let mut stmt = conn.prepare_cached(
+        "INSERT INTO customers (name, phones, wechat, email, address, company, source, first_contact,
+            tier, tags, notes, preferences, search_text, search_other, name_key, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?16)",
+    )?;
+    stmt.execute(params![
+        c.name,
+        json(&c.phones)?,
+        c.wechat,
+        c.email,
+        c.address,
+        c.company,
+        c.source.as_str(),
+        c.first_contact,
+        c.tier.as_str(),
+        json(&c.tags)?,
+        c.notes,
+        json(&c.preferences)?,
+        s.search_text,
+        s.search_other,
+        s.name_key,
+        now,
+    ])?;
+    let id = conn.last_insert_rowid();
+    replace_special_dates(conn, id, c)?;
+    Ok(id)
+}
+
+/// Overwrite a customer's fields; `NotFound` if there is no such customer.
+pub fn update_customer(conn: &Connection, id: i64, c: &ValidCustomer, s: &SearchFields, now: &str) -> Result<()> {
+    let n = conn.execute(
+        "UPDATE customers SET name = ?2, phones = ?3, wechat = ?4, email = ?5, address = ?6, company = ?7,
+            source = ?8, first_contact = ?9, tier = ?10, tags = ?11, notes = ?12, preferences = ?13,
+            search_text = ?14, search_other = ?15, name_key = ?16, updated_at = ?17
+         WHERE id = ?1",
+        params![
+            id,
+            c.name,
+            json(&c.phones)?,
+            c.wechat,
+            c.email,
+            c.address,
+            c.company,
+            c.source.as_str(),
+            c.first_contact,
+            c.tier.as_str(),
+            json(&c.tags)?,
+            c.notes,
+            json(&c.preferences)?,
+            s.search_text,
+            s.search_other,
+            s.name_key,
+            now,
+        ],
+    )?;
+    if n == 0 {
+        return Err(Error::NotFound { entity: "customer", id });
+    }
+    replace_special_dates(conn, id, c)
+}
+
+fn replace_special_dates(conn: &Connection, id: i64, c: &ValidCustomer) -> Result<()> {
+    conn.prepare_cached("DELETE FROM special_dates WHERE customer_id = ?1")?.execute([id])?;
+    let mut ins = conn.prepare_cached(
+        "INSERT INTO special_dates (customer_id, kind, calendar, year, month, day, leap_month)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?;
+    for (kind, d) in [(DateKind::Birthday, &c.birthday), (DateKind::Anniversary, &c.anniversary)] {
+        if let Some(d) = d {
+            ins.execute(params![id, kind.as_str(), d.calendar.as_str(), d.year, d.month, d.day, d.leap_month])?;
+        }
+    }
+    Ok(())
+}
+
+/// Archive (`Some(time)`) or restore (`None`) a customer.
+pub fn set_archived(conn: &Connection, id: i64, archived_at: Option<&str>, now: &str) -> Result<()> {
+    let n = conn.execute(
+        "UPDATE customers SET archived_at = ?2, updated_at = ?3 WHERE id = ?1",
+        params![id, archived_at, now],
+    )?;
+    if n == 0 {
+        return Err(Error::NotFound { entity: "customer", id });
+    }
+    Ok(())
+}
+
+/// Append one entry to the customer's timeline.
+pub fn add_event(conn: &Connection, id: i64, at: &str, kind: &str, detail: &str) -> Result<()> {
+    conn.prepare_cached("INSERT INTO customer_events (customer_id, at, kind, detail) VALUES (?1, ?2, ?3, ?4)")?
+        .execute(params![id, at, kind, detail])?;
+    Ok(())
+}
+
+const CUSTOMER_COLS: &str = "id, name, phones, wechat, email, address, company, source, first_contact, tier,
+    tags, notes, preferences, archived_at, created_at, updated_at";
+
+fn customer_from_row(r: &Row<'_>) -> rusqlite::Result<Customer> {
+    Ok(Customer {
+        id: r.get(0)?,
+        name: r.get(1)?,
+        phones: from_json(&r.get::<_, String>(2)?)?,
+        wechat: r.get(3)?,
+        email: r.get(4)?,
+        address: r.get(5)?,
+        company: r.get(6)?,
+        source: parse_enum(&r.get::<_, String>(7)?, Source::parse)?,
+        first_contact: r.get(8)?,
+        tier: parse_enum(&r.get::<_, String>(9)?, Tier::parse)?,
+        tags: from_json(&r.get::<_, String>(10)?)?,
+        notes: r.get(11)?,
+        preferences: from_json(&r.get::<_, String>(12)?)?,
+        birthday: None,
+        anniversary: None,
+        archived_at: r.get(13)?,
+        created_at: r.get(14)?,
+        updated_at: r.get(15)?,
+    })
+}
+
+pub fn get_customer(conn: &Connection, id: i64) -> Result<Customer> {
+    let sql = format!("SELECT {CUSTOMER_COLS} FROM customers WHERE id = ?1");
+    let mut c = conn
+        .prepare_cached(&sql)?
+        .query_row([id], customer_from_row)
+        .optional()?
+        .ok_or(Error::NotFound { entity: "customer", id })?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT kind, calendar, year, month, day, leap_month FROM special_dates WHERE customer_id = ?1",
+    )?;
+    let rows = stmt.query_map([id], |r| {
+        let kind = parse_enum(&r.get::<_, String>(0)?, DateKind::parse)?;
+        let date = SpecialDate {
+            calendar: parse_enum(&r.get::<_, String>(1)?, Calendar::parse)?,
+            year: r.get(2)?,
+            month: r.get(3)?,
+            day: r.get(4)?,
+            leap_month: r.get(5)?,
+        };
+        Ok((kind, date))
+    })?;
+    for row in rows {
+        let (kind, date) = row?;
+        match kind {
+            DateKind::Birthday => c.birthday = Some(date),
+            DateKind::Anniversary => c.anniversary = Some(date),
+        }
+    }
+    Ok(c)
+}
+
+/// The customer's timeline, newest first.
+pub fn list_history(conn: &Connection, id: i64) -> Result<Vec<HistoryEntry>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT at, kind, detail FROM customer_events WHERE customer_id = ?1 ORDER BY at DESC, id DESC",
+    )?;
+    let rows = stmt.query_map([id], |r| Ok(HistoryEntry { at: r.get(0)?, kind: r.get(1)?, detail: r.get(2)? }))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// List rows for the given ids, in the order given.
+pub fn list_summaries(conn: &Connection, ids: &[i64]) -> Result<Vec<CustomerSummary>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, name, tier, phones, company, tags, archived_at IS NOT NULL, updated_at FROM customers WHERE id = ?1",
+    )?;
+    let mut out = Vec::with_capacity(ids.len());
+    for id in ids {
+        let row = stmt
+            .query_row([id], |r| {
+                let phones: Vec<String> = from_json(&r.get::<_, String>(3)?)?;
+                Ok(CustomerSummary {
+                    id: r.get(0)?,
+                    name: r.get(1)?,
+                    tier: parse_enum(&r.get::<_, String>(2)?, Tier::parse)?,
+                    phone: phones.into_iter().next(),
+                    company: r.get(4)?,
+                    tags: from_json(&r.get::<_, String>(5)?)?,
+                    archived: r.get(6)?,
+                    updated_at: r.get(7)?,
+                })
+            })
+            .optional()?;
+        out.extend(row);
+    }
+    Ok(out)
+}
+
+fn index_entry_from_row(r: &Row<'_>) -> rusqlite::Result<IndexEntry> {
+    let tags: Vec<String> = from_json(&r.get::<_, String>(3)?)?;
+    Ok(IndexEntry {
+        id: r.get(0)?,
+        tier: parse_enum(&r.get::<_, String>(1)?, Tier::parse)?,
+        archived: r.get(2)?,
+        tags: tags.iter().map(|t| t.to_lowercase()).collect(),
+        name_key: r.get(4)?,
+        updated_at: r.get(5)?,
+        search_text: r.get(6)?,
+        search_other: r.get(7)?,
+    })
+}
+
+const INDEX_COLS: &str =
+    "id, tier, archived_at IS NOT NULL, tags, name_key, updated_at, search_text, search_other";
+
+/// Every customer's index entry (loaded once at start-up).
+pub fn list_index_entries(conn: &Connection) -> Result<Vec<IndexEntry>> {
+    let mut stmt = conn.prepare(&format!("SELECT {INDEX_COLS} FROM customers ORDER BY id"))?;
+    let rows = stmt.query_map([], index_entry_from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+pub fn get_index_entry(conn: &Connection, id: i64) -> Result<IndexEntry> {
+    conn.prepare_cached(&format!("SELECT {INDEX_COLS} FROM customers WHERE id = ?1"))?
+        .query_row([id], index_entry_from_row)
+        .optional()?
+        .ok_or(Error::NotFound { entity: "customer", id })
+}
+
+pub fn count_customers(conn: &Connection) -> Result<i64> {
+    Ok(conn.query_row("SELECT count(*) FROM customers", [], |r| r.get(0))?)
+}

@@ -1,0 +1,108 @@
+//! The one error type of FrontDesk; it crosses IPC as `{kind, message, fields}`.
+
+use serde::{Serialize, Serializer};
+
+/// A problem with one field of a form, named by a stable code the UI translates.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FieldError {
+    /// The field, as the UI names it (`name`, `email`, `phones.1`, `birthday`, …).
+    pub field: String,
+    /// A stable code: `required`, `too_long`, `invalid_phone`, `invalid_email`,
+    /// `invalid_date`, `invalid_lunar_month`, `too_many`, `invalid_choice`.
+    pub code: &'static str,
+    /// For `too_long` and `too_many`: the limit.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max: Option<usize>,
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, code: &'static str) -> Self {
+        FieldError { field: field.into(), code, max: None }
+    }
+    pub fn with_max(field: impl Into<String>, code: &'static str, max: usize) -> Self {
+        FieldError { field: field.into(), code, max: Some(max) }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("some fields are not valid: {}", describe(.0))]
+    Invalid(Vec<FieldError>),
+    #[error("{entity} {id} does not exist")]
+    NotFound { entity: &'static str, id: i64 },
+    #[error("this database was written by a newer FrontDesk (schema version {found}; this version knows up to {supported}); it was left untouched")]
+    DbTooNew { found: i64, supported: i64 },
+    #[error("{path} is not a FrontDesk database ({reason}); it was left untouched")]
+    DbInvalid { path: String, reason: String },
+    #[error("the data folder cannot be used: {0}")]
+    DataDir(String),
+    #[error("database error: {0}")]
+    Db(#[from] rusqlite::Error),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+fn describe(fields: &[FieldError]) -> String {
+    fields.iter().map(|f| format!("{} ({})", f.field, f.code)).collect::<Vec<_>>().join(", ")
+}
+
+impl Error {
+    /// The stable kind the UI keys its translated message on.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Error::Invalid(_) => "invalid",
+            Error::NotFound { .. } => "not_found",
+            Error::DbTooNew { .. } => "db_too_new",
+            Error::DbInvalid { .. } => "db_invalid",
+            Error::DataDir(_) => "data_dir",
+            Error::Db(_) => "db",
+            Error::Conflict(_) => "conflict",
+            Error::Internal(_) => "internal",
+        }
+    }
+
+    /// Field errors, when the error is a validation failure.
+    pub fn fields(&self) -> &[FieldError] {
+        match self {
+            Error::Invalid(f) => f,
+            _ => &[],
+        }
+    }
+
+    pub fn internal(e: impl std::fmt::Display) -> Self {
+        Error::Internal(e.to_string())
+    }
+}
+
+impl Serialize for Error {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut st = s.serialize_struct("Error", 3)?;
+        st.serialize_field("kind", self.kind())?;
+        st.serialize_field("message", &self.to_string())?;
+        st.serialize_field("fields", self.fields())?;
+        st.end()
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn crosses_ipc_as_kind_and_message() {
+        let e = Error::Invalid(vec![FieldError::new("email", "invalid_email")]);
+        let v = serde_json::to_value(&e).unwrap();
+        assert_eq!(v["kind"], "invalid");
+        assert!(v["message"].as_str().unwrap().contains("email"));
+        assert_eq!(v["fields"][0]["code"], "invalid_email");
+        let e = Error::DbTooNew { found: 9, supported: 1 };
+        let v = serde_json::to_value(&e).unwrap();
+        assert_eq!(v["kind"], "db_too_new");
+        assert!(v["message"].as_str().unwrap().contains("newer"));
+    }
+}

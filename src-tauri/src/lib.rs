@@ -1,0 +1,14 @@
+//! FrontDesk (客服台): the core library. Capabilities live one per folder; `app` is the
+//! Tauri-free command layer; only `desktop` (behind the `desktop` feature) knows Tauri.
+
+pub mod app;
+pub mod customers;
+pub mod error;
+pub mod seed;
+pub mod store;
+
+#[cfg(feature = "desktop")]
+pub mod desktop;
+
+pub use app::App;
+pub use error::{Error, Result};

@@ -1,0 +1,156 @@
+//! The store: opens the one SQLite file, sets per-connection pragmas, applies embedded migrations.
+
+use std::path::{Path, PathBuf};
+
+use rusqlite::{Connection, OpenFlags};
+use rusqlite_migration::{Migrations, M};
+
+use crate::error::{Error, Result};
+
+pub mod settings;
+
+/// The database file inside the data folder.
+pub const DB_FILE: &str = "frontdesk.db";
+
+/// Environment variable that overrides the data folder (tests, portable installs).
+pub const DATA_DIR_ENV: &str = "FRONTDESK_DATA_DIR";
+
+/// Every migration, in order. Append only: never edit or reorder one that shipped
+/// (a test checks their fingerprints).
+pub const MIGRATION_SQL: &[&str] = &[include_str!("migrations/0001_customers.sql")];
+
+pub fn migrations() -> Migrations<'static> {
+    Migrations::new(MIGRATION_SQL.iter().map(|sql| M::up(sql)).collect())
+}
+
+/// The schema version this build writes.
+pub fn supported_version() -> i64 {
+    MIGRATION_SQL.len() as i64
+}
+
+/// The data folder: `FRONTDESK_DATA_DIR` when set, else the given OS default.
+pub fn data_dir(os_default: Option<PathBuf>) -> Result<PathBuf> {
+    match std::env::var_os(DATA_DIR_ENV) {
+        Some(v) if !v.is_empty() => Ok(PathBuf::from(v)),
+        _ => os_default.ok_or_else(|| Error::DataDir("no application data folder on this system".into())),
+    }
+}
+
+/// Pragmas every connection needs: WAL, foreign keys, a busy timeout.
+pub fn configure(conn: &Connection) -> Result<()> {
+    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
+    if !mode.eq_ignore_ascii_case("wal") {
+        return Err(Error::Internal(format!("journal mode is {mode}, not WAL")));
+    }
+    Ok(())
+}
+
+/// Open (creating if missing) the database in `dir`, refuse a file that is not a
+/// database or that a newer version wrote, and migrate it to the latest schema.
+pub fn open_in(dir: &Path) -> Result<Connection> {
+    std::fs::create_dir_all(dir).map_err(|e| Error::DataDir(format!("{}: {e}", dir.display())))?;
+    open(&dir.join(DB_FILE))
+}
+
+/// Open the database file at `path` (see [`open_in`]).
+pub fn open(path: &Path) -> Result<Connection> {
+    let invalid = |reason: String| Error::DbInvalid { path: path.display().to_string(), reason };
+    let mut conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    // Read before writing anything: a foreign file fails here and stays untouched.
+    let found: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(|e| match e {
+        rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::NotADatabase => {
+            invalid("not an SQLite file".into())
+        }
+        other => Error::Db(other),
+    })?;
+    if found > supported_version() {
+        return Err(Error::DbTooNew { found, supported: supported_version() });
+    }
+    if found > 0 && !is_frontdesk(&conn)? {
+        return Err(invalid("an SQLite file of another program".into()));
+    }
+    if found == 0 && has_foreign_tables(&conn)? {
+        return Err(invalid("an SQLite file of another program".into()));
+    }
+    configure(&conn)?;
+    migrations().to_latest(&mut conn).map_err(|e| Error::Internal(format!("migration failed: {e}")))?;
+    Ok(conn)
+}
+
+fn is_frontdesk(conn: &Connection) -> Result<bool> {
+    let n: i64 = conn.query_row(
+        "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'customers'",
+        [],
+        |r| r.get(0),
+    )?;
+    Ok(n == 1)
+}
+
+fn has_foreign_tables(conn: &Connection) -> Result<bool> {
+    let n: i64 = conn.query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get(0))?;
+    Ok(n > 0)
+}
+
+/// Now, as stored: RFC 3339 UTC with milliseconds (sorts as text).
+pub fn now() -> String {
+    format_ts(chrono::Utc::now())
+}
+
+pub fn format_ts(t: chrono::DateTime<chrono::Utc>) -> String {
+    t.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// FNV-1a: a fingerprint of each shipped migration, so editing one fails here.
+    fn fingerprint(s: &str) -> u64 {
+        s.bytes().fold(0xcbf29ce484222325u64, |h, b| (h ^ b as u64).wrapping_mul(0x100000001b3))
+    }
+
+    /// Shipped migrations' fingerprints. Append a line when you append a migration;
+    /// never change an existing one.
+    const SHIPPED: &[u64] = &[0xf30fd38bd3963803];
+
+    #[test]
+    fn migrations_are_valid() {
+        migrations().validate().expect("migrations apply to an empty database");
+    }
+
+    #[test]
+    fn migrations_are_append_only() {
+        let got: Vec<u64> = MIGRATION_SQL.iter().map(|s| fingerprint(s)).collect();
+        assert!(got.len() >= SHIPPED.len(), "a shipped migration was removed");
+        for (i, (g, s)) in got.iter().zip(SHIPPED).enumerate() {
+            assert_eq!(g, s, "migration {} changed after it shipped (fingerprint {g:#x})", i + 1);
+        }
+        assert_eq!(got.len(), SHIPPED.len(), "new migration: add its fingerprint {:#x?}", &got[SHIPPED.len()..]);
+    }
+
+    #[test]
+    fn open_sets_pragmas_and_version() {
+        let dir = tempfile::tempdir().unwrap();
+        let conn = open_in(dir.path()).unwrap();
+        let v: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+        assert_eq!(v, supported_version());
+        let fk: i64 = conn.query_row("PRAGMA foreign_keys", [], |r| r.get(0)).unwrap();
+        assert_eq!(fk, 1);
+        let jm: String = conn.query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
+        assert_eq!(jm, "wal");
+    }
+
+    #[test]
+    fn timestamps_sort_as_text() {
+        let a = format_ts(chrono::DateTime::from_timestamp(1_000, 5_000_000).unwrap());
+        let b = format_ts(chrono::DateTime::from_timestamp(1_000, 60_000_000).unwrap());
+        assert!(a < b, "{a} < {b}");
+        assert_eq!(a, "1970-01-01T00:16:40.005Z");
+    }
+}
