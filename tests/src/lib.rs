@@ -1,1 +1,62 @@
+//! Shared helpers for FrontDesk's integration, story and end-to-end tests.
 
+pub mod webdriver;
+
+use std::path::PathBuf;
+
+use frontdesk::customers::{CustomerInput, Preference, PreferenceKind, Tier};
+use frontdesk::App;
+
+/// A fresh data folder with an opened app, removed when dropped.
+pub struct TempApp {
+    pub dir: tempfile::TempDir,
+    pub app: App,
+}
+
+impl TempApp {
+    pub fn new() -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let app = App::open(dir.path()).expect("open app");
+        TempApp { dir, app }
+    }
+
+    pub fn db_path(&self) -> PathBuf {
+        self.dir.path().join(frontdesk::store::DB_FILE)
+    }
+
+    /// Close and reopen the app on the same folder (a restart).
+    pub fn reopen(self) -> Self {
+        let TempApp { dir, app } = self;
+        drop(app);
+        let app = App::open(dir.path()).expect("reopen app");
+        TempApp { dir, app }
+    }
+}
+
+impl Default for TempApp {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// A typical customer form.
+pub fn customer(name: &str, phones: &[&str]) -> CustomerInput {
+    CustomerInput {
+        name: name.into(),
+        phones: phones.iter().map(|p| p.to_string()).collect(),
+        tier: Some(Tier::Regular),
+        preferences: vec![Preference { kind: PreferenceKind::Food, text: "不吃蒜".into() }],
+        ..Default::default()
+    }
+}
+
+/// Make `dir` hold a FrontDesk database stamped with schema version 999, as a newer
+/// FrontDesk would leave it; returns the file's path.
+pub fn make_newer_database(dir: &std::path::Path) -> PathBuf {
+    drop(App::open(dir).expect("create database"));
+    let path = dir.join(frontdesk::store::DB_FILE);
+    let c = rusqlite::Connection::open(&path).expect("open database");
+    c.pragma_update(None, "user_version", 999).expect("stamp version");
+    c.pragma_update(None, "journal_mode", "DELETE").expect("leave WAL");
+    path
+}

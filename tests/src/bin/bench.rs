@@ -1,1 +1,84 @@
-fn main(){}
+//! `cargo xtask bench`: seeds a temporary database with generated customers and prints one
+//! `<figure> <value> <unit>` line per speed figure.
+
+use std::time::{Duration, Instant};
+
+use frontdesk::customers::{ListQuery, SortBy};
+use frontdesk::{seed, App};
+
+fn percentile(sorted: &[Duration], p: f64) -> f64 {
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i].as_secs_f64() * 1000.0
+}
+
+fn measure(app: &App, name: &str, queries: &[ListQuery]) {
+    // Warm up once, then time every query several rounds.
+    for q in queries {
+        app.list_customers(q).expect("query");
+    }
+    let mut times = Vec::new();
+    for _ in 0..5 {
+        for q in queries {
+            let t = Instant::now();
+            let page = app.list_customers(q).expect("query");
+            times.push(t.elapsed());
+            std::hint::black_box(page);
+        }
+    }
+    times.sort();
+    println!("{name}_p50 {:.3} ms", percentile(&times, 0.50));
+    println!("{name}_p95 {:.3} ms", percentile(&times, 0.95));
+}
+
+fn search(q: &str) -> ListQuery {
+    ListQuery { q: q.into(), limit: Some(50), ..Default::default() }
+}
+
+fn main() {
+    let mut n: usize = 100_000;
+    let mut args = std::env::args().skip(1);
+    while let Some(a) = args.next() {
+        if a == "--customers" {
+            n = args.next().and_then(|v| v.parse().ok()).unwrap_or(n);
+        }
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    let app = App::open(dir.path()).expect("open");
+
+    let inputs = seed::customers(n, 42);
+    let t = Instant::now();
+    app.insert_customers(&inputs).expect("seed");
+    println!("seed_customers {:.3} s", t.elapsed().as_secs_f64());
+    println!("customers {n} count");
+
+    drop(app);
+    let t = Instant::now();
+    let app = App::open(dir.path()).expect("reopen");
+    println!("open_and_index {:.1} ms", t.elapsed().as_secs_f64() * 1000.0);
+
+    // Queries drawn from the data: two-character Chinese names, phone fragments,
+    // pinyin initials, words from notes.
+    let names: Vec<String> = inputs.iter().filter(|c| c.name.chars().count() == 2 && !c.name.is_ascii()).take(20).map(|c| c.name.clone()).collect();
+    let phones: Vec<String> = inputs
+        .iter()
+        .filter_map(|c| c.phones.first())
+        .map(|p| p.chars().filter(char::is_ascii_digit).collect::<String>())
+        .filter(|d| d.len() >= 8)
+        .take(20)
+        .map(|d| d[d.len() - 7..d.len() - 2].to_string())
+        .collect();
+    let initials: Vec<String> = ["zw", "wf", "lj", "cm", "ly", "zxm", "hj", "ws", "js", "em"].iter().map(|s| s.to_string()).collect();
+    let notes: Vec<String> = ["靠窗", "过敏", "酸梅汤", "包间", "vegetarian", "invoice", "shellfish", "checkout"].iter().map(|s| s.to_string()).collect();
+
+    measure(&app, "search_chinese_name", &names.iter().map(|q| search(q)).collect::<Vec<_>>());
+    measure(&app, "search_phone_fragment", &phones.iter().map(|q| search(q)).collect::<Vec<_>>());
+    measure(&app, "search_pinyin_initials", &initials.iter().map(|q| search(q)).collect::<Vec<_>>());
+    measure(&app, "search_notes_word", &notes.iter().map(|q| search(q)).collect::<Vec<_>>());
+    let pages: Vec<ListQuery> = [SortBy::Name, SortBy::Created, SortBy::Updated]
+        .iter()
+        .flat_map(|s| {
+            [0usize, 5_000, 50_000].map(|offset| ListQuery { sort: *s, offset, limit: Some(50), ..Default::default() })
+        })
+        .collect();
+    measure(&app, "list_page", &pages);
+}

@@ -1,0 +1,251 @@
+//! A small W3C WebDriver client (over tauri-driver) and the harness that starts the real app.
+
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+
+const ELEMENT_KEY: &str = "element-6066-11e4-a52e-4f735466cecf";
+
+/// WebDriver key codes.
+pub mod keys {
+    pub const ENTER: &str = "\u{E007}";
+    pub const ESCAPE: &str = "\u{E00C}";
+    pub const CONTROL: &str = "\u{E009}";
+    pub const BACKSPACE: &str = "\u{E003}";
+}
+
+pub type R<T> = Result<T, String>;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Element(pub String);
+
+pub struct Session {
+    base: String,
+    id: String,
+    agent: ureq::Agent,
+}
+
+impl Session {
+    fn url(&self, path: &str) -> String {
+        format!("{}/session/{}{}", self.base, self.id, path)
+    }
+
+    fn send(&self, method: &str, path: &str, body: Option<Value>) -> R<Value> {
+        let req = self.agent.request(method, &self.url(path));
+        let resp = match body {
+            Some(b) => req.send_json(b),
+            None => req.call(),
+        };
+        let v: Value = match resp {
+            Ok(r) => r.into_json().map_err(|e| e.to_string())?,
+            Err(ureq::Error::Status(code, r)) => {
+                let text = r.into_string().unwrap_or_default();
+                return Err(format!("{method} {path}: HTTP {code}: {text}"));
+            }
+            Err(e) => return Err(format!("{method} {path}: {e}")),
+        };
+        Ok(v.get("value").cloned().unwrap_or(Value::Null))
+    }
+
+    pub fn find(&self, css: &str) -> R<Element> {
+        let v = self.send("POST", "/element", Some(json!({"using": "css selector", "value": css})))?;
+        element(&v).ok_or_else(|| format!("no element {css}"))
+    }
+
+    pub fn find_all(&self, css: &str) -> R<Vec<Element>> {
+        let v = self.send("POST", "/elements", Some(json!({"using": "css selector", "value": css})))?;
+        Ok(v.as_array().map(|a| a.iter().filter_map(element).collect()).unwrap_or_default())
+    }
+
+    /// Wait until `css` matches an element.
+    pub fn wait_for(&self, css: &str) -> R<Element> {
+        self.wait(&format!("element {css}"), || self.find(css).ok())
+    }
+
+    /// Wait until `f` returns Some, for up to 15 seconds.
+    pub fn wait<T>(&self, what: &str, mut f: impl FnMut() -> Option<T>) -> R<T> {
+        let end = Instant::now() + Duration::from_secs(15);
+        loop {
+            if let Some(v) = f() {
+                return Ok(v);
+            }
+            if Instant::now() > end {
+                return Err(format!("timed out waiting for {what}"));
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    /// Wait until the text of `css` equals `want`.
+    pub fn wait_text(&self, css: &str, want: &str) -> R<()> {
+        let mut last = String::new();
+        self.wait(&format!("{css} to read {want:?}"), || {
+            last = self.find(css).and_then(|e| self.text(&e)).unwrap_or_default();
+            (last == want).then_some(())
+        })
+        .map_err(|e| format!("{e}; it reads {last:?}"))
+    }
+
+    /// Wait until the text of `css` contains `want`.
+    pub fn wait_text_contains(&self, css: &str, want: &str) -> R<String> {
+        let mut last = String::new();
+        self.wait(&format!("{css} to contain {want:?}"), || {
+            last = self.find(css).and_then(|e| self.text(&e)).unwrap_or_default();
+            last.contains(want).then(|| last.clone())
+        })
+        .map_err(|e| format!("{e}; it reads {last:?}"))
+    }
+
+    pub fn click(&self, e: &Element) -> R<()> {
+        self.send("POST", &format!("/element/{}/click", e.0), Some(json!({}))).map(|_| ())
+    }
+
+    /// Click the element `css` names, finding it again if the page re-rendered it.
+    pub fn click_css(&self, css: &str) -> R<()> {
+        let mut last = String::new();
+        for _ in 0..20 {
+            let e = self.wait_for(css)?;
+            match self.click(&e) {
+                Ok(()) => return Ok(()),
+                Err(err) if err.contains("stale element") => {
+                    last = err;
+                    std::thread::sleep(Duration::from_millis(100));
+                }
+                Err(err) => return Err(err),
+            }
+        }
+        Err(last)
+    }
+
+    pub fn type_text(&self, e: &Element, text: &str) -> R<()> {
+        self.send("POST", &format!("/element/{}/value", e.0), Some(json!({"text": text}))).map(|_| ())
+    }
+
+    pub fn clear(&self, e: &Element) -> R<()> {
+        self.send("POST", &format!("/element/{}/clear", e.0), Some(json!({}))).map(|_| ())
+    }
+
+    /// Replace the value of an input with `text`, typed as a user would.
+    pub fn fill(&self, css: &str, text: &str) -> R<()> {
+        let e = self.wait_for(css)?;
+        self.clear(&e)?;
+        self.type_text(&e, text)
+    }
+
+    pub fn text(&self, e: &Element) -> R<String> {
+        Ok(self.send("GET", &format!("/element/{}/text", e.0), None)?.as_str().unwrap_or_default().to_string())
+    }
+
+    pub fn property(&self, e: &Element, name: &str) -> R<Value> {
+        self.send("GET", &format!("/element/{}/property/{name}", e.0), None)
+    }
+
+    pub fn value(&self, css: &str) -> R<String> {
+        let e = self.find(css)?;
+        Ok(self.property(&e, "value")?.as_str().unwrap_or_default().to_string())
+    }
+
+    pub fn execute(&self, script: &str, args: Vec<Value>) -> R<Value> {
+        self.send("POST", "/execute/sync", Some(json!({"script": script, "args": args})))
+    }
+
+    pub fn screenshot(&self, path: &Path) -> R<()> {
+        use base64::Engine;
+        let v = self.send("GET", "/screenshot", None)?;
+        let png = base64::engine::general_purpose::STANDARD
+            .decode(v.as_str().unwrap_or_default())
+            .map_err(|e| e.to_string())?;
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
+        }
+        std::fs::write(path, png).map_err(|e| e.to_string())
+    }
+
+    fn delete(&self) {
+        let _ = self.agent.delete(&format!("{}/session/{}", self.base, self.id)).call();
+    }
+}
+
+fn element(v: &Value) -> Option<Element> {
+    v.get(ELEMENT_KEY).and_then(Value::as_str).map(|s| Element(s.to_string()))
+}
+
+/// The real app under tauri-driver, with its own data folder; stopped when dropped.
+pub struct RealApp {
+    pub session: Session,
+    driver: Child,
+    pub data_dir: PathBuf,
+}
+
+fn env_path(name: &str, default: &str) -> PathBuf {
+    std::env::var_os(name).map(PathBuf::from).unwrap_or_else(|| PathBuf::from(default))
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).unwrap_or(4444)
+}
+
+impl RealApp {
+    /// Start the app binary (`FRONTDESK_APP`) on `data_dir` through tauri-driver.
+    pub fn start(data_dir: &Path) -> R<RealApp> {
+        let app = env_path("FRONTDESK_APP", "../target/debug/frontdesk");
+        let app = app.canonicalize().map_err(|e| format!("app binary {}: {e}", app.display()))?;
+        let driver_bin = env_path("FRONTDESK_TAURI_DRIVER", "tauri-driver");
+        let port = free_port();
+        let native_port = free_port();
+        let driver = Command::new(&driver_bin)
+            .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
+            .args(["--native-driver", "/usr/bin/WebKitWebDriver"])
+            .env("FRONTDESK_DATA_DIR", data_dir)
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .map_err(|e| format!("cannot start {}: {e}", driver_bin.display()))?;
+        let base = format!("http://127.0.0.1:{port}");
+        let end = Instant::now() + Duration::from_secs(20);
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            if Instant::now() > end {
+                return Err("tauri-driver did not listen".into());
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        let agent = ureq::AgentBuilder::new().timeout(Duration::from_secs(60)).build();
+        let caps = json!({"capabilities": {"alwaysMatch": {"tauri:options": {"application": app}}}});
+        let mut last = String::new();
+        let mut id = None;
+        for _ in 0..5 {
+            match agent.post(&format!("{base}/session")).send_json(caps.clone()) {
+                Ok(r) => {
+                    let v: Value = r.into_json().map_err(|e| e.to_string())?;
+                    id = v["value"]["sessionId"].as_str().map(str::to_string);
+                    break;
+                }
+                Err(e) => {
+                    last = e.to_string();
+                    std::thread::sleep(Duration::from_millis(500));
+                }
+            }
+        }
+        let id = id.ok_or_else(|| format!("no WebDriver session: {last}"))?;
+        let session = Session { base, id, agent };
+        let app = RealApp { session, driver, data_dir: data_dir.to_path_buf() };
+        app.session.wait_for("body[data-ready='true'], #fatal:not([hidden])")?;
+        Ok(app)
+    }
+}
+
+impl Drop for RealApp {
+    fn drop(&mut self) {
+        self.session.delete();
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}
+
+/// Where screenshots and other artefacts of the end-to-end run are kept.
+pub fn artefact_dir() -> PathBuf {
+    std::env::var_os("FRONTDESK_E2E_ARTIFACTS").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("e2e-artifacts"))
+}

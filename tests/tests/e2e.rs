@@ -1,0 +1,146 @@
+//! End to end: the real app in its real webview (Xvfb + tauri-driver + WebKitWebDriver).
+//! Run by `cargo xtask test`, which provides the display, the D-Bus session and the driver.
+
+use frontdesk_tests::webdriver::{artefact_dir, keys, RealApp, Session};
+
+fn rows(s: &Session) -> Vec<String> {
+    s.find_all(".customer-row .row-name")
+        .unwrap_or_default()
+        .iter()
+        .map(|e| s.text(e).unwrap_or_default())
+        .collect()
+}
+
+/// Type a query into the search box and wait until the list shows exactly `want`.
+fn search_until(s: &Session, q: &str, want: impl Fn(&[String]) -> bool) -> Vec<String> {
+    s.fill("#search", q).unwrap();
+    let mut last = Vec::new();
+    s.wait(&format!("results for {q:?}"), || {
+        s.find("#customer-list[aria-busy='false']").ok()?;
+        last = rows(s);
+        want(&last).then(|| last.clone())
+    })
+    .unwrap_or_else(|e| panic!("{e}; rows: {last:?}"))
+}
+
+fn choose_language(s: &Session, lang: &str) {
+    s.click_css(&format!("#language option[value='{lang}']")).unwrap();
+}
+
+#[test]
+#[ignore = "needs the desktop harness: run `cargo xtask test`"]
+fn customer_records_in_the_real_app() {
+    let data = tempfile::tempdir().unwrap();
+    let app = RealApp::start(data.path()).unwrap();
+    let s = &app.session;
+
+    // Chinese UI; an empty database offers the demo data.
+    choose_language(s, "zh-CN");
+    s.wait_text("#new-customer", "新建客户").unwrap();
+    s.click_css("#load-demo").unwrap();
+    s.wait_text_contains("#list-count", "位客户").unwrap();
+    let demo_rows = rows(s).len();
+    assert!(demo_rows >= 40, "demo rows: {demo_rows}");
+
+    // Ctrl+N opens the form; a Chinese name, two phones and a preference; Enter saves.
+    let search = s.find("#search").unwrap();
+    s.type_text(&search, &format!("{}n", keys::CONTROL)).unwrap();
+    s.wait_for("#customer-dialog[open]").unwrap();
+    s.fill("#f-name", "欧阳晓梅").unwrap();
+    s.fill(".phone-input", "186 5550 7321").unwrap();
+    s.click_css("#add-phone").unwrap();
+    s.fill(".phone-row:nth-child(2) .phone-input", "+86 10 6552 9988").unwrap();
+    s.click_css("#add-preference").unwrap();
+    s.fill(".pref-row .pref-text", "不吃蒜").unwrap();
+    let name = s.find("#f-name").unwrap();
+    s.type_text(&name, keys::ENTER).unwrap();
+    s.wait(&"dialog closed".to_string(), || s.find("#customer-dialog").is_err().then_some(())).unwrap();
+    s.wait_text("#detail-name", "欧阳晓梅").unwrap();
+    s.wait_text_contains("#preference-card", "不吃蒜").unwrap();
+    let facts = s.wait_text_contains(".facts", "186 5550 7321").unwrap();
+    assert!(facts.contains("+86 10 6552 9988"), "{facts}");
+
+    // Found by two Chinese characters, by phone digits and by pinyin initials.
+    let only_her = |r: &[String]| r == ["欧阳晓梅".to_string()];
+    search_until(s, "晓梅", only_her);
+    search_until(s, "55507321", only_her);
+    search_until(s, "oyxm", only_her);
+
+    // Edit: the company is saved and the history says so.
+    s.click_css(".customer-row").unwrap();
+    s.wait_text("#detail-name", "欧阳晓梅").unwrap();
+    s.click_css("#edit-customer").unwrap();
+    s.fill("#f-company", "红灯笼酒店").unwrap();
+    s.click_css("#save").unwrap();
+    s.wait_text_contains(".facts", "红灯笼酒店").unwrap();
+    s.wait_text_contains("#timeline", "修改了档案").unwrap();
+
+    // An invalid e-mail is refused with the message shown, and nothing typed is lost.
+    s.click_css("#edit-customer").unwrap();
+    s.fill("#f-email", "xiaomei@@example").unwrap();
+    s.fill("#f-notes", "总是要靠窗的位置").unwrap();
+    s.click_css("#save").unwrap();
+    s.wait_text(".field-error[data-error-for='email']", "邮箱地址格式不对").unwrap();
+    assert!(s.find("#customer-dialog[open]").is_ok(), "the dialog closed on a rejected save");
+    assert_eq!(s.value("#f-email").unwrap(), "xiaomei@@example");
+    assert_eq!(s.value("#f-notes").unwrap(), "总是要靠窗的位置");
+    assert_eq!(s.value("#f-name").unwrap(), "欧阳晓梅");
+    // Escape closes the form; the draft comes back when the form is opened again.
+    let email = s.find("#f-email").unwrap();
+    s.type_text(&email, keys::ESCAPE).unwrap();
+    s.wait(&"dialog closed".to_string(), || s.find("#customer-dialog").is_err().then_some(())).unwrap();
+    s.click_css("#edit-customer").unwrap();
+    s.wait_for("#draft-note").unwrap();
+    assert_eq!(s.value("#f-email").unwrap(), "xiaomei@@example");
+    s.fill("#f-email", "xiaomei@example.cn").unwrap();
+    s.click_css("#save").unwrap();
+    s.wait_text_contains(".facts", "xiaomei@example.cn").unwrap();
+
+    // The detail page, kept as an artefact.
+    let shot = artefact_dir().join("customer-detail.png");
+    s.screenshot(&shot).unwrap();
+    assert!(std::fs::metadata(&shot).unwrap().len() > 10_000, "screenshot too small");
+
+    // Archive hides her from the list; restore brings her back.
+    s.click_css("#archive-customer").unwrap();
+    s.wait_for("#archived-badge").unwrap();
+    search_until(s, "晓梅", |r| r.is_empty());
+    s.click_css("#filter-archived option[value='archived']").unwrap();
+    search_until(s, "晓梅", only_her);
+    s.click_css(".customer-row").unwrap();
+    s.click_css("#restore-customer").unwrap();
+    s.wait(&"badge gone".to_string(), || s.find("#archived-badge").is_err().then_some(())).unwrap();
+    s.click_css("#filter-archived option[value='active']").unwrap();
+    search_until(s, "晓梅", only_her);
+
+    // A name with markup is shown as the text that was typed.
+    s.click_css("#new-customer").unwrap();
+    s.fill("#f-name", "<b>x</b>").unwrap();
+    s.click_css("#save").unwrap();
+    s.wait_text("#detail-name", "<b>x</b>").unwrap();
+    assert!(s.find_all("#detail-name b").unwrap().is_empty(), "markup was interpreted");
+    search_until(s, "<b>", |r| r == ["<b>x</b>".to_string()]);
+
+    // Switching the language changes the UI at once, and it is remembered.
+    choose_language(s, "en");
+    s.wait_text("#new-customer", "New customer").unwrap();
+    s.wait_text_contains(".nav-item", "Customers").unwrap();
+    s.wait_text_contains("#detail", "History").unwrap();
+}
+
+#[test]
+#[ignore = "needs the desktop harness: run `cargo xtask test`"]
+fn a_database_from_a_newer_version_is_refused_in_the_window() {
+    let data = tempfile::tempdir().unwrap();
+    let path = frontdesk_tests::make_newer_database(data.path());
+    let before = std::fs::read(&path).unwrap();
+    let app = RealApp::start(data.path()).unwrap();
+    let s = &app.session;
+    s.wait_for("#fatal:not([hidden])").unwrap();
+    let msg = s.text(&s.find("#fatal-message").unwrap()).unwrap();
+    assert!(msg.contains("newer") || msg.contains("更新版本"), "{msg}");
+    let detail = s.text(&s.find("#fatal-detail").unwrap()).unwrap();
+    assert!(detail.contains("999"), "{detail}");
+    drop(app);
+    assert_eq!(std::fs::read(&path).unwrap(), before, "the newer database was changed");
+}

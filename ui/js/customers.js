@@ -1,0 +1,338 @@
+// The customers section: search, filters and an endless list on the left, the record on the right.
+import { api } from './api.js';
+import { $, $$, h, clear } from './dom.js';
+import { t } from './i18n.js';
+import { dateTime, dayOnly, specialDate, tierBadge, TIERS } from './format.js';
+import { hasDraft, openCustomerForm } from './customer-form.js';
+import { showError, toast } from './toast.js';
+
+const PAGE = 50;
+const state = {
+  query: { q: '', tier: null, tag: null, archived: false, sort: 'relevance', desc: false },
+  items: [],
+  total: 0,
+  loading: false,
+  done: false,
+  generation: 0,
+  selectedId: null,
+  detail: null,
+  tags: [],
+};
+let root = null;
+let searchTimer = null;
+
+function isBlankQuery() {
+  const q = state.query;
+  return !q.q.trim() && !q.tier && !q.tag && !q.archived;
+}
+
+export function mount(main) {
+  root = h('section', { class: 'customers' },
+    h('div', { class: 'list-pane' },
+      h('div', { class: 'toolbar' },
+        h('input', {
+          id: 'search', type: 'search', class: 'search', value: state.query.q, autocomplete: 'off',
+          placeholder: t('customers.search_placeholder'), 'aria-label': t('customers.search_placeholder'),
+          oninput: (e) => { state.query.q = e.target.value; scheduleReload(); },
+          onkeydown: onSearchKey,
+        }),
+        h('button', { type: 'button', class: 'btn primary', id: 'new-customer', title: t('customers.new_hint'), onclick: createNew },
+          t('customers.new'))),
+      h('div', { class: 'filters' },
+        h('select', { id: 'filter-tier', 'aria-label': t('customers.filter_tier'), onchange: (e) => { state.query.tier = e.target.value || null; reload(); } },
+          h('option', { value: '' }, t('customers.all_tiers')),
+          TIERS.map((tier) => h('option', { value: tier, selected: state.query.tier === tier }, t(`tier.${tier}`)))),
+        h('select', { id: 'filter-tag', 'aria-label': t('customers.filter_tag'), onchange: (e) => { state.query.tag = e.target.value || null; reload(); } },
+          h('option', { value: '' }, t('customers.all_tags'))),
+        h('select', { id: 'filter-archived', 'aria-label': t('customers.filter_archived'), onchange: (e) => { state.query.archived = e.target.value === 'archived'; reload(); } },
+          h('option', { value: 'active', selected: !state.query.archived }, t('customers.active')),
+          h('option', { value: 'archived', selected: state.query.archived }, t('customers.archived'))),
+        h('select', { id: 'sort', 'aria-label': t('customers.sort'), onchange: (e) => { state.query.sort = e.target.value; reload(); } },
+          ['relevance', 'name', 'created', 'updated'].map((s) => h('option', { value: s, selected: state.query.sort === s }, t(`sort.${s}`)))),
+        h('button', { type: 'button', class: 'icon-btn', id: 'sort-dir', title: t('customers.sort_direction'),
+          onclick: () => { state.query.desc = !state.query.desc; reload(); } }, state.query.desc ? '↓' : '↑')),
+      h('div', { class: 'list-count', id: 'list-count' }),
+      h('ul', { class: 'list', id: 'customer-list', role: 'listbox', tabindex: '0', onscroll: onScroll, onkeydown: onListKey })),
+    h('div', { class: 'detail-pane', id: 'detail' }));
+  main.append(root);
+  loadTags();
+  reload();
+  renderDetail();
+}
+
+export function focusSearch() {
+  const el = $('#search');
+  el.focus();
+  el.select();
+}
+
+export async function createNew() {
+  const saved = await openCustomerForm(null);
+  if (saved) {
+    state.selectedId = saved.id;
+    await reload();
+    await loadDetail(saved.id);
+    loadTags();
+  }
+}
+
+async function loadTags() {
+  try {
+    state.tags = await api.customerTags();
+  } catch (e) {
+    showError(e);
+    return;
+  }
+  const sel = $('#filter-tag');
+  if (!sel) return;
+  clear(sel).append(h('option', { value: '' }, t('customers.all_tags')),
+    ...state.tags.map((tg) => h('option', { value: tg.tag, selected: state.query.tag === tg.tag }, `${tg.tag} (${tg.count})`)));
+}
+
+/** Reload after typing pauses; the list reports itself busy until the results are in. */
+function scheduleReload() {
+  clearTimeout(searchTimer);
+  setBusy(true);
+  searchTimer = setTimeout(() => { searchTimer = null; reload(); }, 120);
+}
+
+function setBusy(busy) {
+  const list = $('#customer-list');
+  if (list) list.setAttribute('aria-busy', busy ? 'true' : 'false');
+}
+
+async function reload() {
+  state.generation += 1;
+  setBusy(true);
+  state.items = [];
+  state.total = 0;
+  state.done = false;
+  state.loading = false;
+  const dir = $('#sort-dir');
+  if (dir) dir.textContent = state.query.desc ? '↓' : '↑';
+  clear($('#customer-list'));
+  await loadMore();
+}
+
+async function loadMore() {
+  if (state.loading || state.done) return;
+  state.loading = true;
+  const gen = state.generation;
+  try {
+    const page = await api.listCustomers({ ...state.query, offset: state.items.length, limit: PAGE });
+    if (gen !== state.generation) return;
+    state.items.push(...page.items);
+    state.total = page.total;
+    state.done = state.items.length >= page.total || page.items.length === 0;
+    renderRows(page.items);
+    renderCount();
+  } catch (e) {
+    showError(e);
+  } finally {
+    if (gen === state.generation) {
+      state.loading = false;
+      if (!searchTimer) setBusy(false);
+    }
+  }
+  // Fill a tall window: keep loading until the list scrolls.
+  const list = $('#customer-list');
+  if (list && !state.done && list.scrollHeight <= list.clientHeight + 40) loadMore();
+}
+
+function renderCount() {
+  const el = $('#list-count');
+  if (!el) return;
+  clear(el);
+  if (state.total === 0 && isBlankQuery()) {
+    el.append(h('div', { class: 'empty', id: 'empty-state' },
+      h('p', {}, t('customers.empty')),
+      h('button', { type: 'button', class: 'btn', id: 'load-demo', onclick: loadDemo }, t('customers.load_demo')),
+      h('button', { type: 'button', class: 'btn primary', onclick: createNew }, t('customers.new'))));
+  } else if (state.total === 0) {
+    el.append(t('customers.no_match'));
+  } else {
+    el.append(t('customers.count', { n: state.total }));
+  }
+  if (isBlankQuery()) {
+    const nav = $('#nav-count-customers');
+    if (nav) nav.textContent = state.total ? String(state.total) : '';
+  }
+}
+
+function renderRows(items) {
+  const list = $('#customer-list');
+  for (const c of items) {
+    list.append(h('li', {
+      class: `customer-row${c.id === state.selectedId ? ' selected' : ''}`, role: 'option', dataset: { id: c.id },
+      onclick: () => select(c.id),
+    },
+    h('div', { class: 'row-main' }, h('span', { class: 'row-name' }, c.name), tierBadge(c.tier), c.archived ? h('span', { class: 'badge archived' }, t('customers.archived_badge')) : null),
+    h('div', { class: 'row-sub' }, h('span', { class: 'row-phone' }, c.phone || ''), h('span', { class: 'row-company' }, c.company)),
+    c.tags.length ? h('div', { class: 'row-tags' }, c.tags.slice(0, 3).map((tg) => h('span', { class: 'chip' }, tg))) : null));
+  }
+}
+
+function onScroll(e) {
+  const el = e.target;
+  if (el.scrollTop + el.clientHeight > el.scrollHeight - 200) loadMore();
+}
+
+function onSearchKey(e) {
+  if (e.key === 'ArrowDown' || e.key === 'Enter') {
+    e.preventDefault();
+    if (state.items.length) select(state.items[0].id, true);
+  } else if (e.key === 'Escape' && e.target.value) {
+    e.target.value = '';
+    state.query.q = '';
+    scheduleReload();
+  }
+}
+
+function onListKey(e) {
+  const i = state.items.findIndex((c) => c.id === state.selectedId);
+  if (e.key === 'ArrowDown' && i < state.items.length - 1) {
+    e.preventDefault();
+    select(state.items[i + 1].id, true);
+  } else if (e.key === 'ArrowUp') {
+    e.preventDefault();
+    if (i > 0) select(state.items[i - 1].id, true);
+    else focusSearch();
+  } else if (e.key === 'Enter' && state.detail) {
+    e.preventDefault();
+    edit();
+  }
+}
+
+export function onKey(e, typing) {
+  if (typing || document.querySelector('dialog[open]')) return;
+  if (e.key.toLowerCase() === 'e' && !e.ctrlKey && !e.metaKey && state.detail) {
+    e.preventDefault();
+    edit();
+  }
+}
+
+async function select(id, focusList = false) {
+  state.selectedId = id;
+  for (const row of $$('.customer-row')) row.classList.toggle('selected', Number(row.dataset.id) === id);
+  const row = $(`.customer-row[data-id="${id}"]`);
+  if (row) row.scrollIntoView({ block: 'nearest' });
+  if (focusList) $('#customer-list').focus();
+  await loadDetail(id);
+}
+
+async function loadDetail(id) {
+  try {
+    const detail = await api.getCustomer(id);
+    if (state.selectedId !== id) return;
+    state.detail = detail;
+  } catch (e) {
+    state.detail = null;
+    showError(e);
+  }
+  renderDetail();
+}
+
+async function edit() {
+  if (!state.detail) return;
+  const saved = await openCustomerForm(state.detail.customer);
+  if (saved) {
+    await refreshAfterChange(saved.id);
+  } else {
+    renderDetail();
+  }
+}
+
+async function setArchived(archive) {
+  const c = state.detail.customer;
+  try {
+    if (archive) await api.archiveCustomer(c.id);
+    else await api.restoreCustomer(c.id);
+    toast(archive ? t('toast.archived', { name: c.name }) : t('toast.restored', { name: c.name }));
+  } catch (e) {
+    showError(e);
+    return;
+  }
+  await refreshAfterChange(c.id);
+}
+
+async function refreshAfterChange(id) {
+  await reload();
+  await loadDetail(id);
+  loadTags();
+}
+
+async function loadDemo() {
+  try {
+    const n = await api.seedDemo();
+    toast(t('toast.demo_loaded', { n }));
+  } catch (e) {
+    showError(e);
+  }
+  await reload();
+  loadTags();
+}
+
+function fact(label, ...value) {
+  const v = value.flat().filter((x) => x !== '' && x !== null && x !== undefined);
+  if (!v.length) return null;
+  return [h('dt', {}, label), h('dd', {}, v)];
+}
+
+function renderDetail() {
+  const pane = $('#detail');
+  if (!pane) return;
+  clear(pane);
+  const d = state.detail;
+  if (!d) {
+    pane.append(h('div', { class: 'placeholder' }, t('customers.pick_one'), h('div', { class: 'muted' }, t('customers.shortcuts'))));
+    return;
+  }
+  const c = d.customer;
+  const archived = !!c.archived_at;
+  pane.append(
+    h('header', { class: 'detail-head' },
+      h('div', {},
+        h('h1', { id: 'detail-name' }, c.name),
+        h('div', { class: 'detail-badges' }, tierBadge(c.tier),
+          archived ? h('span', { class: 'badge archived', id: 'archived-badge' }, t('customers.archived_badge')) : null,
+          c.company ? h('span', { class: 'muted' }, c.company) : null)),
+      h('div', { class: 'detail-actions' },
+        h('button', { type: 'button', class: 'btn', id: 'edit-customer', onclick: edit, title: t('customers.edit_hint') },
+          hasDraft(c.id) ? t('customers.edit_draft') : t('customers.edit')),
+        archived
+          ? h('button', { type: 'button', class: 'btn', id: 'restore-customer', onclick: () => setArchived(false) }, t('customers.restore'))
+          : h('button', { type: 'button', class: 'btn', id: 'archive-customer', onclick: () => setArchived(true) }, t('customers.archive')))),
+    h('section', { class: 'pref-card', id: 'preference-card' },
+      h('h2', {}, t('detail.preferences')),
+      c.preferences.length
+        ? h('ul', {}, c.preferences.map((p) => h('li', { class: `pref pref-${p.kind}` }, h('span', { class: 'pref-kind-label' }, t(`pref.${p.kind}`)), h('span', { class: 'pref-text' }, p.text))))
+        : h('p', { class: 'muted' }, t('detail.no_preferences'))),
+    h('div', { class: 'detail-columns' },
+      h('section', { class: 'card' },
+        h('h2', {}, t('detail.contact')),
+        h('dl', { class: 'facts' },
+          fact(t('field.phones'), c.phones.map((p) => h('div', { class: 'phone' }, p))),
+          fact(t('field.wechat'), c.wechat),
+          fact(t('field.email'), c.email),
+          fact(t('field.address'), c.address),
+          fact(t('field.company'), c.company),
+          fact(t('field.source'), t(`source.${c.source}`)),
+          fact(t('field.first_contact'), c.first_contact),
+          fact(t('detail.created'), dateTime(c.created_at)))),
+      h('section', { class: 'card' },
+        h('h2', {}, t('detail.dates')),
+        d.occasions.length
+          ? h('dl', { class: 'facts', id: 'occasions' }, d.occasions.map((o) => [
+            h('dt', {}, t(`field.${o.kind}`)),
+            h('dd', {}, h('div', { class: 'occasion' }, specialDate(o.date)),
+              o.this_year ? h('div', { class: 'muted this-year' }, t('detail.this_year', { date: dayOnly(o.this_year) })) : null)]))
+          : h('p', { class: 'muted' }, t('detail.no_dates')),
+        c.tags.length ? [h('h2', {}, t('field.tags')), h('div', { class: 'chips' }, c.tags.map((tg) => h('span', { class: 'chip' }, tg)))] : null)),
+    c.notes ? h('section', { class: 'card' }, h('h2', {}, t('field.notes')), h('p', { class: 'notes', id: 'detail-notes' }, c.notes)) : null,
+    h('section', { class: 'card' },
+      h('h2', {}, t('detail.history')),
+      h('ol', { class: 'timeline', id: 'timeline' }, d.history.map((e) => h('li', {},
+        h('time', {}, dateTime(e.at)),
+        h('span', { class: 'tl-kind' }, t(`history.${e.kind}`)),
+        e.detail ? h('span', { class: 'muted' }, e.detail.split(',').map((f) => t(`field.${f}`)).join(', ')) : null)))));
+}

@@ -1,0 +1,18 @@
+// Toasts: short translated messages, errors from Rust shown by their kind.
+import { $, h } from './dom.js';
+import { t } from './i18n.js';
+
+/** Show an error from Rust ({kind, message, fields}) or JS as a translated toast. */
+export function showError(err) {
+  const kind = (err && err.kind) || 'internal';
+  const detail = (err && err.message) || String(err);
+  toast(t(`error.${kind}`), kind === 'invalid' ? '' : detail, 'error');
+}
+
+export function toast(title, detail = '', tone = 'info') {
+  const box = h('div', { class: `toast toast-${tone}`, role: tone === 'error' ? 'alert' : 'status' },
+    h('div', { class: 'toast-title' }, title),
+    detail ? h('div', { class: 'toast-detail' }, detail) : null);
+  $('#toasts').append(box);
+  setTimeout(() => box.remove(), tone === 'error' ? 8000 : 3500);
+}
