@@ -35,7 +35,11 @@ impl App {
     pub fn open(dir: &Path) -> Result<App> {
         let conn = store::open_in(dir)?;
         let index = CustomerIndex::build(repo::list_index_entries(&conn)?);
-        Ok(App { data_dir: dir.to_path_buf(), conn: Mutex::new(conn), customers: RwLock::new(index) })
+        Ok(App {
+            data_dir: dir.to_path_buf(),
+            conn: Mutex::new(conn),
+            customers: RwLock::new(index),
+        })
     }
 
     pub fn data_dir(&self) -> &Path {
@@ -43,7 +47,9 @@ impl App {
     }
 
     pub(crate) fn conn(&self) -> Result<MutexGuard<'_, Connection>> {
-        self.conn.lock().map_err(|_| Error::Internal("the database lock was poisoned".into()))
+        self.conn
+            .lock()
+            .map_err(|_| Error::Internal("the database lock was poisoned".into()))
     }
 
     /// Run `f` in one immediate transaction: all of it is written, or none.
@@ -56,11 +62,15 @@ impl App {
     }
 
     pub(crate) fn customer_index(&self) -> Result<RwLockReadGuard<'_, CustomerIndex>> {
-        self.customers.read().map_err(|_| Error::Internal("the customer index lock was poisoned".into()))
+        self.customers
+            .read()
+            .map_err(|_| Error::Internal("the customer index lock was poisoned".into()))
     }
 
     pub(crate) fn customer_index_mut(&self) -> Result<RwLockWriteGuard<'_, CustomerIndex>> {
-        self.customers.write().map_err(|_| Error::Internal("the customer index lock was poisoned".into()))
+        self.customers
+            .write()
+            .map_err(|_| Error::Internal("the customer index lock was poisoned".into()))
     }
 
     pub fn status(&self) -> Result<Status> {
@@ -80,7 +90,10 @@ impl App {
     /// Remember the UI language (`zh-CN` or `en`).
     pub fn set_language(&self, lang: &str) -> Result<()> {
         if !LANGUAGES.contains(&lang) {
-            return Err(Error::Invalid(vec![crate::error::FieldError::new("language", "invalid_choice")]));
+            return Err(Error::Invalid(vec![crate::error::FieldError::new(
+                "language",
+                "invalid_choice",
+            )]));
         }
         settings::set_setting(&*self.conn()?, "language", lang)
     }

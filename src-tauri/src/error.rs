@@ -17,10 +17,18 @@ pub struct FieldError {
 
 impl FieldError {
     pub fn new(field: impl Into<String>, code: &'static str) -> Self {
-        FieldError { field: field.into(), code, max: None }
+        FieldError {
+            field: field.into(),
+            code,
+            max: None,
+        }
     }
     pub fn with_max(field: impl Into<String>, code: &'static str, max: usize) -> Self {
-        FieldError { field: field.into(), code, max: Some(max) }
+        FieldError {
+            field: field.into(),
+            code,
+            max: Some(max),
+        }
     }
 }
 
@@ -45,7 +53,11 @@ pub enum Error {
 }
 
 fn describe(fields: &[FieldError]) -> String {
-    fields.iter().map(|f| format!("{} ({})", f.field, f.code)).collect::<Vec<_>>().join(", ")
+    fields
+        .iter()
+        .map(|f| format!("{} ({})", f.field, f.code))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 impl Error {

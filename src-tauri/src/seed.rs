@@ -28,44 +28,123 @@ impl Rng {
 }
 
 const SURNAMES: &[&str] = &[
-    "王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭", "何", "高", "林", "罗",
-    "郑", "梁", "谢", "宋", "唐", "许", "韩", "冯", "邓", "曹", "彭", "曾", "肖", "田", "董", "袁", "潘", "于", "蒋", "蔡",
-    "欧阳", "司马", "诸葛",
+    "王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭", "何", "高", "林",
+    "罗", "郑", "梁", "谢", "宋", "唐", "许", "韩", "冯", "邓", "曹", "彭", "曾", "肖", "田", "董", "袁", "潘", "于",
+    "蒋", "蔡", "欧阳", "司马", "诸葛",
 ];
 const GIVEN: &[&str] = &[
-    "伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明", "超", "秀英", "霞", "平",
-    "刚", "桂英", "华", "建国", "晓明", "文", "欣", "宇", "浩然", "子涵", "梓萱", "一诺", "思远", "雨桐", "佳怡", "俊杰", "嘉怡",
-    "志强", "海燕", "玉兰", "春梅", "晨", "琳", "鹏", "博", "婷", "雪", "颖", "斌", "凯",
+    "伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明", "超", "秀英", "霞",
+    "平", "刚", "桂英", "华", "建国", "晓明", "文", "欣", "宇", "浩然", "子涵", "梓萱", "一诺", "思远", "雨桐", "佳怡",
+    "俊杰", "嘉怡", "志强", "海燕", "玉兰", "春梅", "晨", "琳", "鹏", "博", "婷", "雪", "颖", "斌", "凯",
 ];
 const FIRST: &[&str] = &[
-    "James", "Mary", "John", "Patricia", "Robert", "Jennifer", "Michael", "Linda", "David", "Elizabeth", "William", "Susan",
-    "Richard", "Jessica", "Thomas", "Sarah", "Daniel", "Karen", "Emma", "Oliver", "Sophie", "Lucas", "Anna", "Noah", "Mia",
-    "Hannah", "Ethan", "Chloe", "Leo", "Grace",
+    "James",
+    "Mary",
+    "John",
+    "Patricia",
+    "Robert",
+    "Jennifer",
+    "Michael",
+    "Linda",
+    "David",
+    "Elizabeth",
+    "William",
+    "Susan",
+    "Richard",
+    "Jessica",
+    "Thomas",
+    "Sarah",
+    "Daniel",
+    "Karen",
+    "Emma",
+    "Oliver",
+    "Sophie",
+    "Lucas",
+    "Anna",
+    "Noah",
+    "Mia",
+    "Hannah",
+    "Ethan",
+    "Chloe",
+    "Leo",
+    "Grace",
 ];
 const LAST: &[&str] = &[
-    "Smith", "Johnson", "Williams", "Brown", "Jones", "Miller", "Davis", "Wilson", "Taylor", "Clark", "Lewis", "Walker",
-    "Young", "King", "Wright", "Scott", "Green", "Baker", "Adams", "Nelson", "Müller", "Schmidt", "Dubois", "Rossi", "Tanaka",
+    "Smith", "Johnson", "Williams", "Brown", "Jones", "Miller", "Davis", "Wilson", "Taylor", "Clark", "Lewis",
+    "Walker", "Young", "King", "Wright", "Scott", "Green", "Baker", "Adams", "Nelson", "Müller", "Schmidt", "Dubois",
+    "Rossi", "Tanaka",
 ];
 const COMPANIES: &[&str] = &[
-    "", "", "", "华为技术有限公司", "阿里巴巴集团", "腾讯科技", "中国银行", "万科地产", "美团", "京东", "平安保险", "海尔集团",
-    "北京新东方", "上海外国语大学", "Acme Trading Ltd", "Globex Corporation", "Initech GmbH", "Blue Harbor Hotels",
-    "Summit Consulting", "Red Lantern Restaurant Group",
+    "",
+    "",
+    "",
+    "华为技术有限公司",
+    "阿里巴巴集团",
+    "腾讯科技",
+    "中国银行",
+    "万科地产",
+    "美团",
+    "京东",
+    "平安保险",
+    "海尔集团",
+    "北京新东方",
+    "上海外国语大学",
+    "Acme Trading Ltd",
+    "Globex Corporation",
+    "Initech GmbH",
+    "Blue Harbor Hotels",
+    "Summit Consulting",
+    "Red Lantern Restaurant Group",
 ];
 const TAGS: &[&str] = &[
-    "会员", "常客", "企业客户", "婚宴", "生日宴", "团购", "外卖", "商务", "newsletter", "corporate", "wedding", "family",
-    "expat", "online-booking",
+    "会员",
+    "常客",
+    "企业客户",
+    "婚宴",
+    "生日宴",
+    "团购",
+    "外卖",
+    "商务",
+    "newsletter",
+    "corporate",
+    "wedding",
+    "family",
+    "expat",
+    "online-booking",
 ];
 const NOTES: &[&str] = &[
-    "喜欢靠窗的座位", "每次来都点大杯冰镇酸梅汤", "不吃蒜", "对花生过敏", "只喝温水", "上次投诉上菜慢,已道歉", "周末常带家人来",
-    "公司年会在本店举办", "偏好安静的包间", "生日宴需要提前准备蛋糕", "习惯用微信联系", "下午三点后方便接电话",
-    "prefers a quiet table away from the kitchen", "vegetarian, no onion or garlic", "allergic to shellfish",
-    "usually books the corner suite", "likes a wake-up call at 7:00", "pays by company invoice", "speaks Mandarin and English",
-    "asked for a late checkout last time", "regular since 2019, very loyal", "celebrates anniversary in May every year",
-    "", "",
+    "喜欢靠窗的座位",
+    "每次来都点大杯冰镇酸梅汤",
+    "不吃蒜",
+    "对花生过敏",
+    "只喝温水",
+    "上次投诉上菜慢,已道歉",
+    "周末常带家人来",
+    "公司年会在本店举办",
+    "偏好安静的包间",
+    "生日宴需要提前准备蛋糕",
+    "习惯用微信联系",
+    "下午三点后方便接电话",
+    "prefers a quiet table away from the kitchen",
+    "vegetarian, no onion or garlic",
+    "allergic to shellfish",
+    "usually books the corner suite",
+    "likes a wake-up call at 7:00",
+    "pays by company invoice",
+    "speaks Mandarin and English",
+    "asked for a late checkout last time",
+    "regular since 2019, very loyal",
+    "celebrates anniversary in May every year",
+    "",
+    "",
 ];
 const MOBILE_PREFIXES: &[&str] = &["138", "139", "136", "158", "186", "177", "150", "189"];
-const ADDRESSES: &[&str] =
-    &["北京市朝阳区建国路88号", "上海市浦东新区世纪大道100号", "广州市天河区体育西路1号", "12 High Street, London"];
+const ADDRESSES: &[&str] = &[
+    "北京市朝阳区建国路88号",
+    "上海市浦东新区世纪大道100号",
+    "广州市天河区体育西路1号",
+    "12 High Street, London",
+];
 const STAFF: &[&str] = &["小王", "小李", "Amy", "陈经理", "Tom", "小赵"];
 const PREFS: &[(PreferenceKind, &str)] = &[
     (PreferenceKind::Food, "不吃蒜"),
@@ -110,14 +189,28 @@ fn special_date(r: &mut Rng) -> SpecialDate {
     let lunar = r.chance(40);
     let month = 1 + r.below(12) as u32;
     let day = 1 + r.below(28) as u32;
-    let year = if r.chance(60) { Some(1950 + r.below(55) as i32) } else { None };
-    SpecialDate { calendar: if lunar { Calendar::Lunar } else { Calendar::Gregorian }, year, month, day, leap_month: false }
+    let year = if r.chance(60) {
+        Some(1950 + r.below(55) as i32)
+    } else {
+        None
+    };
+    SpecialDate {
+        calendar: if lunar { Calendar::Lunar } else { Calendar::Gregorian },
+        year,
+        month,
+        day,
+        leap_month: false,
+    }
 }
 
 /// One generated customer; `i` keeps e-mail addresses distinct.
 pub fn customer(r: &mut Rng, i: usize) -> CustomerInput {
     let chinese = r.chance(70);
-    let name = if chinese { chinese_name(r) } else { format!("{} {}", r.pick(FIRST), r.pick(LAST)) };
+    let name = if chinese {
+        chinese_name(r)
+    } else {
+        format!("{} {}", r.pick(FIRST), r.pick(LAST))
+    };
     let mut phones = vec![phone(r, chinese)];
     if r.chance(25) {
         phones.push(phone(r, chinese));
@@ -131,19 +224,34 @@ pub fn customer(r: &mut Rng, i: usize) -> CustomerInput {
     let tags = (0..r.below(3)).map(|_| r.pick(TAGS).to_string()).collect();
     let mut notes = r.pick(NOTES).to_string();
     if r.chance(30) {
-        notes.push_str(";");
+        notes.push(';');
         notes.push_str(r.pick(NOTES));
     }
     let preferences = (0..r.below(3))
         .map(|_| {
             let (kind, text) = r.pick(PREFS);
-            Preference { kind, text: text.to_string() }
+            Preference {
+                kind,
+                text: text.to_string(),
+            }
         })
         .collect();
     CustomerInput {
-        email: if r.chance(50) { format!("guest{i}@example.com") } else { String::new() },
-        wechat: if chinese && r.chance(60) { format!("wx_{}", r.below(1_000_000)) } else { String::new() },
-        address: if r.chance(40) { r.pick(ADDRESSES).to_string() } else { String::new() },
+        email: if r.chance(50) {
+            format!("guest{i}@example.com")
+        } else {
+            String::new()
+        },
+        wechat: if chinese && r.chance(60) {
+            format!("wx_{}", r.below(1_000_000))
+        } else {
+            String::new()
+        },
+        address: if r.chance(40) {
+            r.pick(ADDRESSES).to_string()
+        } else {
+            String::new()
+        },
         company: r.pick(COMPANIES).to_string(),
         source: Some(r.pick(Source::ALL)),
         first_contact: r.pick(STAFF).to_string(),
@@ -175,11 +283,26 @@ pub fn demo_customers() -> Vec<CustomerInput> {
         tags: vec!["会员".into(), "常客".into()],
         notes: "每次都坐靠窗的位置,点一大杯冰镇酸梅汤。".into(),
         preferences: vec![
-            Preference { kind: PreferenceKind::Food, text: "不吃蒜".into() },
-            Preference { kind: PreferenceKind::Seating, text: "靠窗座位".into() },
-            Preference { kind: PreferenceKind::Food, text: "大杯冰镇酸梅汤".into() },
+            Preference {
+                kind: PreferenceKind::Food,
+                text: "不吃蒜".into(),
+            },
+            Preference {
+                kind: PreferenceKind::Seating,
+                text: "靠窗座位".into(),
+            },
+            Preference {
+                kind: PreferenceKind::Food,
+                text: "大杯冰镇酸梅汤".into(),
+            },
         ],
-        birthday: Some(SpecialDate { calendar: Calendar::Lunar, year: Some(1980), month: 8, day: 15, leap_month: false }),
+        birthday: Some(SpecialDate {
+            calendar: Calendar::Lunar,
+            year: Some(1980),
+            month: 8,
+            day: 15,
+            leap_month: false,
+        }),
         source: Some(Source::Referral),
         first_contact: "小王".into(),
         ..Default::default()
@@ -189,8 +312,17 @@ pub fn demo_customers() -> Vec<CustomerInput> {
         phones: vec!["+44 20 7946 0018".into()],
         email: "emma.wilson@example.com".into(),
         tier: Some(Tier::Major),
-        preferences: vec![Preference { kind: PreferenceKind::Allergy, text: "shellfish".into() }],
-        anniversary: Some(SpecialDate { calendar: Calendar::Gregorian, year: Some(2015), month: 5, day: 20, leap_month: false }),
+        preferences: vec![Preference {
+            kind: PreferenceKind::Allergy,
+            text: "shellfish".into(),
+        }],
+        anniversary: Some(SpecialDate {
+            calendar: Calendar::Gregorian,
+            year: Some(2015),
+            month: 5,
+            day: 20,
+            leap_month: false,
+        }),
         source: Some(Source::Online),
         ..Default::default()
     });
@@ -210,7 +342,9 @@ mod tests {
         }
         assert!(v.iter().any(|c| c.name.is_ascii()));
         assert!(v.iter().any(|c| !c.name.is_ascii()));
-        assert!(v.iter().any(|c| c.birthday.is_some_and(|d| d.calendar == Calendar::Lunar)));
+        assert!(v
+            .iter()
+            .any(|c| c.birthday.is_some_and(|d| d.calendar == Calendar::Lunar)));
         assert_eq!(customers(10, 1), customers(10, 1));
         assert!((45..=60).contains(&demo_customers().len()));
     }

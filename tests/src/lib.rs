@@ -45,7 +45,10 @@ pub fn customer(name: &str, phones: &[&str]) -> CustomerInput {
         name: name.into(),
         phones: phones.iter().map(|p| p.to_string()).collect(),
         tier: Some(Tier::Regular),
-        preferences: vec![Preference { kind: PreferenceKind::Food, text: "不吃蒜".into() }],
+        preferences: vec![Preference {
+            kind: PreferenceKind::Food,
+            text: "不吃蒜".into(),
+        }],
         ..Default::default()
     }
 }

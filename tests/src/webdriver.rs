@@ -56,8 +56,14 @@ impl Session {
     }
 
     pub fn find_all(&self, css: &str) -> R<Vec<Element>> {
-        let v = self.send("POST", "/elements", Some(json!({"using": "css selector", "value": css})))?;
-        Ok(v.as_array().map(|a| a.iter().filter_map(element).collect()).unwrap_or_default())
+        let v = self.send(
+            "POST",
+            "/elements",
+            Some(json!({"using": "css selector", "value": css})),
+        )?;
+        Ok(v.as_array()
+            .map(|a| a.iter().filter_map(element).collect())
+            .unwrap_or_default())
     }
 
     /// Wait until `css` matches an element.
@@ -100,7 +106,8 @@ impl Session {
     }
 
     pub fn click(&self, e: &Element) -> R<()> {
-        self.send("POST", &format!("/element/{}/click", e.0), Some(json!({}))).map(|_| ())
+        self.send("POST", &format!("/element/{}/click", e.0), Some(json!({})))
+            .map(|_| ())
     }
 
     /// Click the element `css` names, finding it again if the page re-rendered it.
@@ -121,11 +128,13 @@ impl Session {
     }
 
     pub fn type_text(&self, e: &Element, text: &str) -> R<()> {
-        self.send("POST", &format!("/element/{}/value", e.0), Some(json!({"text": text}))).map(|_| ())
+        self.send("POST", &format!("/element/{}/value", e.0), Some(json!({"text": text})))
+            .map(|_| ())
     }
 
     pub fn clear(&self, e: &Element) -> R<()> {
-        self.send("POST", &format!("/element/{}/clear", e.0), Some(json!({}))).map(|_| ())
+        self.send("POST", &format!("/element/{}/clear", e.0), Some(json!({})))
+            .map(|_| ())
     }
 
     /// Replace the value of an input with `text`, typed as a user would.
@@ -136,7 +145,11 @@ impl Session {
     }
 
     pub fn text(&self, e: &Element) -> R<String> {
-        Ok(self.send("GET", &format!("/element/{}/text", e.0), None)?.as_str().unwrap_or_default().to_string())
+        Ok(self
+            .send("GET", &format!("/element/{}/text", e.0), None)?
+            .as_str()
+            .unwrap_or_default()
+            .to_string())
     }
 
     pub fn property(&self, e: &Element, name: &str) -> R<Value> {
@@ -170,7 +183,9 @@ impl Session {
 }
 
 fn element(v: &Value) -> Option<Element> {
-    v.get(ELEMENT_KEY).and_then(Value::as_str).map(|s| Element(s.to_string()))
+    v.get(ELEMENT_KEY)
+        .and_then(Value::as_str)
+        .map(|s| Element(s.to_string()))
 }
 
 /// The real app under tauri-driver, with its own data folder; stopped when dropped.
@@ -181,18 +196,25 @@ pub struct RealApp {
 }
 
 fn env_path(name: &str, default: &str) -> PathBuf {
-    std::env::var_os(name).map(PathBuf::from).unwrap_or_else(|| PathBuf::from(default))
+    std::env::var_os(name)
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(default))
 }
 
 fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).unwrap_or(4444)
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .unwrap_or(4444)
 }
 
 impl RealApp {
     /// Start the app binary (`FRONTDESK_APP`) on `data_dir` through tauri-driver.
     pub fn start(data_dir: &Path) -> R<RealApp> {
         let app = env_path("FRONTDESK_APP", "../target/debug/frontdesk");
-        let app = app.canonicalize().map_err(|e| format!("app binary {}: {e}", app.display()))?;
+        let app = app
+            .canonicalize()
+            .map_err(|e| format!("app binary {}: {e}", app.display()))?;
         let driver_bin = env_path("FRONTDESK_TAURI_DRIVER", "tauri-driver");
         let port = free_port();
         let native_port = free_port();
@@ -231,7 +253,11 @@ impl RealApp {
         }
         let id = id.ok_or_else(|| format!("no WebDriver session: {last}"))?;
         let session = Session { base, id, agent };
-        let app = RealApp { session, driver, data_dir: data_dir.to_path_buf() };
+        let app = RealApp {
+            session,
+            driver,
+            data_dir: data_dir.to_path_buf(),
+        };
         app.session.wait_for("body[data-ready='true'], #fatal:not([hidden])")?;
         Ok(app)
     }
@@ -247,5 +273,7 @@ impl Drop for RealApp {
 
 /// Where screenshots and other artefacts of the end-to-end run are kept.
 pub fn artefact_dir() -> PathBuf {
-    std::env::var_os("FRONTDESK_E2E_ARTIFACTS").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("e2e-artifacts"))
+    std::env::var_os("FRONTDESK_E2E_ARTIFACTS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("e2e-artifacts"))
 }

@@ -49,12 +49,14 @@ fn customer_records_in_the_real_app() {
     s.fill("#f-name", "欧阳晓梅").unwrap();
     s.fill(".phone-input", "186 5550 7321").unwrap();
     s.click_css("#add-phone").unwrap();
-    s.fill(".phone-row:nth-child(2) .phone-input", "+86 10 6552 9988").unwrap();
+    s.fill(".phone-row:nth-child(2) .phone-input", "+86 10 6552 9988")
+        .unwrap();
     s.click_css("#add-preference").unwrap();
     s.fill(".pref-row .pref-text", "不吃蒜").unwrap();
     let name = s.find("#f-name").unwrap();
     s.type_text(&name, keys::ENTER).unwrap();
-    s.wait(&"dialog closed".to_string(), || s.find("#customer-dialog").is_err().then_some(())).unwrap();
+    s.wait("dialog closed", || s.find("#customer-dialog").is_err().then_some(()))
+        .unwrap();
     s.wait_text("#detail-name", "欧阳晓梅").unwrap();
     s.wait_text_contains("#preference-card", "不吃蒜").unwrap();
     let facts = s.wait_text_contains(".facts", "186 5550 7321").unwrap();
@@ -80,15 +82,20 @@ fn customer_records_in_the_real_app() {
     s.fill("#f-email", "xiaomei@@example").unwrap();
     s.fill("#f-notes", "总是要靠窗的位置").unwrap();
     s.click_css("#save").unwrap();
-    s.wait_text(".field-error[data-error-for='email']", "邮箱地址格式不对").unwrap();
-    assert!(s.find("#customer-dialog[open]").is_ok(), "the dialog closed on a rejected save");
+    s.wait_text(".field-error[data-error-for='email']", "邮箱地址格式不对")
+        .unwrap();
+    assert!(
+        s.find("#customer-dialog[open]").is_ok(),
+        "the dialog closed on a rejected save"
+    );
     assert_eq!(s.value("#f-email").unwrap(), "xiaomei@@example");
     assert_eq!(s.value("#f-notes").unwrap(), "总是要靠窗的位置");
     assert_eq!(s.value("#f-name").unwrap(), "欧阳晓梅");
     // Escape closes the form; the draft comes back when the form is opened again.
     let email = s.find("#f-email").unwrap();
     s.type_text(&email, keys::ESCAPE).unwrap();
-    s.wait(&"dialog closed".to_string(), || s.find("#customer-dialog").is_err().then_some(())).unwrap();
+    s.wait("dialog closed", || s.find("#customer-dialog").is_err().then_some(()))
+        .unwrap();
     s.click_css("#edit-customer").unwrap();
     s.wait_for("#draft-note").unwrap();
     assert_eq!(s.value("#f-email").unwrap(), "xiaomei@@example");
@@ -109,7 +116,8 @@ fn customer_records_in_the_real_app() {
     search_until(s, "晓梅", only_her);
     s.click_css(".customer-row").unwrap();
     s.click_css("#restore-customer").unwrap();
-    s.wait(&"badge gone".to_string(), || s.find("#archived-badge").is_err().then_some(())).unwrap();
+    s.wait("badge gone", || s.find("#archived-badge").is_err().then_some(()))
+        .unwrap();
     s.click_css("#filter-archived option[value='active']").unwrap();
     search_until(s, "晓梅", only_her);
 
@@ -118,7 +126,10 @@ fn customer_records_in_the_real_app() {
     s.fill("#f-name", "<b>x</b>").unwrap();
     s.click_css("#save").unwrap();
     s.wait_text("#detail-name", "<b>x</b>").unwrap();
-    assert!(s.find_all("#detail-name b").unwrap().is_empty(), "markup was interpreted");
+    assert!(
+        s.find_all("#detail-name b").unwrap().is_empty(),
+        "markup was interpreted"
+    );
     search_until(s, "<b>", |r| r == ["<b>x</b>".to_string()]);
 
     // Switching the language changes the UI at once, and it is remembered.

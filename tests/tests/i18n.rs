@@ -13,7 +13,10 @@ fn keys(lang: &str) -> BTreeSet<String> {
     let v: serde_json::Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{lang}.json: {e}"));
     let map = v.as_object().unwrap_or_else(|| panic!("{lang}.json is not an object"));
     for (k, v) in map {
-        assert!(v.as_str().is_some_and(|s| !s.trim().is_empty()), "{lang}.json: {k} is empty");
+        assert!(
+            v.as_str().is_some_and(|s| !s.trim().is_empty()),
+            "{lang}.json: {k} is empty"
+        );
     }
     map.keys().cloned().collect()
 }
@@ -24,13 +27,22 @@ fn both_tables_have_exactly_the_same_keys() {
     let en = keys("en");
     let only_zh: Vec<_> = zh.difference(&en).collect();
     let only_en: Vec<_> = en.difference(&zh).collect();
-    assert!(only_zh.is_empty() && only_en.is_empty(), "only in zh-CN: {only_zh:?}; only in en: {only_en:?}");
+    assert!(
+        only_zh.is_empty() && only_en.is_empty(),
+        "only in zh-CN: {only_zh:?}; only in en: {only_en:?}"
+    );
 }
 
 /// Keys written literally in the UI code: t('x.y'), tList('x.y', …), data-i18n="x.y".
 fn literal_keys(src: &str) -> Vec<String> {
     let mut out = Vec::new();
-    for pat in ["t('", "tList('", "data-i18n=\"", "data-i18n-placeholder=\"", "data-i18n-title=\""] {
+    for pat in [
+        "t('",
+        "tList('",
+        "data-i18n=\"",
+        "data-i18n-placeholder=\"",
+        "data-i18n-title=\"",
+    ] {
         let mut rest = src;
         while let Some(i) = rest.find(pat) {
             let standalone = !rest[..i].ends_with(|c: char| c.is_alphanumeric() || c == '_' || c == '.');
@@ -80,12 +92,30 @@ fn every_enum_value_has_a_label() {
     want.extend(Tier::ALL.iter().map(|t| format!("tier.{}", t.as_str())));
     want.extend(Source::ALL.iter().map(|s| format!("source.{}", s.as_str())));
     want.extend(PreferenceKind::ALL.iter().map(|p| format!("pref.{}", p.as_str())));
-    for kind in ["invalid", "not_found", "db_too_new", "db_invalid", "data_dir", "db", "conflict", "internal"] {
+    for kind in [
+        "invalid",
+        "not_found",
+        "db_too_new",
+        "db_invalid",
+        "data_dir",
+        "db",
+        "conflict",
+        "internal",
+    ] {
         want.push(format!("error.{kind}"));
     }
     for code in [
-        "required", "too_long", "invalid_phone", "invalid_email", "invalid_date", "invalid_month",
-        "invalid_lunar_month", "invalid_leap_month", "invalid_year", "too_many", "invalid_choice",
+        "required",
+        "too_long",
+        "invalid_phone",
+        "invalid_email",
+        "invalid_date",
+        "invalid_month",
+        "invalid_lunar_month",
+        "invalid_leap_month",
+        "invalid_year",
+        "too_many",
+        "invalid_choice",
     ] {
         want.push(format!("invalid.{code}"));
     }

@@ -37,8 +37,10 @@ fn another_programs_sqlite_file_is_refused() {
     let path = dir.path().join(DB_FILE);
     {
         let c = rusqlite::Connection::open(&path).unwrap();
-        c.execute_batch("CREATE TABLE invoices (id INTEGER PRIMARY KEY, total REAL); INSERT INTO invoices VALUES (1, 9.5);")
-            .unwrap();
+        c.execute_batch(
+            "CREATE TABLE invoices (id INTEGER PRIMARY KEY, total REAL); INSERT INTO invoices VALUES (1, 9.5);",
+        )
+        .unwrap();
     }
     let before = std::fs::read(&path).unwrap();
     let err = App::open(dir.path()).err().expect("a foreign database must be refused");
@@ -49,11 +51,20 @@ fn another_programs_sqlite_file_is_refused() {
 #[test]
 fn records_survive_a_restart_and_the_index_is_rebuilt() {
     let t = TempApp::new();
-    let c = t.app.create_customer(&customer("欧阳晓梅", &["186 5550 7321"])).unwrap();
+    let c = t
+        .app
+        .create_customer(&customer("欧阳晓梅", &["186 5550 7321"]))
+        .unwrap();
     let t = t.reopen();
     let got = t.app.get_customer(c.id).unwrap();
     assert_eq!(got, c);
-    let page = t.app.list_customers(&ListQuery { q: "oyxm".into(), ..Default::default() }).unwrap();
+    let page = t
+        .app
+        .list_customers(&ListQuery {
+            q: "oyxm".into(),
+            ..Default::default()
+        })
+        .unwrap();
     assert_eq!(page.items.iter().map(|s| s.id).collect::<Vec<_>>(), vec![c.id]);
     let v: i64 = rusqlite::Connection::open(t.db_path())
         .unwrap()
@@ -66,14 +77,23 @@ fn records_survive_a_restart_and_the_index_is_rebuilt() {
 fn a_rejected_save_writes_nothing() {
     let t = TempApp::new();
     let good = t.app.create_customer(&customer("张伟", &["138-0013-8000"])).unwrap();
-    let bad_new = CustomerInput { email: "zhang@@example".into(), ..customer("李四", &[]) };
+    let bad_new = CustomerInput {
+        email: "zhang@@example".into(),
+        ..customer("李四", &[])
+    };
     let err = t.app.create_customer(&bad_new).unwrap_err();
     assert_eq!(err.kind(), "invalid");
     assert_eq!(t.app.count_customers().unwrap(), 1);
 
     let bad_edit = CustomerInput {
         name: "张伟".into(),
-        birthday: Some(SpecialDate { calendar: Calendar::Gregorian, year: None, month: 2, day: 30, leap_month: false }),
+        birthday: Some(SpecialDate {
+            calendar: Calendar::Gregorian,
+            year: None,
+            month: 2,
+            day: 30,
+            leap_month: false,
+        }),
         phones: vec!["138-0013-8000".into(), "call me maybe".into()],
         ..Default::default()
     };
@@ -81,7 +101,11 @@ fn a_rejected_save_writes_nothing() {
     let fields: Vec<&str> = err.fields().iter().map(|f| f.field.as_str()).collect();
     assert_eq!(fields, vec!["phones.1", "birthday"]);
     assert_eq!(t.app.get_customer(good.id).unwrap(), good, "the stored record changed");
-    let history = t.app.customer_detail(good.id, chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap()).unwrap().history;
+    let history = t
+        .app
+        .customer_detail(good.id, chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap())
+        .unwrap()
+        .history;
     assert_eq!(history.len(), 1, "a rejected edit left a history entry");
 }
 
@@ -90,7 +114,10 @@ fn unknown_ids_are_not_found() {
     let t = TempApp::new();
     assert_eq!(t.app.get_customer(42).unwrap_err().kind(), "not_found");
     assert_eq!(t.app.archive_customer(42).unwrap_err().kind(), "not_found");
-    assert_eq!(t.app.update_customer(42, &customer("x", &[])).unwrap_err().kind(), "not_found");
+    assert_eq!(
+        t.app.update_customer(42, &customer("x", &[])).unwrap_err().kind(),
+        "not_found"
+    );
 }
 
 #[test]
@@ -99,7 +126,13 @@ fn demo_data_loads_once_into_an_empty_database() {
     let n = t.app.seed_demo().unwrap();
     assert!((45..=60).contains(&n), "{n}");
     assert_eq!(t.app.seed_demo().unwrap_err().kind(), "conflict");
-    let all = t.app.list_customers(&ListQuery { limit: Some(500), ..Default::default() }).unwrap();
+    let all = t
+        .app
+        .list_customers(&ListQuery {
+            limit: Some(500),
+            ..Default::default()
+        })
+        .unwrap();
     assert_eq!(all.total, n);
     assert!(all.items.iter().any(|c| c.name.is_ascii()) && all.items.iter().any(|c| !c.name.is_ascii()));
 }

@@ -1,14 +1,15 @@
 //! The story: one customer's life in FrontDesk, through the real database file.
 
 use chrono::NaiveDate;
-use frontdesk::customers::{
-    Calendar, CustomerInput, ListQuery, Preference, PreferenceKind, SortBy, SpecialDate, Tier,
-};
+use frontdesk::customers::{Calendar, CustomerInput, ListQuery, Preference, PreferenceKind, SortBy, SpecialDate, Tier};
 use frontdesk_tests::TempApp;
 
 fn search(t: &TempApp, q: &str) -> Vec<String> {
     t.app
-        .list_customers(&ListQuery { q: q.into(), ..Default::default() })
+        .list_customers(&ListQuery {
+            q: q.into(),
+            ..Default::default()
+        })
         .unwrap()
         .items
         .into_iter()
@@ -31,17 +32,38 @@ fn a_customer_from_first_visit_to_archive_and_back() {
         tags: vec!["会员".into()],
         notes: "总是要靠窗的位置".into(),
         preferences: vec![
-            Preference { kind: PreferenceKind::Food, text: "不吃蒜".into() },
-            Preference { kind: PreferenceKind::Seating, text: "靠窗".into() },
+            Preference {
+                kind: PreferenceKind::Food,
+                text: "不吃蒜".into(),
+            },
+            Preference {
+                kind: PreferenceKind::Seating,
+                text: "靠窗".into(),
+            },
         ],
-        birthday: Some(SpecialDate { calendar: Calendar::Lunar, year: Some(1985), month: 8, day: 15, leap_month: false }),
+        birthday: Some(SpecialDate {
+            calendar: Calendar::Lunar,
+            year: Some(1985),
+            month: 8,
+            day: 15,
+            leap_month: false,
+        }),
         ..Default::default()
     };
     let c = t.app.create_customer(&input).unwrap();
     assert!(c.id > 0 && !c.created_at.is_empty());
 
     // Anyone at the desk finds her by what they remember.
-    for q in ["晓梅", "欧阳", "oyxm", "ouyangxiaomei", "55507321", "6552", "红灯笼", "靠窗"] {
+    for q in [
+        "晓梅",
+        "欧阳",
+        "oyxm",
+        "ouyangxiaomei",
+        "55507321",
+        "6552",
+        "红灯笼",
+        "靠窗",
+    ] {
         assert!(search(&t, q).contains(&"欧阳晓梅".to_string()), "not found by {q}");
     }
     assert_eq!(search(&t, "晓梅"), vec!["欧阳晓梅"]);
@@ -50,7 +72,10 @@ fn a_customer_from_first_visit_to_archive_and_back() {
     let d = t.app.customer_detail(c.id, today).unwrap();
     assert_eq!(d.occasions.len(), 1);
     assert_eq!(d.occasions[0].this_year.as_deref(), Some("2026-09-25"));
-    assert_eq!(d.history.iter().map(|h| h.kind.as_str()).collect::<Vec<_>>(), vec!["created"]);
+    assert_eq!(
+        d.history.iter().map(|h| h.kind.as_str()).collect::<Vec<_>>(),
+        vec!["created"]
+    );
 
     // She changes her e-mail; the history says what changed.
     let mut edit = input.clone();
@@ -67,20 +92,55 @@ fn a_customer_from_first_visit_to_archive_and_back() {
     assert_eq!(t.app.customer_detail(c.id, today).unwrap().history.len(), 2);
 
     // Filters and sorting.
-    let vip = t.app.list_customers(&ListQuery { tier: Some(Tier::Vip), limit: Some(500), ..Default::default() }).unwrap();
+    let vip = t
+        .app
+        .list_customers(&ListQuery {
+            tier: Some(Tier::Vip),
+            limit: Some(500),
+            ..Default::default()
+        })
+        .unwrap();
     assert!(vip.items.iter().all(|s| s.tier == Tier::Vip) && vip.items.iter().any(|s| s.id == c.id));
-    let tagged = t.app.list_customers(&ListQuery { tag: Some("会员".into()), limit: Some(500), ..Default::default() }).unwrap();
+    let tagged = t
+        .app
+        .list_customers(&ListQuery {
+            tag: Some("会员".into()),
+            limit: Some(500),
+            ..Default::default()
+        })
+        .unwrap();
     assert!(tagged.items.iter().all(|s| s.tags.iter().any(|x| x == "会员")));
-    let newest = t.app.list_customers(&ListQuery { sort: SortBy::Created, desc: true, ..Default::default() }).unwrap();
+    let newest = t
+        .app
+        .list_customers(&ListQuery {
+            sort: SortBy::Created,
+            desc: true,
+            ..Default::default()
+        })
+        .unwrap();
     assert_eq!(newest.items[0].id, c.id);
-    let updated = t.app.list_customers(&ListQuery { sort: SortBy::Updated, desc: true, ..Default::default() }).unwrap();
+    let updated = t
+        .app
+        .list_customers(&ListQuery {
+            sort: SortBy::Updated,
+            desc: true,
+            ..Default::default()
+        })
+        .unwrap();
     assert_eq!(updated.items[0].id, c.id);
 
     // She moves away: archived, hidden from the list, kept for history.
     let archived = t.app.archive_customer(c.id).unwrap();
     assert!(archived.archived_at.is_some());
     assert!(search(&t, "晓梅").is_empty());
-    let in_archive = t.app.list_customers(&ListQuery { q: "晓梅".into(), archived: true, ..Default::default() }).unwrap();
+    let in_archive = t
+        .app
+        .list_customers(&ListQuery {
+            q: "晓梅".into(),
+            archived: true,
+            ..Default::default()
+        })
+        .unwrap();
     assert_eq!(in_archive.items.len(), 1);
     assert!(in_archive.items[0].archived);
 

@@ -20,8 +20,16 @@ const BUILD_PACKAGES: &[&str] = &[
 
 /// Debian/Ubuntu packages the end-to-end tests need: a headless X server, a private
 /// D-Bus session, WebKit's WebDriver, a notification daemon, CJK fonts for screenshots.
-const TEST_PACKAGES: &[&str] =
-    &["xvfb", "xauth", "dbus", "dbus-x11", "webkit2gtk-driver", "dunst", "libnotify-bin", "fonts-noto-cjk"];
+const TEST_PACKAGES: &[&str] = &[
+    "xvfb",
+    "xauth",
+    "dbus",
+    "dbus-x11",
+    "webkit2gtk-driver",
+    "dunst",
+    "libnotify-bin",
+    "fonts-noto-cjk",
+];
 
 fn main() -> ExitCode {
     let args: Vec<String> = env::args().skip(1).collect();
@@ -46,7 +54,10 @@ fn main() -> ExitCode {
 type Result<T = ()> = std::result::Result<T, String>;
 
 fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."))
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."))
 }
 
 /// The shared target directory: `CARGO_TARGET_DIR`, else one per user outside the
@@ -111,7 +122,10 @@ fn ensure_debs(pkgs: &[&str]) -> Result {
     if missing.is_empty() {
         return Ok(());
     }
-    let is_root = Command::new("id").arg("-u").output().is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0");
+    let is_root = Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0");
     let apt = |args: &[&str]| {
         let mut c = if is_root {
             Command::new("apt-get")
@@ -153,9 +167,12 @@ fn ensure_tauri_driver() -> Result<PathBuf> {
         return Ok(PathBuf::from("tauri-driver"));
     }
     let mut c = Command::new(env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
-    c.args(["install", "tauri-driver", "--locked"]).env("CARGO_TARGET_DIR", target_dir().join("tools"));
+    c.args(["install", "tauri-driver", "--locked"])
+        .env("CARGO_TARGET_DIR", target_dir().join("tools"));
     status("cargo install tauri-driver", c)?;
-    cargo_bin.filter(|p| p.is_file()).ok_or_else(|| "tauri-driver was installed but cannot be found".into())
+    cargo_bin
+        .filter(|p| p.is_file())
+        .ok_or_else(|| "tauri-driver was installed but cannot be found".into())
 }
 
 fn run(extra: &[String]) -> Result {
@@ -175,7 +192,11 @@ fn test() -> Result {
     }
     ensure_debs(&pkgs)?;
     ensure_rust_components()?;
-    let driver = if cfg!(target_os = "linux") { Some(ensure_tauri_driver()?) } else { None };
+    let driver = if cfg!(target_os = "linux") {
+        Some(ensure_tauri_driver()?)
+    } else {
+        None
+    };
     println!("==> target directory: {}", target_dir().display());
 
     let mut c = cargo();
@@ -183,7 +204,15 @@ fn test() -> Result {
     status("cargo fmt --check", c)?;
 
     let mut c = cargo();
-    c.args(["clippy", "--workspace", "--all-targets", "--locked", "--", "-D", "warnings"]);
+    c.args([
+        "clippy",
+        "--workspace",
+        "--all-targets",
+        "--locked",
+        "--",
+        "-D",
+        "warnings",
+    ]);
     status("cargo clippy -D warnings", c)?;
 
     let mut c = cargo();
@@ -204,7 +233,17 @@ fn test() -> Result {
     c.current_dir(root())
         .args(["-a", "-s", "-screen 0 1400x900x24", "dbus-run-session", "--"])
         .arg(env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-        .args(["test", "--locked", "--package", "frontdesk-tests", "--test", "e2e", "--", "--ignored", "--test-threads=1"])
+        .args([
+            "test",
+            "--locked",
+            "--package",
+            "frontdesk-tests",
+            "--test",
+            "e2e",
+            "--",
+            "--ignored",
+            "--test-threads=1",
+        ])
         .env("CARGO_TARGET_DIR", target_dir())
         .env("FRONTDESK_APP", &app)
         .env("FRONTDESK_TAURI_DRIVER", &driver)
@@ -216,6 +255,16 @@ fn test() -> Result {
 
 fn bench(extra: &[String]) -> Result {
     let mut c = cargo();
-    c.args(["run", "--release", "--quiet", "--package", "frontdesk-tests", "--bin", "frontdesk-bench", "--"]).args(extra);
+    c.args([
+        "run",
+        "--release",
+        "--quiet",
+        "--package",
+        "frontdesk-tests",
+        "--bin",
+        "frontdesk-bench",
+        "--",
+    ])
+    .args(extra);
     status("bench (release build)", c)
 }

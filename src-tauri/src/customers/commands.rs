@@ -6,9 +6,7 @@ use crate::app::App;
 use crate::error::{Error, Result};
 use crate::store;
 
-use super::model::{
-    Customer, CustomerDetail, CustomerInput, DateKind, DatedOccasion, ListQuery, Page, TagCount,
-};
+use super::model::{Customer, CustomerDetail, CustomerInput, DateKind, DatedOccasion, ListQuery, Page, TagCount};
 use super::rules::{self, ValidCustomer};
 use super::{dates, repo};
 
@@ -84,16 +82,23 @@ impl App {
         let customer = repo::get_customer(&conn, id)?;
         let history = repo::list_history(&conn, id)?;
         drop(conn);
-        let occasions = [(DateKind::Birthday, customer.birthday), (DateKind::Anniversary, customer.anniversary)]
-            .into_iter()
-            .filter_map(|(kind, d)| d.map(|d| (kind, d)))
-            .map(|(kind, date)| DatedOccasion {
-                kind,
-                date,
-                this_year: dates::occurrence_in(&date, today.year()).map(|g| g.format("%Y-%m-%d").to_string()),
-            })
-            .collect();
-        Ok(CustomerDetail { customer, occasions, history })
+        let occasions = [
+            (DateKind::Birthday, customer.birthday),
+            (DateKind::Anniversary, customer.anniversary),
+        ]
+        .into_iter()
+        .filter_map(|(kind, d)| d.map(|d| (kind, d)))
+        .map(|(kind, date)| DatedOccasion {
+            kind,
+            date,
+            this_year: dates::occurrence_in(&date, today.year()).map(|g| g.format("%Y-%m-%d").to_string()),
+        })
+        .collect();
+        Ok(CustomerDetail {
+            customer,
+            occasions,
+            history,
+        })
     }
 
     /// One page of the customer list: search, filters, sort.
@@ -101,7 +106,11 @@ impl App {
         let limit = q.limit.unwrap_or(DEFAULT_PAGE).clamp(1, MAX_PAGE);
         let hits = self.customer_index()?.query(q, limit);
         let items = repo::list_summaries(&*self.conn()?, &hits.ids)?;
-        Ok(Page { total: hits.total, offset: q.offset, items })
+        Ok(Page {
+            total: hits.total,
+            offset: q.offset,
+            items,
+        })
     }
 
     pub fn customer_tags(&self) -> Result<Vec<TagCount>> {
@@ -127,7 +136,9 @@ impl App {
         })?;
         let entries = {
             let conn = self.conn()?;
-            ids.iter().map(|id| repo::get_index_entry(&conn, *id)).collect::<Result<Vec<_>>>()?
+            ids.iter()
+                .map(|id| repo::get_index_entry(&conn, *id))
+                .collect::<Result<Vec<_>>>()?
         };
         self.customer_index_mut()?.extend(entries);
         Ok(ids.len())
@@ -136,7 +147,9 @@ impl App {
     /// Load the demo customers into an empty database.
     pub fn seed_demo(&self) -> Result<usize> {
         if self.count_customers()? > 0 {
-            return Err(Error::Conflict("demo data is only loaded into an empty database".into()));
+            return Err(Error::Conflict(
+                "demo data is only loaded into an empty database".into(),
+            ));
         }
         self.insert_customers(&crate::seed::demo_customers())
     }

@@ -26,7 +26,9 @@ pub fn validate(d: &SpecialDate) -> Result<(), &'static str> {
             }
             // Without a year, 2月29日 is a real birthday; with one, the year must have it.
             let year = d.year.unwrap_or(2000);
-            NaiveDate::from_ymd_opt(year, d.month, d.day).map(|_| ()).ok_or("invalid_date")
+            NaiveDate::from_ymd_opt(year, d.month, d.day)
+                .map(|_| ())
+                .ok_or("invalid_date")
         }
         Calendar::Lunar => {
             if !(1..=12).contains(&d.month) {
@@ -41,7 +43,9 @@ pub fn validate(d: &SpecialDate) -> Result<(), &'static str> {
                     if d.leap_month && leap_month_of(y) != Some(d.month) {
                         return Err("invalid_leap_month");
                     }
-                    lunar_to_gregorian(y, d.month, d.leap_month, d.day).map(|_| ()).ok_or("invalid_date")
+                    lunar_to_gregorian(y, d.month, d.leap_month, d.day)
+                        .map(|_| ())
+                        .ok_or("invalid_date")
                 }
             }
         }
@@ -61,7 +65,9 @@ pub fn lunar_to_gregorian(lunar_year: i32, month: u32, leap: bool, day: u32) -> 
     let year = u16::try_from(lunar_year).ok()?;
     let month = u8::try_from(month).ok()?;
     let day = u8::try_from(day).ok()?;
-    LunisolarDate::from_ymd(year, month, leap, day).ok().map(|d| d.to_naive_date())
+    LunisolarDate::from_ymd(year, month, leap, day)
+        .ok()
+        .map(|d| d.to_naive_date())
 }
 
 /// The day this date is kept in the lunar year `lunar_year`: a leap-month date falls
@@ -69,8 +75,13 @@ pub fn lunar_to_gregorian(lunar_year: i32, month: u32, leap: bool, day: u32) -> 
 /// falls back to day 29 in a short month.
 fn lunar_occurrence(lunar_year: i32, d: &SpecialDate) -> Option<NaiveDate> {
     let leap = d.leap_month && leap_month_of(lunar_year) == Some(d.month);
-    lunar_to_gregorian(lunar_year, d.month, leap, d.day)
-        .or_else(|| if d.day == 30 { lunar_to_gregorian(lunar_year, d.month, leap, 29) } else { None })
+    lunar_to_gregorian(lunar_year, d.month, leap, d.day).or_else(|| {
+        if d.day == 30 {
+            lunar_to_gregorian(lunar_year, d.month, leap, 29)
+        } else {
+            None
+        }
+    })
 }
 
 /// The gregorian day on which this date is kept during gregorian year `year`.
@@ -98,10 +109,22 @@ mod tests {
     use super::*;
 
     fn greg(month: u32, day: u32, year: Option<i32>) -> SpecialDate {
-        SpecialDate { calendar: Calendar::Gregorian, year, month, day, leap_month: false }
+        SpecialDate {
+            calendar: Calendar::Gregorian,
+            year,
+            month,
+            day,
+            leap_month: false,
+        }
     }
     fn lunar(month: u32, day: u32, leap: bool, year: Option<i32>) -> SpecialDate {
-        SpecialDate { calendar: Calendar::Lunar, year, month, day, leap_month: leap }
+        SpecialDate {
+            calendar: Calendar::Lunar,
+            year,
+            month,
+            day,
+            leap_month: leap,
+        }
     }
     fn ymd(y: i32, m: u32, d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, d).unwrap()
@@ -166,7 +189,9 @@ mod tests {
     #[test]
     fn lunar_day_30_in_a_short_month_is_kept_on_29() {
         // Find a short month in 2026 and check the fallback.
-        let short = (1..=12).find(|m| lunar_to_gregorian(2026, *m, false, 30).is_none()).unwrap();
+        let short = (1..=12)
+            .find(|m| lunar_to_gregorian(2026, *m, false, 30).is_none())
+            .unwrap();
         let want = lunar_to_gregorian(2026, short, false, 29);
         assert!(want.is_some());
         let got = occurrence_in(&lunar(short, 30, false, None), want.unwrap().year());

@@ -4,7 +4,7 @@ use rusqlite::{params, Connection, OptionalExtension, Row};
 
 use crate::error::{Error, Result};
 
-use super::model::{Calendar, Customer, CustomerSummary, DateKind, HistoryEntry, SpecialDate, Source, Tier};
+use super::model::{Calendar, Customer, CustomerSummary, DateKind, HistoryEntry, Source, SpecialDate, Tier};
 use super::rules::ValidCustomer;
 use super::search::{self, IndexEntry};
 
@@ -28,7 +28,8 @@ fn json<T: serde::Serialize>(v: &T) -> Result<String> {
 }
 
 fn from_json<T: serde::de::DeserializeOwned>(s: &str) -> rusqlite::Result<T> {
-    serde_json::from_str(s).map_err(|e| rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e)))
+    serde_json::from_str(s)
+        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e)))
 }
 
 fn parse_enum<T>(s: &str, parse: fn(&str) -> Option<T>) -> rusqlite::Result<T> {
@@ -99,14 +100,26 @@ pub fn update_customer(conn: &Connection, id: i64, c: &ValidCustomer, s: &Search
 }
 
 fn replace_special_dates(conn: &Connection, id: i64, c: &ValidCustomer) -> Result<()> {
-    conn.prepare_cached("DELETE FROM special_dates WHERE customer_id = ?1")?.execute([id])?;
+    conn.prepare_cached("DELETE FROM special_dates WHERE customer_id = ?1")?
+        .execute([id])?;
     let mut ins = conn.prepare_cached(
         "INSERT INTO special_dates (customer_id, kind, calendar, year, month, day, leap_month)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     )?;
-    for (kind, d) in [(DateKind::Birthday, &c.birthday), (DateKind::Anniversary, &c.anniversary)] {
+    for (kind, d) in [
+        (DateKind::Birthday, &c.birthday),
+        (DateKind::Anniversary, &c.anniversary),
+    ] {
         if let Some(d) = d {
-            ins.execute(params![id, kind.as_str(), d.calendar.as_str(), d.year, d.month, d.day, d.leap_month])?;
+            ins.execute(params![
+                id,
+                kind.as_str(),
+                d.calendar.as_str(),
+                d.year,
+                d.month,
+                d.day,
+                d.leap_month
+            ])?;
         }
     }
     Ok(())
@@ -193,7 +206,13 @@ pub fn list_history(conn: &Connection, id: i64) -> Result<Vec<HistoryEntry>> {
     let mut stmt = conn.prepare_cached(
         "SELECT at, kind, detail FROM customer_events WHERE customer_id = ?1 ORDER BY at DESC, id DESC",
     )?;
-    let rows = stmt.query_map([id], |r| Ok(HistoryEntry { at: r.get(0)?, kind: r.get(1)?, detail: r.get(2)? }))?;
+    let rows = stmt.query_map([id], |r| {
+        Ok(HistoryEntry {
+            at: r.get(0)?,
+            kind: r.get(1)?,
+            detail: r.get(2)?,
+        })
+    })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
@@ -238,8 +257,7 @@ fn index_entry_from_row(r: &Row<'_>) -> rusqlite::Result<IndexEntry> {
     })
 }
 
-const INDEX_COLS: &str =
-    "id, tier, archived_at IS NOT NULL, tags, name_key, updated_at, search_text, search_other";
+const INDEX_COLS: &str = "id, tier, archived_at IS NOT NULL, tags, name_key, updated_at, search_text, search_other";
 
 /// Every customer's index entry (loaded once at start-up).
 pub fn list_index_entries(conn: &Connection) -> Result<Vec<IndexEntry>> {

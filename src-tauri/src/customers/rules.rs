@@ -45,12 +45,16 @@ pub fn is_valid_phone(p: &str) -> bool {
 
 /// An e-mail address: one @, a local part, a dotted domain, no spaces.
 pub fn is_valid_email(e: &str) -> bool {
-    let Some((local, domain)) = e.split_once('@') else { return false };
+    let Some((local, domain)) = e.split_once('@') else {
+        return false;
+    };
     !local.is_empty()
         && !domain.contains('@')
         && !e.chars().any(|c| c.is_whitespace() || c.is_control())
         && domain.contains('.')
-        && domain.split('.').all(|l| !l.is_empty() && !l.starts_with('-') && !l.ends_with('-'))
+        && domain
+            .split('.')
+            .all(|l| !l.is_empty() && !l.starts_with('-') && !l.ends_with('-'))
 }
 
 fn clean(s: &str) -> String {
@@ -179,15 +183,31 @@ mod tests {
     }
 
     fn named(name: &str) -> CustomerInput {
-        CustomerInput { name: name.into(), ..Default::default() }
+        CustomerInput {
+            name: name.into(),
+            ..Default::default()
+        }
     }
 
     #[test]
     fn phones() {
-        for ok in ["13800138000", "138-0013-8000", "+86 138 0013 8000", "(020) 7946 0000", "010.6552.9988"] {
+        for ok in [
+            "13800138000",
+            "138-0013-8000",
+            "+86 138 0013 8000",
+            "(020) 7946 0000",
+            "010.6552.9988",
+        ] {
             assert!(is_valid_phone(ok), "{ok}");
         }
-        for bad in ["abc", "12", "138x0013", "++86 1380013", "1380013800012345678901", "13800+138000"] {
+        for bad in [
+            "abc",
+            "12",
+            "138x0013",
+            "++86 1380013",
+            "1380013800012345678901",
+            "13800+138000",
+        ] {
             assert!(!is_valid_phone(bad), "{bad}");
         }
     }
@@ -197,7 +217,9 @@ mod tests {
         for ok in ["a@b.cn", "wang.fang+vip@example.com.cn"] {
             assert!(is_valid_email(ok), "{ok}");
         }
-        for bad in ["a", "a@b", "@b.cn", "a@@b.cn", "a b@c.cn", "a@.cn", "a@b..cn", "a@b.cn."] {
+        for bad in [
+            "a", "a@b", "@b.cn", "a@@b.cn", "a b@c.cn", "a@.cn", "a@b..cn", "a@b.cn.",
+        ] {
             assert!(!is_valid_email(bad), "{bad}");
         }
     }
@@ -208,8 +230,20 @@ mod tests {
             name: "   ".into(),
             phones: vec!["138 0013 8000".into(), "".into(), "call me".into()],
             email: "wang@".into(),
-            birthday: Some(SpecialDate { calendar: Calendar::Gregorian, year: None, month: 2, day: 30, leap_month: false }),
-            anniversary: Some(SpecialDate { calendar: Calendar::Lunar, year: None, month: 13, day: 1, leap_month: false }),
+            birthday: Some(SpecialDate {
+                calendar: Calendar::Gregorian,
+                year: None,
+                month: 2,
+                day: 30,
+                leap_month: false,
+            }),
+            anniversary: Some(SpecialDate {
+                calendar: Calendar::Lunar,
+                year: None,
+                month: 13,
+                day: 1,
+                leap_month: false,
+            }),
             ..Default::default()
         };
         assert_eq!(
@@ -227,7 +261,10 @@ mod tests {
     #[test]
     fn limits() {
         assert_eq!(codes(&named(&"名".repeat(MAX_NAME))), vec![]);
-        assert_eq!(codes(&named(&"名".repeat(MAX_NAME + 1))), vec![("name".into(), "too_long")]);
+        assert_eq!(
+            codes(&named(&"名".repeat(MAX_NAME + 1))),
+            vec![("name".into(), "too_long")]
+        );
         let mut i = named("x");
         i.notes = "n".repeat(MAX_NOTES + 1);
         assert_eq!(codes(&i), vec![("notes".into(), "too_long")]);
@@ -243,8 +280,14 @@ mod tests {
             phones: vec![" 138 0013 8000 ".into(), "  ".into()],
             tags: vec!["VIP".into(), "vip".into(), " ".into(), "常客".into()],
             preferences: vec![
-                Preference { kind: PreferenceKind::Food, text: " 不吃蒜 ".into() },
-                Preference { kind: PreferenceKind::Other, text: "".into() },
+                Preference {
+                    kind: PreferenceKind::Food,
+                    text: " 不吃蒜 ".into(),
+                },
+                Preference {
+                    kind: PreferenceKind::Other,
+                    text: "".into(),
+                },
             ],
             ..Default::default()
         };
@@ -252,7 +295,13 @@ mod tests {
         assert_eq!(v.name, "张伟");
         assert_eq!(v.phones, vec!["138 0013 8000"]);
         assert_eq!(v.tags, vec!["VIP", "常客"]);
-        assert_eq!(v.preferences, vec![Preference { kind: PreferenceKind::Food, text: "不吃蒜".into() }]);
+        assert_eq!(
+            v.preferences,
+            vec![Preference {
+                kind: PreferenceKind::Food,
+                text: "不吃蒜".into()
+            }]
+        );
         assert_eq!(v.tier, Tier::Regular);
         assert_eq!(v.source, Source::WalkIn);
     }

@@ -71,13 +71,23 @@ pub fn phone_digits(phone: &str) -> String {
 }
 
 /// The rest of the index: phone digits, company, tags, notes, WeChat, e-mail.
-pub fn search_other(phones: &[String], company: &str, tags: &[String], notes: &str, wechat: &str, email: &str) -> String {
+pub fn search_other(
+    phones: &[String],
+    company: &str,
+    tags: &[String],
+    notes: &str,
+    wechat: &str,
+    email: &str,
+) -> String {
     let mut s = String::new();
     for p in phones {
         s.push_str(&phone_digits(p));
         s.push(SEP);
     }
-    for part in [company, notes, wechat, email].into_iter().chain(tags.iter().map(String::as_str)) {
+    for part in [company, notes, wechat, email]
+        .into_iter()
+        .chain(tags.iter().map(String::as_str))
+    {
         s.push_str(&part.to_lowercase());
         s.push(SEP);
     }
@@ -93,8 +103,8 @@ pub fn query_terms(q: &str) -> Vec<String> {
         if t.is_empty() {
             continue;
         }
-        let phone_like = t.chars().any(|c| c.is_ascii_digit())
-            && t.chars().all(|c| c.is_ascii_digit() || "+-().".contains(c));
+        let phone_like =
+            t.chars().any(|c| c.is_ascii_digit()) && t.chars().all(|c| c.is_ascii_digit() || "+-().".contains(c));
         terms.push(if phone_like { phone_digits(&t) } else { t });
     }
     // "138 0013 8000" typed with spaces is one phone number.
@@ -144,7 +154,12 @@ impl CustomerIndex {
         by_name.sort_by(|a, b| name_cmp(&entries[*a as usize], &entries[*b as usize]));
         let mut by_updated: Vec<u32> = (0..entries.len() as u32).collect();
         by_updated.sort_by(|a, b| updated_cmp(&entries[*a as usize], &entries[*b as usize]));
-        CustomerIndex { entries, slot_of, by_name, by_updated }
+        CustomerIndex {
+            entries,
+            slot_of,
+            by_name,
+            by_updated,
+        }
     }
 
     pub fn len(&self) -> usize {
@@ -193,7 +208,13 @@ impl CustomerIndex {
                 *counts.entry(t.as_str()).or_default() += 1;
             }
         }
-        let mut v: Vec<TagCount> = counts.into_iter().map(|(t, c)| TagCount { tag: t.to_string(), count: c }).collect();
+        let mut v: Vec<TagCount> = counts
+            .into_iter()
+            .map(|(t, c)| TagCount {
+                tag: t.to_string(),
+                count: c,
+            })
+            .collect();
         v.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.tag.cmp(&b.tag)));
         v
     }
@@ -202,14 +223,18 @@ impl CustomerIndex {
     pub fn query(&self, q: &ListQuery, limit: usize) -> Hits {
         let terms = query_terms(&q.q);
         let finders: Vec<Finder<'_>> = terms.iter().map(|t| Finder::new(t.as_bytes())).collect();
-        let tag = q.tag.as_ref().map(|t| t.trim().to_lowercase()).filter(|t| !t.is_empty());
+        let tag = q
+            .tag
+            .as_ref()
+            .map(|t| t.trim().to_lowercase())
+            .filter(|t| !t.is_empty());
         let keep = |e: &IndexEntry| -> bool {
             e.archived == q.archived
                 && q.tier.is_none_or(|t| t == e.tier)
                 && tag.as_ref().is_none_or(|t| e.tags.iter().any(|x| x == t))
-                && finders.iter().all(|f| {
-                    f.find(e.search_text.as_bytes()).is_some() || f.find(e.search_other.as_bytes()).is_some()
-                })
+                && finders
+                    .iter()
+                    .all(|f| f.find(e.search_text.as_bytes()).is_some() || f.find(e.search_other.as_bytes()).is_some())
         };
         let want = q.offset.saturating_add(limit);
         let mut total = 0usize;
@@ -304,7 +329,9 @@ fn remove_sorted(order: &mut Vec<u32>, entries: &[IndexEntry], slot: u32, cmp: C
 
 fn insert_sorted(order: &mut Vec<u32>, entries: &[IndexEntry], slot: u32, cmp: Cmp) {
     let e = &entries[slot as usize];
-    let pos = order.binary_search_by(|s| cmp(&entries[*s as usize], e)).unwrap_or_else(|p| p);
+    let pos = order
+        .binary_search_by(|s| cmp(&entries[*s as usize], e))
+        .unwrap_or_else(|p| p);
     order.insert(pos, slot);
 }
 
@@ -327,7 +354,10 @@ mod tests {
     }
 
     fn ids(ix: &CustomerIndex, q: &str) -> Vec<i64> {
-        let q = ListQuery { q: q.into(), ..Default::default() };
+        let q = ListQuery {
+            q: q.into(),
+            ..Default::default()
+        };
         ix.query(&q, 100).ids
     }
 
@@ -372,7 +402,16 @@ mod tests {
     fn upsert_keeps_orders_sorted_and_filters_apply() {
         let mut ix = CustomerIndex::build(vec![entry(1, "Bob", &[], ""), entry(2, "Alice", &[], "")]);
         ix.upsert(entry(3, "Carol", &[], ""));
-        let by_name = |ix: &CustomerIndex| ix.query(&ListQuery { sort: SortBy::Name, ..Default::default() }, 10).ids;
+        let by_name = |ix: &CustomerIndex| {
+            ix.query(
+                &ListQuery {
+                    sort: SortBy::Name,
+                    ..Default::default()
+                },
+                10,
+            )
+            .ids
+        };
         assert_eq!(by_name(&ix), vec![2, 1, 3]);
         ix.upsert(entry(2, "Zed", &[], ""));
         assert_eq!(by_name(&ix), vec![1, 3, 2]);
@@ -380,16 +419,27 @@ mod tests {
         archived.archived = true;
         ix.upsert(archived);
         assert_eq!(by_name(&ix), vec![3, 2]);
-        let q = ListQuery { archived: true, ..Default::default() };
+        let q = ListQuery {
+            archived: true,
+            ..Default::default()
+        };
         assert_eq!(ix.query(&q, 10).ids, vec![1]);
-        let q = ListQuery { sort: SortBy::Created, desc: true, ..Default::default() };
+        let q = ListQuery {
+            sort: SortBy::Created,
+            desc: true,
+            ..Default::default()
+        };
         assert_eq!(ix.query(&q, 10).ids, vec![3, 2]);
     }
 
     #[test]
     fn pages_and_totals() {
         let ix = CustomerIndex::build((1..=25).map(|i| entry(i, &format!("name{i:02}"), &[], "")).collect());
-        let q = ListQuery { sort: SortBy::Name, offset: 20, ..Default::default() };
+        let q = ListQuery {
+            sort: SortBy::Name,
+            offset: 20,
+            ..Default::default()
+        };
         let hits = ix.query(&q, 10);
         assert_eq!(hits.total, 25);
         assert_eq!(hits.ids, vec![21, 22, 23, 24, 25]);

@@ -15,7 +15,9 @@ type S<'a> = State<'a, Arc<Shared>>;
 /// Run `f` against the app off the async runtime (database work blocks).
 async fn call<T: Send + 'static>(state: &Shared, f: impl FnOnce(&App) -> Result<T> + Send + 'static) -> Result<T> {
     let app = state.app().await?;
-    tauri::async_runtime::spawn_blocking(move || f(&app)).await.map_err(Error::internal)?
+    tauri::async_runtime::spawn_blocking(move || f(&app))
+        .await
+        .map_err(Error::internal)?
 }
 
 #[tauri::command]
@@ -40,7 +42,10 @@ async fn customer_tags(state: S<'_>) -> Result<Vec<TagCount>> {
 
 #[tauri::command]
 async fn customer_get(state: S<'_>, id: i64) -> Result<CustomerDetail> {
-    call(&state, move |a| a.customer_detail(id, chrono::Local::now().date_naive())).await
+    call(&state, move |a| {
+        a.customer_detail(id, chrono::Local::now().date_naive())
+    })
+    .await
 }
 
 #[tauri::command]

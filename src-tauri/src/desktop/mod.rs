@@ -41,8 +41,14 @@ impl Shared {
 /// The start-up error again, for every later call (the store stays closed).
 fn replay(e: &Error) -> Error {
     match e {
-        Error::DbTooNew { found, supported } => Error::DbTooNew { found: *found, supported: *supported },
-        Error::DbInvalid { path, reason } => Error::DbInvalid { path: path.clone(), reason: reason.clone() },
+        Error::DbTooNew { found, supported } => Error::DbTooNew {
+            found: *found,
+            supported: *supported,
+        },
+        Error::DbInvalid { path, reason } => Error::DbInvalid {
+            path: path.clone(),
+            reason: reason.clone(),
+        },
         Error::DataDir(s) => Error::DataDir(s.clone()),
         other => Error::Internal(other.to_string()),
     }
@@ -53,7 +59,10 @@ pub fn run() {
         .plugin(tauri_plugin_notification::init())
         .setup(|app| {
             let dir = store::data_dir(app.path().app_data_dir().ok()).map_err(|e| e.to_string());
-            let shared = Arc::new(Shared { dir, app: OnceCell::new() });
+            let shared = Arc::new(Shared {
+                dir,
+                app: OnceCell::new(),
+            });
             app.manage(shared.clone());
             // Open the store now, off the UI thread, so the first screen is quick.
             tauri::async_runtime::spawn(async move {

@@ -57,20 +57,28 @@ pub fn open_in(dir: &Path) -> Result<Connection> {
 
 /// Open the database file at `path` (see [`open_in`]).
 pub fn open(path: &Path) -> Result<Connection> {
-    let invalid = |reason: String| Error::DbInvalid { path: path.display().to_string(), reason };
+    let invalid = |reason: String| Error::DbInvalid {
+        path: path.display().to_string(),
+        reason,
+    };
     let mut conn = Connection::open_with_flags(
         path,
         OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )?;
     // Read before writing anything: a foreign file fails here and stays untouched.
-    let found: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(|e| match e {
-        rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::NotADatabase => {
-            invalid("not an SQLite file".into())
-        }
-        other => Error::Db(other),
-    })?;
+    let found: i64 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .map_err(|e| match e {
+            rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::NotADatabase => {
+                invalid("not an SQLite file".into())
+            }
+            other => Error::Db(other),
+        })?;
     if found > supported_version() {
-        return Err(Error::DbTooNew { found, supported: supported_version() });
+        return Err(Error::DbTooNew {
+            found,
+            supported: supported_version(),
+        });
     }
     if found > 0 && !is_frontdesk(&conn)? {
         return Err(invalid("an SQLite file of another program".into()));
@@ -79,7 +87,9 @@ pub fn open(path: &Path) -> Result<Connection> {
         return Err(invalid("an SQLite file of another program".into()));
     }
     configure(&conn)?;
-    migrations().to_latest(&mut conn).map_err(|e| Error::Internal(format!("migration failed: {e}")))?;
+    migrations()
+        .to_latest(&mut conn)
+        .map_err(|e| Error::Internal(format!("migration failed: {e}")))?;
     Ok(conn)
 }
 
@@ -112,7 +122,8 @@ mod tests {
 
     /// FNV-1a: a fingerprint of each shipped migration, so editing one fails here.
     fn fingerprint(s: &str) -> u64 {
-        s.bytes().fold(0xcbf29ce484222325u64, |h, b| (h ^ b as u64).wrapping_mul(0x100000001b3))
+        s.bytes()
+            .fold(0xcbf29ce484222325u64, |h, b| (h ^ b as u64).wrapping_mul(0x100000001b3))
     }
 
     /// Shipped migrations' fingerprints. Append a line when you append a migration;
@@ -129,9 +140,19 @@ mod tests {
         let got: Vec<u64> = MIGRATION_SQL.iter().map(|s| fingerprint(s)).collect();
         assert!(got.len() >= SHIPPED.len(), "a shipped migration was removed");
         for (i, (g, s)) in got.iter().zip(SHIPPED).enumerate() {
-            assert_eq!(g, s, "migration {} changed after it shipped (fingerprint {g:#x})", i + 1);
+            assert_eq!(
+                g,
+                s,
+                "migration {} changed after it shipped (fingerprint {g:#x})",
+                i + 1
+            );
         }
-        assert_eq!(got.len(), SHIPPED.len(), "new migration: add its fingerprint {:#x?}", &got[SHIPPED.len()..]);
+        assert_eq!(
+            got.len(),
+            SHIPPED.len(),
+            "new migration: add its fingerprint {:#x?}",
+            &got[SHIPPED.len()..]
+        );
     }
 
     #[test]

@@ -31,7 +31,11 @@ fn measure(app: &App, name: &str, queries: &[ListQuery]) {
 }
 
 fn search(q: &str) -> ListQuery {
-    ListQuery { q: q.into(), limit: Some(50), ..Default::default() }
+    ListQuery {
+        q: q.into(),
+        limit: Some(50),
+        ..Default::default()
+    }
 }
 
 fn main() {
@@ -58,7 +62,12 @@ fn main() {
 
     // Queries drawn from the data: two-character Chinese names, phone fragments,
     // pinyin initials, words from notes.
-    let names: Vec<String> = inputs.iter().filter(|c| c.name.chars().count() == 2 && !c.name.is_ascii()).take(20).map(|c| c.name.clone()).collect();
+    let names: Vec<String> = inputs
+        .iter()
+        .filter(|c| c.name.chars().count() == 2 && !c.name.is_ascii())
+        .take(20)
+        .map(|c| c.name.clone())
+        .collect();
     let phones: Vec<String> = inputs
         .iter()
         .filter_map(|c| c.phones.first())
@@ -67,17 +76,53 @@ fn main() {
         .take(20)
         .map(|d| d[d.len() - 7..d.len() - 2].to_string())
         .collect();
-    let initials: Vec<String> = ["zw", "wf", "lj", "cm", "ly", "zxm", "hj", "ws", "js", "em"].iter().map(|s| s.to_string()).collect();
-    let notes: Vec<String> = ["靠窗", "过敏", "酸梅汤", "包间", "vegetarian", "invoice", "shellfish", "checkout"].iter().map(|s| s.to_string()).collect();
+    let initials: Vec<String> = ["zw", "wf", "lj", "cm", "ly", "zxm", "hj", "ws", "js", "em"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    let notes: Vec<String> = [
+        "靠窗",
+        "过敏",
+        "酸梅汤",
+        "包间",
+        "vegetarian",
+        "invoice",
+        "shellfish",
+        "checkout",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
 
-    measure(&app, "search_chinese_name", &names.iter().map(|q| search(q)).collect::<Vec<_>>());
-    measure(&app, "search_phone_fragment", &phones.iter().map(|q| search(q)).collect::<Vec<_>>());
-    measure(&app, "search_pinyin_initials", &initials.iter().map(|q| search(q)).collect::<Vec<_>>());
-    measure(&app, "search_notes_word", &notes.iter().map(|q| search(q)).collect::<Vec<_>>());
+    measure(
+        &app,
+        "search_chinese_name",
+        &names.iter().map(|q| search(q)).collect::<Vec<_>>(),
+    );
+    measure(
+        &app,
+        "search_phone_fragment",
+        &phones.iter().map(|q| search(q)).collect::<Vec<_>>(),
+    );
+    measure(
+        &app,
+        "search_pinyin_initials",
+        &initials.iter().map(|q| search(q)).collect::<Vec<_>>(),
+    );
+    measure(
+        &app,
+        "search_notes_word",
+        &notes.iter().map(|q| search(q)).collect::<Vec<_>>(),
+    );
     let pages: Vec<ListQuery> = [SortBy::Name, SortBy::Created, SortBy::Updated]
         .iter()
         .flat_map(|s| {
-            [0usize, 5_000, 50_000].map(|offset| ListQuery { sort: *s, offset, limit: Some(50), ..Default::default() })
+            [0usize, 5_000, 50_000].map(|offset| ListQuery {
+                sort: *s,
+                offset,
+                limit: Some(50),
+                ..Default::default()
+            })
         })
         .collect();
     measure(&app, "list_page", &pages);
