@@ -8,6 +8,7 @@ use crate::store;
 
 use super::model::{Customer, CustomerDetail, CustomerInput, DateKind, DatedOccasion, ListQuery, Page, TagCount};
 use super::rules::{self, ValidCustomer};
+use super::search::IndexEntry;
 use super::{dates, repo};
 
 /// Rows per page when the query does not say.
@@ -125,23 +126,28 @@ impl App {
     pub fn insert_customers(&self, inputs: &[CustomerInput]) -> Result<usize> {
         let valid: Vec<ValidCustomer> = inputs.iter().map(rules::validate).collect::<Result<_>>()?;
         let now = store::now();
-        let ids = self.write(|tx| {
-            let mut ids = Vec::with_capacity(valid.len());
+        let entries = self.write(|tx| {
+            let mut entries = Vec::with_capacity(valid.len());
             for v in &valid {
-                let id = repo::insert_customer(tx, v, &repo::search_fields(v), &now)?;
+                let s = repo::search_fields(v);
+                let id = repo::insert_customer(tx, v, &s, &now)?;
                 repo::add_event(tx, id, &now, "created", "")?;
-                ids.push(id);
+                entries.push(IndexEntry {
+                    id,
+                    tier: v.tier,
+                    archived: false,
+                    tags: v.tags.iter().map(|t| t.to_lowercase()).collect(),
+                    name_key: s.name_key,
+                    updated_at: now.clone(),
+                    search_text: s.search_text,
+                    search_other: s.search_other,
+                });
             }
-            Ok(ids)
+            Ok(entries)
         })?;
-        let entries = {
-            let conn = self.conn()?;
-            ids.iter()
-                .map(|id| repo::get_index_entry(&conn, *id))
-                .collect::<Result<Vec<_>>>()?
-        };
+        let n = entries.len();
         self.customer_index_mut()?.extend(entries);
-        Ok(ids.len())
+        Ok(n)
     }
 
     /// Load the demo customers into an empty database.

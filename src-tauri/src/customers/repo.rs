@@ -62,7 +62,7 @@ pub fn insert_customer(conn: &Connection, c: &ValidCustomer, s: &SearchFields, n
         now,
     ])?;
     let id = conn.last_insert_rowid();
-    replace_special_dates(conn, id, c)?;
+    insert_special_dates(conn, id, c)?;
     Ok(id)
 }
 
@@ -102,6 +102,10 @@ pub fn update_customer(conn: &Connection, id: i64, c: &ValidCustomer, s: &Search
 fn replace_special_dates(conn: &Connection, id: i64, c: &ValidCustomer) -> Result<()> {
     conn.prepare_cached("DELETE FROM special_dates WHERE customer_id = ?1")?
         .execute([id])?;
+    insert_special_dates(conn, id, c)
+}
+
+fn insert_special_dates(conn: &Connection, id: i64, c: &ValidCustomer) -> Result<()> {
     let mut ins = conn.prepare_cached(
         "INSERT INTO special_dates (customer_id, kind, calendar, year, month, day, leap_month)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",

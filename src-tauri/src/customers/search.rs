@@ -9,7 +9,6 @@
 
 use std::collections::HashMap;
 
-use memchr::memmem::Finder;
 use pinyin::ToPinyin;
 
 use super::model::{ListQuery, SortBy, TagCount, Tier};
@@ -61,8 +60,13 @@ pub fn name_key(name: &str) -> String {
 /// The name part of the index: lower-cased name, full pinyin, initials.
 pub fn search_text(name: &str) -> String {
     let (full, initials) = pinyin_keys(name);
-    let lower = name.trim().to_lowercase();
+    let lower = norm(name.trim());
     format!("{lower}{SEP}{full}{SEP}{initials}")
+}
+
+/// Lower case without control characters (they separate fields in the index).
+fn norm(s: &str) -> String {
+    s.to_lowercase().chars().filter(|c| !c.is_control()).collect()
 }
 
 /// Digits of a phone number, the form phones are searched by.
@@ -88,7 +92,7 @@ pub fn search_other(
         .into_iter()
         .chain(tags.iter().map(String::as_str))
     {
-        s.push_str(&part.to_lowercase());
+        s.push_str(&norm(part));
         s.push(SEP);
     }
     s
@@ -99,7 +103,7 @@ pub fn search_other(
 pub fn query_terms(q: &str) -> Vec<String> {
     let mut terms: Vec<String> = Vec::new();
     for raw in q.split_whitespace() {
-        let t = raw.to_lowercase().replace(SEP, "");
+        let t: String = raw.to_lowercase().chars().filter(|c| !c.is_control()).collect();
         if t.is_empty() {
             continue;
         }
@@ -114,7 +118,7 @@ pub fn query_terms(q: &str) -> Vec<String> {
     terms
 }
 
-/// What the index keeps for one customer.
+/// What the index is given for one customer.
 #[derive(Debug, Clone)]
 pub struct IndexEntry {
     pub id: i64,
@@ -128,15 +132,46 @@ pub struct IndexEntry {
     pub search_other: String,
 }
 
-/// The in-memory customer index. Slots are never removed (customers are archived,
+/// Ends the name part of a customer's text in the haystack.
+const NAME_END: u8 = 2;
+/// Ends a customer's text in the haystack.
+const ENTRY_END: u8 = 3;
+
+/// Per-customer keys the list filters and sorts by.
+#[derive(Debug, Clone)]
+struct Keys {
+    id: i64,
+    tier: Tier,
+    archived: bool,
+    tags: Vec<String>,
+    name_key: String,
+    updated_at: String,
+}
+
+/// The in-memory customer index.
+///
+/// All customers' normalised text lives in one contiguous `haystack`, so a term is found
+/// with one SIMD scan; `regions` maps each stretch of it back to its customer. An edit
+/// appends the new text and retires the old stretch; the haystack is compacted when
+/// more than half of it is retired. Slots are never removed (customers are archived,
 /// not deleted), so slot order is id order is creation order.
 #[derive(Debug, Default)]
 pub struct CustomerIndex {
-    entries: Vec<IndexEntry>,
+    keys: Vec<Keys>,
+    /// Per slot: tier rank in bits 0-1, archived in bit 2 (compact, for fast filtering).
+    flags: Vec<u8>,
     slot_of: HashMap<i64, u32>,
+    haystack: Vec<u8>,
+    /// (start offset, slot or DEAD), sorted by start.
+    regions: Vec<(u32, u32)>,
+    /// Each slot's live region (index into `regions`).
+    region_of: Vec<u32>,
+    dead_bytes: usize,
     by_name: Vec<u32>,
     by_updated: Vec<u32>,
 }
+
+const DEAD: u32 = u32::MAX;
 
 /// Matching ids in list order, with the total count.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -149,62 +184,130 @@ impl CustomerIndex {
     /// Build from entries in any order.
     pub fn build(mut entries: Vec<IndexEntry>) -> Self {
         entries.sort_by_key(|e| e.id);
-        let slot_of = entries.iter().enumerate().map(|(i, e)| (e.id, i as u32)).collect();
-        let mut by_name: Vec<u32> = (0..entries.len() as u32).collect();
-        by_name.sort_by(|a, b| name_cmp(&entries[*a as usize], &entries[*b as usize]));
-        let mut by_updated: Vec<u32> = (0..entries.len() as u32).collect();
-        by_updated.sort_by(|a, b| updated_cmp(&entries[*a as usize], &entries[*b as usize]));
-        CustomerIndex {
-            entries,
-            slot_of,
-            by_name,
-            by_updated,
+        let mut ix = CustomerIndex {
+            haystack: Vec::with_capacity(
+                entries
+                    .iter()
+                    .map(|e| e.search_text.len() + e.search_other.len() + 2)
+                    .sum(),
+            ),
+            ..Default::default()
+        };
+        for e in entries {
+            let slot = ix.keys.len() as u32;
+            ix.slot_of.insert(e.id, slot);
+            let region = ix.append_text(&e, slot);
+            ix.region_of.push(region);
+            ix.flags.push(flags_of(&e));
+            ix.keys.push(keys_of(e));
         }
+        ix.by_name = (0..ix.keys.len() as u32).collect();
+        let keys = &ix.keys;
+        ix.by_name
+            .sort_by(|a, b| name_cmp(&keys[*a as usize], &keys[*b as usize]));
+        ix.by_updated = (0..ix.keys.len() as u32).collect();
+        ix.by_updated
+            .sort_by(|a, b| updated_cmp(&keys[*a as usize], &keys[*b as usize]));
+        ix
+    }
+
+    fn append_text(&mut self, e: &IndexEntry, slot: u32) -> u32 {
+        let start = self.haystack.len() as u32;
+        self.haystack.extend_from_slice(e.search_text.as_bytes());
+        self.haystack.push(NAME_END);
+        self.haystack.extend_from_slice(e.search_other.as_bytes());
+        self.haystack.push(ENTRY_END);
+        self.regions.push((start, slot));
+        (self.regions.len() - 1) as u32
+    }
+
+    /// The text of a slot: its name part and the rest.
+    fn text_of(&self, slot: u32) -> &[u8] {
+        let r = self.region_of[slot as usize] as usize;
+        let start = self.regions[r].0 as usize;
+        let end = self.regions.get(r + 1).map_or(self.haystack.len(), |n| n.0 as usize);
+        &self.haystack[start..end]
     }
 
     pub fn len(&self) -> usize {
-        self.entries.len()
+        self.keys.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
+        self.keys.is_empty()
     }
 
     /// Insert a new customer or replace an existing one, keeping the orders sorted.
     pub fn upsert(&mut self, entry: IndexEntry) {
         if let Some(&slot) = self.slot_of.get(&entry.id) {
             let s = slot as usize;
-            remove_sorted(&mut self.by_name, &self.entries, slot, name_cmp);
-            remove_sorted(&mut self.by_updated, &self.entries, slot, updated_cmp);
-            self.entries[s] = entry;
-            insert_sorted(&mut self.by_name, &self.entries, slot, name_cmp);
-            insert_sorted(&mut self.by_updated, &self.entries, slot, updated_cmp);
-        } else {
-            let needs_rebuild = self.entries.last().is_some_and(|last| last.id > entry.id);
-            let slot = self.entries.len() as u32;
-            self.slot_of.insert(entry.id, slot);
-            self.entries.push(entry);
-            if needs_rebuild {
-                *self = Self::build(std::mem::take(&mut self.entries));
-            } else {
-                insert_sorted(&mut self.by_name, &self.entries, slot, name_cmp);
-                insert_sorted(&mut self.by_updated, &self.entries, slot, updated_cmp);
+            remove_sorted(&mut self.by_name, &self.keys, slot, name_cmp);
+            remove_sorted(&mut self.by_updated, &self.keys, slot, updated_cmp);
+            let old = self.region_of[s] as usize;
+            self.dead_bytes += self.text_of(slot).len();
+            self.regions[old].1 = DEAD;
+            self.region_of[s] = self.append_text(&entry, slot);
+            self.flags[s] = flags_of(&entry);
+            self.keys[s] = keys_of(entry);
+            insert_sorted(&mut self.by_name, &self.keys, slot, name_cmp);
+            insert_sorted(&mut self.by_updated, &self.keys, slot, updated_cmp);
+            if self.dead_bytes > self.haystack.len() / 2 {
+                self.compact();
             }
+        } else if self.keys.last().is_some_and(|last| last.id > entry.id) {
+            let mut all = self.entries();
+            all.push(entry);
+            *self = Self::build(all);
+        } else {
+            let slot = self.keys.len() as u32;
+            self.slot_of.insert(entry.id, slot);
+            let region = self.append_text(&entry, slot);
+            self.region_of.push(region);
+            self.flags.push(flags_of(&entry));
+            self.keys.push(keys_of(entry));
+            insert_sorted(&mut self.by_name, &self.keys, slot, name_cmp);
+            insert_sorted(&mut self.by_updated, &self.keys, slot, updated_cmp);
         }
     }
 
     /// Add many new entries at once (bulk insert), re-sorting once.
     pub fn extend(&mut self, new: Vec<IndexEntry>) {
-        let mut all = std::mem::take(&mut self.entries);
+        let mut all = self.entries();
         all.extend(new);
         *self = Self::build(all);
+    }
+
+    /// The entries back, to rebuild from.
+    fn entries(&self) -> Vec<IndexEntry> {
+        (0..self.keys.len() as u32)
+            .map(|slot| {
+                let k = &self.keys[slot as usize];
+                let text = self.text_of(slot);
+                let split = text.iter().position(|b| *b == NAME_END).unwrap_or(text.len());
+                let other = text.get(split + 1..text.len().saturating_sub(1)).unwrap_or_default();
+                IndexEntry {
+                    id: k.id,
+                    tier: k.tier,
+                    archived: k.archived,
+                    tags: k.tags.clone(),
+                    name_key: k.name_key.clone(),
+                    updated_at: k.updated_at.clone(),
+                    search_text: String::from_utf8_lossy(&text[..split]).into_owned(),
+                    search_other: String::from_utf8_lossy(other).into_owned(),
+                }
+            })
+            .collect()
+    }
+
+    fn compact(&mut self) {
+        *self = Self::build(self.entries());
     }
 
     /// Every tag in use by active customers, with how many carry it, most used first.
     pub fn tags(&self) -> Vec<TagCount> {
         let mut counts: HashMap<&str, usize> = HashMap::new();
-        for e in self.entries.iter().filter(|e| !e.archived) {
-            for t in &e.tags {
+        for k in self.keys.iter().filter(|k| !k.archived) {
+            for t in &k.tags {
                 *counts.entry(t.as_str()).or_default() += 1;
             }
         }
@@ -219,22 +322,52 @@ impl CustomerIndex {
         v
     }
 
+    /// Slots whose text contains every term (one scan of the haystack per term).
+    fn matching(&self, terms: &[String]) -> Option<Vec<bool>> {
+        let mut acc: Option<Vec<bool>> = None;
+        for t in terms {
+            let mut hit = vec![false; self.keys.len()];
+            let mut region = 0usize;
+            for pos in memchr::memmem::find_iter(&self.haystack, t.as_bytes()) {
+                let pos = pos as u32;
+                // Positions come in order: walk the regions forward.
+                while region + 1 < self.regions.len() && self.regions[region + 1].0 <= pos {
+                    region += 1;
+                }
+                let slot = self.regions[region].1;
+                if slot != DEAD {
+                    hit[slot as usize] = true;
+                }
+            }
+            acc = Some(match acc {
+                None => hit,
+                Some(mut a) => {
+                    a.iter_mut().zip(&hit).for_each(|(x, y)| *x &= *y);
+                    a
+                }
+            });
+        }
+        acc
+    }
+
     /// Answer a list query: the ids of one page, in order, and how many match in all.
     pub fn query(&self, q: &ListQuery, limit: usize) -> Hits {
         let terms = query_terms(&q.q);
-        let finders: Vec<Finder<'_>> = terms.iter().map(|t| Finder::new(t.as_bytes())).collect();
+        let matched = self.matching(&terms);
         let tag = q
             .tag
             .as_ref()
             .map(|t| t.trim().to_lowercase())
             .filter(|t| !t.is_empty());
-        let keep = |e: &IndexEntry| -> bool {
-            e.archived == q.archived
-                && q.tier.is_none_or(|t| t == e.tier)
-                && tag.as_ref().is_none_or(|t| e.tags.iter().any(|x| x == t))
-                && finders
-                    .iter()
-                    .all(|f| f.find(e.search_text.as_bytes()).is_some() || f.find(e.search_other.as_bytes()).is_some())
+        let (mask, want_flags) = match q.tier {
+            Some(t) => (0b111, t.rank() | (u8::from(q.archived) << 2)),
+            None => (0b100, u8::from(q.archived) << 2),
+        };
+        let keep = |slot: u32| -> bool {
+            let s = slot as usize;
+            self.flags[s] & mask == want_flags
+                && matched.as_ref().is_none_or(|m| m[s])
+                && tag.as_ref().is_none_or(|t| self.keys[s].tags.iter().any(|x| x == t))
         };
         let want = q.offset.saturating_add(limit);
         let mut total = 0usize;
@@ -245,10 +378,9 @@ impl CustomerIndex {
         };
         let mut walk = |slots: &mut dyn Iterator<Item = u32>| {
             for slot in slots {
-                let e = &self.entries[slot as usize];
-                if keep(e) {
+                if keep(slot) {
                     if total >= q.offset && total < want {
-                        page.push(e.id);
+                        page.push(self.keys[slot as usize].id);
                     }
                     total += 1;
                 }
@@ -260,9 +392,8 @@ impl CustomerIndex {
                 // them), then matches in other fields; name order within each group.
                 let mut buckets: [Vec<u32>; 3] = Default::default();
                 for &slot in &self.by_name {
-                    let e = &self.entries[slot as usize];
-                    if keep(e) {
-                        buckets[relevance(e, &terms)].push(slot);
+                    if keep(slot) {
+                        buckets[relevance(self.text_of(slot), &terms)].push(slot);
                     }
                 }
                 let mut all = buckets.into_iter().flatten();
@@ -276,7 +407,7 @@ impl CustomerIndex {
             SortBy::Name => walk_order(&self.by_name, q.desc, &mut walk),
             SortBy::Updated => walk_order(&self.by_updated, q.desc, &mut walk),
             SortBy::Created => {
-                let n = self.entries.len() as u32;
+                let n = self.keys.len() as u32;
                 if q.desc {
                     walk(&mut (0..n).rev());
                 } else {
@@ -285,6 +416,21 @@ impl CustomerIndex {
             }
         }
         Hits { total, ids: page }
+    }
+}
+
+fn flags_of(e: &IndexEntry) -> u8 {
+    e.tier.rank() | (u8::from(e.archived) << 2)
+}
+
+fn keys_of(e: IndexEntry) -> Keys {
+    Keys {
+        id: e.id,
+        tier: e.tier,
+        archived: e.archived,
+        tags: e.tags,
+        name_key: e.name_key,
+        updated_at: e.updated_at,
     }
 }
 
@@ -297,40 +443,42 @@ fn walk_order(order: &[u32], desc: bool, walk: &mut dyn FnMut(&mut dyn Iterator<
 }
 
 /// 0: every term starts the name, its pinyin or its initials; 1: every term is in them; 2: other.
-fn relevance(e: &IndexEntry, terms: &[String]) -> usize {
-    let parts = || e.search_text.split(SEP);
-    if terms.iter().all(|t| parts().any(|p| p.starts_with(t.as_str()))) {
+fn relevance(text: &[u8], terms: &[String]) -> usize {
+    let name = &text[..text.iter().position(|b| *b == NAME_END).unwrap_or(text.len())];
+    let parts = || name.split(|b| *b == SEP as u8);
+    let contains = |hay: &[u8], t: &str| memchr::memmem::find(hay, t.as_bytes()).is_some();
+    if terms.iter().all(|t| parts().any(|p| p.starts_with(t.as_bytes()))) {
         0
-    } else if terms.iter().all(|t| e.search_text.contains(t.as_str())) {
+    } else if terms.iter().all(|t| contains(name, t)) {
         1
     } else {
         2
     }
 }
 
-fn name_cmp(a: &IndexEntry, b: &IndexEntry) -> std::cmp::Ordering {
+fn name_cmp(a: &Keys, b: &Keys) -> std::cmp::Ordering {
     a.name_key.cmp(&b.name_key).then(a.id.cmp(&b.id))
 }
 
-fn updated_cmp(a: &IndexEntry, b: &IndexEntry) -> std::cmp::Ordering {
+fn updated_cmp(a: &Keys, b: &Keys) -> std::cmp::Ordering {
     a.updated_at.cmp(&b.updated_at).then(a.id.cmp(&b.id))
 }
 
-type Cmp = fn(&IndexEntry, &IndexEntry) -> std::cmp::Ordering;
+type Cmp = fn(&Keys, &Keys) -> std::cmp::Ordering;
 
-fn remove_sorted(order: &mut Vec<u32>, entries: &[IndexEntry], slot: u32, cmp: Cmp) {
-    let e = &entries[slot as usize];
-    if let Ok(pos) = order.binary_search_by(|s| cmp(&entries[*s as usize], e)) {
+fn remove_sorted(order: &mut Vec<u32>, keys: &[Keys], slot: u32, cmp: Cmp) {
+    let k = &keys[slot as usize];
+    if let Ok(pos) = order.binary_search_by(|s| cmp(&keys[*s as usize], k)) {
         order.remove(pos);
     } else if let Some(pos) = order.iter().position(|s| *s == slot) {
         order.remove(pos);
     }
 }
 
-fn insert_sorted(order: &mut Vec<u32>, entries: &[IndexEntry], slot: u32, cmp: Cmp) {
-    let e = &entries[slot as usize];
+fn insert_sorted(order: &mut Vec<u32>, keys: &[Keys], slot: u32, cmp: Cmp) {
+    let k = &keys[slot as usize];
     let pos = order
-        .binary_search_by(|s| cmp(&entries[*s as usize], e))
+        .binary_search_by(|s| cmp(&keys[*s as usize], k))
         .unwrap_or_else(|p| p);
     order.insert(pos, slot);
 }
@@ -430,6 +578,22 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(ix.query(&q, 10).ids, vec![3, 2]);
+    }
+
+    #[test]
+    fn edits_retire_old_text_and_compaction_keeps_answers() {
+        let mut ix = CustomerIndex::build(vec![entry(1, "张伟", &[], "靠窗"), entry(2, "王芳", &[], "")]);
+        for i in 0..10 {
+            ix.upsert(entry(1, &format!("李娜{i}"), &[], "包间"));
+        }
+        assert!(ids(&ix, "张伟").is_empty());
+        assert!(ids(&ix, "靠窗").is_empty());
+        assert_eq!(ids(&ix, "李娜9"), vec![1]);
+        assert_eq!(ids(&ix, "包间"), vec![1]);
+        assert_eq!(ids(&ix, "wf"), vec![2]);
+        ix.upsert(entry(3, "a\u{1}\u{2}\u{3}b", &[], "x\u{3}y"));
+        assert_eq!(ids(&ix, "ab"), vec![3]);
+        assert_eq!(ids(&ix, "xy"), vec![3]);
     }
 
     #[test]

@@ -20,8 +20,6 @@ CREATE TABLE customers (
     created_at    TEXT NOT NULL,
     updated_at    TEXT NOT NULL
 );
-CREATE INDEX customers_name_key ON customers (name_key);
-CREATE INDEX customers_updated ON customers (updated_at);
 
 -- Birthday, anniversary, …: one row per kind and customer, gregorian or lunar.
 CREATE TABLE special_dates (
