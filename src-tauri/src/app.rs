@@ -4,6 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
+use chrono::{NaiveDate, NaiveDateTime};
 use rusqlite::{Connection, Transaction};
 use serde::Serialize;
 
@@ -11,10 +12,14 @@ use crate::customers::{repo, search::CustomerIndex};
 use crate::error::{Error, Result};
 use crate::store::{self, settings};
 
+/// The local wall clock; tests inject their own.
+pub type Clock = Box<dyn Fn() -> NaiveDateTime + Send + Sync>;
+
 pub struct App {
     data_dir: PathBuf,
     conn: Mutex<Connection>,
     customers: RwLock<CustomerIndex>,
+    clock: Clock,
 }
 
 /// What the window shows about the running app.
@@ -39,7 +44,37 @@ impl App {
             data_dir: dir.to_path_buf(),
             conn: Mutex::new(conn),
             customers: RwLock::new(index),
+            clock: Box::new(|| chrono::Local::now().naive_local()),
         })
+    }
+
+    /// Open with an injected clock (tests: a fixed "now" instead of real waiting).
+    pub fn open_with_clock(dir: &Path, clock: Clock) -> Result<App> {
+        let mut app = App::open(dir)?;
+        app.clock = clock;
+        Ok(app)
+    }
+
+    /// Local date and time now.
+    pub fn now_local(&self) -> NaiveDateTime {
+        (self.clock)()
+    }
+
+    /// Now as stored (UTC, RFC 3339), from the same clock.
+    pub fn now_ts(&self) -> String {
+        use chrono::TimeZone;
+        let local = self.now_local();
+        let utc = chrono::Local
+            .from_local_datetime(&local)
+            .earliest()
+            .map(|t| t.with_timezone(&chrono::Utc))
+            .unwrap_or_else(|| local.and_utc());
+        store::format_ts(utc)
+    }
+
+    /// The local day now: agenda boundaries follow it.
+    pub fn today(&self) -> NaiveDate {
+        self.now_local().date()
     }
 
     pub fn data_dir(&self) -> &Path {
@@ -85,6 +120,27 @@ impl App {
             language,
             version: env!("CARGO_PKG_VERSION"),
         })
+    }
+
+    /// The shared staff list (who does a visit); the PC is shared, so no log-in.
+    pub fn staff(&self) -> Result<Vec<String>> {
+        let raw = settings::get_setting(&*self.conn()?, "staff")?;
+        Ok(raw.and_then(|s| serde_json::from_str(&s).ok()).unwrap_or_default())
+    }
+
+    pub fn set_staff(&self, staff: &[String]) -> Result<Vec<String>> {
+        let mut clean: Vec<String> = Vec::new();
+        for s in staff.iter().map(|s| s.trim()).filter(|s| !s.is_empty()) {
+            if s.chars().count() > 100 {
+                return Err(Error::Invalid(vec![crate::error::FieldError::with_max("staff", "too_long", 100)]));
+            }
+            if !clean.iter().any(|c| c == s) {
+                clean.push(s.to_string());
+            }
+        }
+        let json = serde_json::to_string(&clean).map_err(Error::internal)?;
+        settings::set_setting(&*self.conn()?, "staff", &json)?;
+        Ok(clean)
     }
 
     /// Remember the UI language (`zh-CN` or `en`).

@@ -48,6 +48,10 @@ pub enum Error {
     Db(#[from] rusqlite::Error),
     #[error("{0}")]
     Conflict(String),
+    /// An action that the record's current state does not allow (an outcome on a
+    /// cancelled visit, …); `code` names it for translation.
+    #[error("{message}")]
+    State { code: &'static str, message: String },
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -71,6 +75,7 @@ impl Error {
             Error::DataDir(_) => "data_dir",
             Error::Db(_) => "db",
             Error::Conflict(_) => "conflict",
+            Error::State { .. } => "invalid_state",
             Error::Internal(_) => "internal",
         }
     }
@@ -83,6 +88,18 @@ impl Error {
         }
     }
 
+    /// The state code of an `invalid_state` error.
+    pub fn code(&self) -> Option<&'static str> {
+        match self {
+            Error::State { code, .. } => Some(code),
+            _ => None,
+        }
+    }
+
+    pub fn state(code: &'static str, message: impl Into<String>) -> Self {
+        Error::State { code, message: message.into() }
+    }
+
     pub fn internal(e: impl std::fmt::Display) -> Self {
         Error::Internal(e.to_string())
     }
@@ -91,10 +108,11 @@ impl Error {
 impl Serialize for Error {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut st = s.serialize_struct("Error", 3)?;
+        let mut st = s.serialize_struct("Error", 4)?;
         st.serialize_field("kind", self.kind())?;
         st.serialize_field("message", &self.to_string())?;
         st.serialize_field("fields", self.fields())?;
+        st.serialize_field("code", &self.code())?;
         st.end()
     }
 }

@@ -6,6 +6,7 @@ pub mod customers;
 pub mod error;
 pub mod seed;
 pub mod store;
+pub mod visits;
 
 #[cfg(feature = "desktop")]
 pub mod desktop;

@@ -263,6 +263,8 @@ pub fn customer(r: &mut Rng, i: usize) -> CustomerInput {
         tags,
         notes,
         preferences,
+        cadence_ideal_days: None,
+        cadence_max_days: None,
     }
 }
 

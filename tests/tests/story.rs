@@ -2,6 +2,7 @@
 
 use chrono::NaiveDate;
 use frontdesk::customers::{Calendar, CustomerInput, ListQuery, Preference, PreferenceKind, SortBy, SpecialDate, Tier};
+use frontdesk::visits::{Channel, NextVisit, OutcomeInput, Purpose, Retry, VisitInput, VisitState};
 use frontdesk_tests::TempApp;
 
 fn search(t: &TempApp, q: &str) -> Vec<String> {
@@ -153,4 +154,51 @@ fn a_customer_from_first_visit_to_archive_and_back() {
     assert_eq!(d.customer.phones.len(), 2);
     let kinds: Vec<&str> = d.history.iter().map(|h| h.kind.as_str()).collect();
     assert_eq!(kinds, vec!["restored", "archived", "updated", "created"]);
+
+    // A return visit: not reached today, tried again, reached with satisfaction 4 and a
+    // next step; the customer page shows both visits and the cadence clock restarts.
+    let today = t.app.today();
+    let v = t
+        .app
+        .plan_visit(&VisitInput {
+            customer_id: c.id,
+            channel: Some(Channel::Phone),
+            purpose: Some(Purpose::Satisfaction),
+            due_date: today.format("%Y-%m-%d").to_string(),
+            outline: "上次的包间满意吗?".into(),
+            ..Default::default()
+        })
+        .unwrap();
+    let retry = Retry::On { date: today.format("%Y-%m-%d").to_string(), time: String::new() };
+    let o = OutcomeInput {
+        reached: false,
+        notes: "没人接".into(),
+        satisfaction: None,
+        next_step: String::new(),
+        retry: Some(retry),
+        next_visit: None,
+    };
+    assert_eq!(t.app.record_outcome(v.id, &o).unwrap().visit.attempts, 1);
+    let next = NextVisit {
+        due_date: (today + chrono::Days::new(30)).format("%Y-%m-%d").to_string(),
+        due_time: String::new(),
+        channel: None,
+        purpose: Some(Purpose::KeepInTouch),
+        outline: String::new(),
+    };
+    let o = OutcomeInput {
+        reached: true,
+        notes: "很满意,下次还订包间".into(),
+        satisfaction: Some(4),
+        next_step: "下月问候".into(),
+        retry: None,
+        next_visit: Some(next),
+    };
+    let done = t.app.record_outcome(v.id, &o).unwrap();
+    assert_eq!(done.scheduled.len(), 1);
+    let d = t.app.customer_detail(c.id, today).unwrap();
+    assert_eq!(d.visits.len(), 2);
+    assert_eq!(d.visits[0].state, VisitState::Planned, "planned visits come first");
+    assert_eq!(d.visits[1].satisfaction, Some(4));
+    assert_eq!(d.customer.last_contact_date, Some(today.format("%Y-%m-%d").to_string()));
 }

@@ -4,11 +4,10 @@ use chrono::{Datelike, NaiveDate};
 
 use crate::app::App;
 use crate::error::{Error, Result};
-use crate::store;
 
 use super::model::{Customer, CustomerDetail, CustomerInput, DateKind, DatedOccasion, ListQuery, Page, TagCount};
 use super::rules::{self, ValidCustomer};
-use super::search::IndexEntry;
+use super::search::{IndexEntry, QueryContext};
 use super::{dates, repo};
 
 /// Rows per page when the query does not say.
@@ -20,7 +19,7 @@ impl App {
     pub fn create_customer(&self, input: &CustomerInput) -> Result<Customer> {
         let v = rules::validate(input)?;
         let s = repo::search_fields(&v);
-        let now = store::now();
+        let now = self.now_ts();
         let id = self.write(|tx| {
             let id = repo::insert_customer(tx, &v, &s, &now)?;
             repo::add_event(tx, id, &now, "created", "")?;
@@ -33,7 +32,7 @@ impl App {
     pub fn update_customer(&self, id: i64, input: &CustomerInput) -> Result<Customer> {
         let v = rules::validate(input)?;
         let s = repo::search_fields(&v);
-        let now = store::now();
+        let now = self.now_ts();
         let changed = self.write(|tx| {
             let old = repo::get_customer(tx, id)?;
             let changed = changed_fields(&old, &v);
@@ -60,7 +59,7 @@ impl App {
     }
 
     fn set_archived(&self, id: i64, archive: bool) -> Result<Customer> {
-        let now = store::now();
+        let now = self.now_ts();
         self.write(|tx| {
             let c = repo::get_customer(tx, id)?;
             if c.archived_at.is_some() == archive {
@@ -82,6 +81,7 @@ impl App {
         let conn = self.conn()?;
         let customer = repo::get_customer(&conn, id)?;
         let history = repo::list_history(&conn, id)?;
+        let visits = crate::visits::repo::list_customer_visits(&conn, id)?;
         drop(conn);
         let occasions = [
             (DateKind::Birthday, customer.birthday),
@@ -95,17 +95,14 @@ impl App {
             this_year: dates::occurrence_in(&date, today.year()).map(|g| g.format("%Y-%m-%d").to_string()),
         })
         .collect();
-        Ok(CustomerDetail {
-            customer,
-            occasions,
-            history,
-        })
+        Ok(CustomerDetail { customer, occasions, history, visits })
     }
 
     /// One page of the customer list: search, filters, sort.
     pub fn list_customers(&self, q: &ListQuery) -> Result<Page> {
         let limit = q.limit.unwrap_or(DEFAULT_PAGE).clamp(1, MAX_PAGE);
-        let hits = self.customer_index()?.query(q, limit);
+        let ctx = self.query_context()?;
+        let hits = self.customer_index()?.query(q, limit, &ctx);
         let items = repo::list_summaries(&*self.conn()?, &hits.ids)?;
         Ok(Page {
             total: hits.total,
@@ -123,9 +120,9 @@ impl App {
     }
 
     /// Insert many customers in one transaction (demo data, bench, imports).
-    pub fn insert_customers(&self, inputs: &[CustomerInput]) -> Result<usize> {
+    pub fn insert_customers(&self, inputs: &[CustomerInput]) -> Result<Vec<i64>> {
         let valid: Vec<ValidCustomer> = inputs.iter().map(rules::validate).collect::<Result<_>>()?;
-        let now = store::now();
+        let now = self.now_ts();
         let entries = self.write(|tx| {
             let mut entries = Vec::with_capacity(valid.len());
             for v in &valid {
@@ -141,13 +138,18 @@ impl App {
                     updated_at: now.clone(),
                     search_text: s.search_text,
                     search_other: s.search_other,
+                    created_date: repo::local_date_of(&now),
+                    last_contact: None,
+                    next_visit: None,
+                    cadence_ideal_days: v.cadence_ideal_days,
+                    cadence_max_days: v.cadence_max_days,
                 });
             }
             Ok(entries)
         })?;
-        let n = entries.len();
+        let ids = entries.iter().map(|e| e.id).collect();
         self.customer_index_mut()?.extend(entries);
-        Ok(n)
+        Ok(ids)
     }
 
     /// Load the demo customers into an empty database.
@@ -157,10 +159,24 @@ impl App {
                 "demo data is only loaded into an empty database".into(),
             ));
         }
-        self.insert_customers(&crate::seed::demo_customers())
+        let ids = self.insert_customers(&crate::seed::demo_customers())?;
+        self.seed_demo_visits(&ids)?;
+        Ok(ids.len())
     }
 
-    fn reindex_customer(&self, id: i64) -> Result<()> {
+    /// Rebuild the customer index from the database (after bulk writes elsewhere).
+    pub(crate) fn reload_customer_index(&self) -> Result<()> {
+        let entries = repo::list_index_entries(&*self.conn()?)?;
+        *self.customer_index_mut()? = super::search::CustomerIndex::build(entries);
+        Ok(())
+    }
+
+    /// The local day and cadences the customer index needs for a query.
+    pub(crate) fn query_context(&self) -> Result<QueryContext> {
+        Ok(QueryContext { today: self.today(), cadences: self.cadences()? })
+    }
+
+    pub(crate) fn reindex_customer(&self, id: i64) -> Result<()> {
         let entry = repo::get_index_entry(&*self.conn()?, id)?;
         self.customer_index_mut()?.upsert(entry);
         Ok(())
@@ -189,5 +205,6 @@ fn changed_fields(old: &Customer, v: &ValidCustomer) -> Vec<&'static str> {
     check("preferences", old.preferences == v.preferences);
     check("birthday", old.birthday == v.birthday);
     check("anniversary", old.anniversary == v.anniversary);
+    check("cadence", old.cadence_ideal_days == v.cadence_ideal_days && old.cadence_max_days == v.cadence_max_days);
     out
 }

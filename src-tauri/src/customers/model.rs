@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+/// A string-backed enum: serde names, `as_str`, `parse` and `ALL`.
+#[macro_export]
 macro_rules! str_enum {
     ($(#[$m:meta])* $name:ident { $($var:ident = $s:literal),+ $(,)? }) => {
         $(#[$m])*
@@ -15,22 +17,22 @@ macro_rules! str_enum {
     };
 }
 
-str_enum!(
+crate::str_enum!(
     /// The customer pyramid, highest first: VIP客户 / 主要客户 / 普通客户 / 小客户.
     Tier { Vip = "vip", Major = "major", Regular = "regular", Small = "small" }
 );
-str_enum!(
+crate::str_enum!(
     /// Source channel (来源渠道).
     Source { WalkIn = "walk_in", Phone = "phone", Referral = "referral", Online = "online", Other = "other" }
 );
-str_enum!(
+crate::str_enum!(
     /// Kind of a preference-card entry.
     PreferenceKind { Food = "food", Seating = "seating", Allergy = "allergy", ContactTime = "contact_time", Language = "language", Other = "other" }
 );
-str_enum!(
+crate::str_enum!(
     Calendar { Gregorian = "gregorian", Lunar = "lunar" }
 );
-str_enum!(
+crate::str_enum!(
     DateKind { Birthday = "birthday", Anniversary = "anniversary" }
 );
 
@@ -82,6 +84,9 @@ pub struct CustomerInput {
     pub preferences: Vec<Preference>,
     pub birthday: Option<SpecialDate>,
     pub anniversary: Option<SpecialDate>,
+    /// Keep-in-touch override: ideal and maximum days between contacts (else the tier's).
+    pub cadence_ideal_days: Option<u32>,
+    pub cadence_max_days: Option<u32>,
 }
 
 /// A stored customer record.
@@ -102,6 +107,10 @@ pub struct Customer {
     pub preferences: Vec<Preference>,
     pub birthday: Option<SpecialDate>,
     pub anniversary: Option<SpecialDate>,
+    pub cadence_ideal_days: Option<u32>,
+    pub cadence_max_days: Option<u32>,
+    /// Local date of the last real contact (a reached visit, …).
+    pub last_contact_date: Option<String>,
     pub archived_at: Option<String>,
     pub created_at: String,
     pub updated_at: String,
@@ -118,6 +127,8 @@ pub struct CustomerSummary {
     pub tags: Vec<String>,
     pub archived: bool,
     pub updated_at: String,
+    pub last_contact_date: Option<String>,
+    pub next_visit_date: Option<String>,
 }
 
 /// A special date with the gregorian day it falls on this year.
@@ -143,6 +154,8 @@ pub struct CustomerDetail {
     pub customer: Customer,
     pub occasions: Vec<DatedOccasion>,
     pub history: Vec<HistoryEntry>,
+    /// Return visits: planned ones first (soonest first), then done and cancelled (newest first).
+    pub visits: Vec<crate::visits::Visit>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -154,6 +167,36 @@ pub enum SortBy {
     Name,
     Created,
     Updated,
+    /// Soonest planned visit first (none last).
+    NextVisit,
+    /// Longest since the last real contact first (never contacted first).
+    LastContact,
+}
+
+/// Filter on planned follow-ups, by the local day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FollowupFilter {
+    /// A planned visit is overdue.
+    Overdue,
+    /// A planned visit is due today or overdue.
+    DueToday,
+    /// A planned visit is due within 7 days (or overdue).
+    DueWeek,
+    /// No visit planned.
+    NonePlanned,
+}
+
+/// Filter on the last real contact.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ContactFilter {
+    /// Past the ideal interval of the cadence.
+    Due,
+    /// Past the maximum interval.
+    Overdue,
+    /// Never contacted.
+    Never,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -164,6 +207,8 @@ pub struct ListQuery {
     pub tag: Option<String>,
     /// false: active customers; true: archived ones.
     pub archived: bool,
+    pub followup: Option<FollowupFilter>,
+    pub contact: Option<ContactFilter>,
     pub sort: SortBy,
     pub desc: bool,
     pub offset: usize,

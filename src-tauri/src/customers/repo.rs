@@ -40,8 +40,9 @@ fn parse_enum<T>(s: &str, parse: fn(&str) -> Option<T>) -> rusqlite::Result<T> {
 pub fn insert_customer(conn: &Connection, c: &ValidCustomer, s: &SearchFields, now: &str) -> Result<i64> {
     let mut stmt = conn.prepare_cached(
         "INSERT INTO customers (name, phones, wechat, email, address, company, source, first_contact,
-            tier, tags, notes, preferences, search_text, search_other, name_key, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?16)",
+            tier, tags, notes, preferences, search_text, search_other, name_key, cadence_ideal_days, cadence_max_days,
+            created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?17, ?18, ?16, ?16)",
     )?;
     stmt.execute(params![
         c.name,
@@ -60,6 +61,8 @@ pub fn insert_customer(conn: &Connection, c: &ValidCustomer, s: &SearchFields, n
         s.search_other,
         s.name_key,
         now,
+        c.cadence_ideal_days,
+        c.cadence_max_days,
     ])?;
     let id = conn.last_insert_rowid();
     insert_special_dates(conn, id, c)?;
@@ -71,7 +74,8 @@ pub fn update_customer(conn: &Connection, id: i64, c: &ValidCustomer, s: &Search
     let n = conn.execute(
         "UPDATE customers SET name = ?2, phones = ?3, wechat = ?4, email = ?5, address = ?6, company = ?7,
             source = ?8, first_contact = ?9, tier = ?10, tags = ?11, notes = ?12, preferences = ?13,
-            search_text = ?14, search_other = ?15, name_key = ?16, updated_at = ?17
+            search_text = ?14, search_other = ?15, name_key = ?16, updated_at = ?17,
+            cadence_ideal_days = ?18, cadence_max_days = ?19
          WHERE id = ?1",
         params![
             id,
@@ -91,6 +95,8 @@ pub fn update_customer(conn: &Connection, id: i64, c: &ValidCustomer, s: &Search
             s.search_other,
             s.name_key,
             now,
+            c.cadence_ideal_days,
+            c.cadence_max_days,
         ],
     )?;
     if n == 0 {
@@ -149,7 +155,8 @@ pub fn add_event(conn: &Connection, id: i64, at: &str, kind: &str, detail: &str)
 }
 
 const CUSTOMER_COLS: &str = "id, name, phones, wechat, email, address, company, source, first_contact, tier,
-    tags, notes, preferences, archived_at, created_at, updated_at";
+    tags, notes, preferences, archived_at, created_at, updated_at, cadence_ideal_days, cadence_max_days,
+    last_contact_date";
 
 fn customer_from_row(r: &Row<'_>) -> rusqlite::Result<Customer> {
     Ok(Customer {
@@ -171,6 +178,9 @@ fn customer_from_row(r: &Row<'_>) -> rusqlite::Result<Customer> {
         archived_at: r.get(13)?,
         created_at: r.get(14)?,
         updated_at: r.get(15)?,
+        cadence_ideal_days: r.get(16)?,
+        cadence_max_days: r.get(17)?,
+        last_contact_date: r.get(18)?,
     })
 }
 
@@ -223,7 +233,9 @@ pub fn list_history(conn: &Connection, id: i64) -> Result<Vec<HistoryEntry>> {
 /// List rows for the given ids, in the order given.
 pub fn list_summaries(conn: &Connection, ids: &[i64]) -> Result<Vec<CustomerSummary>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT id, name, tier, phones, company, tags, archived_at IS NOT NULL, updated_at FROM customers WHERE id = ?1",
+        "SELECT id, name, tier, phones, company, tags, archived_at IS NOT NULL, updated_at, last_contact_date,
+            (SELECT min(due_date) FROM visits v WHERE v.customer_id = customers.id AND v.state = 'planned')
+         FROM customers WHERE id = ?1",
     )?;
     let mut out = Vec::with_capacity(ids.len());
     for id in ids {
@@ -239,6 +251,8 @@ pub fn list_summaries(conn: &Connection, ids: &[i64]) -> Result<Vec<CustomerSumm
                     tags: from_json(&r.get::<_, String>(5)?)?,
                     archived: r.get(6)?,
                     updated_at: r.get(7)?,
+                    last_contact_date: r.get(8)?,
+                    next_visit_date: r.get(9)?,
                 })
             })
             .optional()?;
@@ -258,10 +272,27 @@ fn index_entry_from_row(r: &Row<'_>) -> rusqlite::Result<IndexEntry> {
         updated_at: r.get(5)?,
         search_text: r.get(6)?,
         search_other: r.get(7)?,
+        created_date: local_date_of(&r.get::<_, String>(8)?),
+        last_contact: r.get::<_, Option<String>>(9)?.and_then(|d| parse_day(&d)),
+        next_visit: r.get::<_, Option<String>>(10)?.and_then(|d| parse_day(&d)),
+        cadence_ideal_days: r.get(11)?,
+        cadence_max_days: r.get(12)?,
     })
 }
 
-const INDEX_COLS: &str = "id, tier, archived_at IS NOT NULL, tags, name_key, updated_at, search_text, search_other";
+fn parse_day(s: &str) -> Option<chrono::NaiveDate> {
+    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
+}
+
+/// The local date of a stored UTC timestamp.
+pub fn local_date_of(ts: &str) -> chrono::NaiveDate {
+    chrono::DateTime::parse_from_rfc3339(ts).map(|t| t.with_timezone(&chrono::Local).date_naive()).unwrap_or_default()
+}
+
+const INDEX_COLS: &str = "id, tier, archived_at IS NOT NULL, tags, name_key, updated_at, search_text, search_other,
+    created_at, last_contact_date,
+    (SELECT min(due_date) FROM visits v WHERE v.customer_id = customers.id AND v.state = 'planned'),
+    cadence_ideal_days, cadence_max_days";
 
 /// Every customer's index entry (loaded once at start-up).
 pub fn list_index_entries(conn: &Connection) -> Result<Vec<IndexEntry>> {

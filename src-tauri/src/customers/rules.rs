@@ -16,6 +16,7 @@ pub const MAX_TAG: usize = 32;
 pub const MAX_NOTES: usize = 5000;
 pub const MAX_PREFERENCES: usize = 50;
 pub const MAX_PREFERENCE: usize = 500;
+pub const MAX_CADENCE_DAYS: u32 = 3650;
 
 /// A customer that passed validation: trimmed, empty list entries dropped, defaults filled.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,6 +35,8 @@ pub struct ValidCustomer {
     pub preferences: Vec<Preference>,
     pub birthday: Option<SpecialDate>,
     pub anniversary: Option<SpecialDate>,
+    pub cadence_ideal_days: Option<u32>,
+    pub cadence_max_days: Option<u32>,
 }
 
 /// A phone: digits with spaces, dashes, dots, brackets and a leading +, 5 to 20 digits.
@@ -148,6 +151,19 @@ pub fn validate(input: &CustomerInput) -> Result<ValidCustomer, Error> {
         }
     }
 
+    let ideal = input.cadence_ideal_days;
+    let max = input.cadence_max_days;
+    for (field, v) in [("cadence_ideal_days", ideal), ("cadence_max_days", max)] {
+        if v.is_some_and(|d| d == 0 || d > MAX_CADENCE_DAYS) {
+            errors.push(FieldError::with_max(field, "out_of_range", MAX_CADENCE_DAYS as usize));
+        }
+    }
+    if let (Some(i), Some(m)) = (ideal, max) {
+        if m < i {
+            errors.push(FieldError::new("cadence_max_days", "max_below_ideal"));
+        }
+    }
+
     if !errors.is_empty() {
         return Err(Error::Invalid(errors));
     }
@@ -166,6 +182,8 @@ pub fn validate(input: &CustomerInput) -> Result<ValidCustomer, Error> {
         preferences,
         birthday: input.birthday,
         anniversary: input.anniversary,
+        cadence_ideal_days: ideal,
+        cadence_max_days: max,
     })
 }
 

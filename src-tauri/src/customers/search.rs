@@ -11,7 +11,11 @@ use std::collections::HashMap;
 
 use pinyin::ToPinyin;
 
-use super::model::{ListQuery, SortBy, TagCount, Tier};
+use chrono::NaiveDate;
+
+use super::model::{ContactFilter, FollowupFilter, ListQuery, SortBy, TagCount, Tier};
+use crate::visits::model::{Cadence, ContactStatus, TierCadences};
+use crate::visits::rules::{contact_status, effective_cadence};
 
 /// Separates the parts of a normalised search string so no match spans two fields.
 const SEP: char = '\u{1}';
@@ -130,6 +134,30 @@ pub struct IndexEntry {
     pub updated_at: String,
     pub search_text: String,
     pub search_other: String,
+    /// Local date the record was created (the cadence clock starts here).
+    pub created_date: NaiveDate,
+    /// Local date of the last real contact.
+    pub last_contact: Option<NaiveDate>,
+    /// Soonest planned visit.
+    pub next_visit: Option<NaiveDate>,
+    pub cadence_ideal_days: Option<u32>,
+    pub cadence_max_days: Option<u32>,
+}
+
+/// What a query needs to know beyond the index: the local day and the tier cadences.
+#[derive(Debug, Clone, Copy)]
+pub struct QueryContext {
+    pub today: NaiveDate,
+    pub cadences: TierCadences,
+}
+
+/// One customer due for contact, as the index sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DueRow {
+    pub id: i64,
+    pub days_since: i64,
+    pub cadence: Cadence,
+    pub status: ContactStatus,
 }
 
 /// Ends the name part of a customer's text in the haystack.
@@ -146,6 +174,19 @@ struct Keys {
     tags: Vec<String>,
     name_key: String,
     updated_at: String,
+    created_date: NaiveDate,
+    last_contact: Option<NaiveDate>,
+    next_visit: Option<NaiveDate>,
+    cadence_ideal_days: Option<u32>,
+    cadence_max_days: Option<u32>,
+}
+
+impl Keys {
+    fn contact(&self, ctx: &QueryContext) -> (i64, Cadence, ContactStatus) {
+        let cadence = effective_cadence(ctx.cadences.of(self.tier), self.cadence_ideal_days, self.cadence_max_days);
+        let (days, status) = contact_status(self.last_contact, self.created_date, cadence, ctx.today);
+        (days, cadence, status)
+    }
 }
 
 /// The in-memory customer index.
@@ -294,6 +335,11 @@ impl CustomerIndex {
                     updated_at: k.updated_at.clone(),
                     search_text: String::from_utf8_lossy(&text[..split]).into_owned(),
                     search_other: String::from_utf8_lossy(other).into_owned(),
+                    created_date: k.created_date,
+                    last_contact: k.last_contact,
+                    next_visit: k.next_visit,
+                    cadence_ideal_days: k.cadence_ideal_days,
+                    cadence_max_days: k.cadence_max_days,
                 }
             })
             .collect()
@@ -301,6 +347,26 @@ impl CustomerIndex {
 
     fn compact(&mut self) {
         *self = Self::build(self.entries());
+    }
+
+    /// Active customers past the ideal interval of their cadence, most overdue first
+    /// (past the maximum before past the ideal, then by days beyond the ideal).
+    pub fn due_contacts(&self, ctx: &QueryContext, offset: usize, limit: usize) -> (usize, Vec<DueRow>) {
+        let mut due: Vec<DueRow> = self
+            .keys
+            .iter()
+            .zip(&self.flags)
+            .filter(|(_, f)| *f & 0b100 == 0)
+            .filter_map(|(k, _)| {
+                let (days_since, cadence, status) = k.contact(ctx);
+                (status != ContactStatus::Fine).then_some(DueRow { id: k.id, days_since, cadence, status })
+            })
+            .collect();
+        due.sort_by_key(|r| {
+            (std::cmp::Reverse(r.status), std::cmp::Reverse(r.days_since - i64::from(r.cadence.ideal_days)), r.id)
+        });
+        let total = due.len();
+        (total, due.into_iter().skip(offset).take(limit).collect())
     }
 
     /// Every tag in use by active customers, with how many carry it, most used first.
@@ -351,7 +417,7 @@ impl CustomerIndex {
     }
 
     /// Answer a list query: the ids of one page, in order, and how many match in all.
-    pub fn query(&self, q: &ListQuery, limit: usize) -> Hits {
+    pub fn query(&self, q: &ListQuery, limit: usize, ctx: &QueryContext) -> Hits {
         let terms = query_terms(&q.q);
         let matched = self.matching(&terms);
         let tag = q
@@ -363,11 +429,30 @@ impl CustomerIndex {
             Some(t) => (0b111, t.rank() | (u8::from(q.archived) << 2)),
             None => (0b100, u8::from(q.archived) << 2),
         };
+        let today = ctx.today;
+        let week = today + chrono::Days::new(7);
         let keep = |slot: u32| -> bool {
             let s = slot as usize;
             self.flags[s] & mask == want_flags
                 && matched.as_ref().is_none_or(|m| m[s])
                 && tag.as_ref().is_none_or(|t| self.keys[s].tags.iter().any(|x| x == t))
+                && q.followup.is_none_or(|f| {
+                    let next = self.keys[s].next_visit;
+                    match f {
+                        FollowupFilter::Overdue => next.is_some_and(|d| d < today),
+                        FollowupFilter::DueToday => next.is_some_and(|d| d <= today),
+                        FollowupFilter::DueWeek => next.is_some_and(|d| d <= week),
+                        FollowupFilter::NonePlanned => next.is_none(),
+                    }
+                })
+                && q.contact.is_none_or(|c| {
+                    let k = &self.keys[s];
+                    match c {
+                        ContactFilter::Never => k.last_contact.is_none(),
+                        ContactFilter::Due => k.contact(ctx).2 >= ContactStatus::Due,
+                        ContactFilter::Overdue => k.contact(ctx).2 == ContactStatus::Overdue,
+                    }
+                })
         };
         let want = q.offset.saturating_add(limit);
         let mut total = 0usize;
@@ -404,6 +489,15 @@ impl CustomerIndex {
                     walk(&mut all);
                 }
             }
+            SortBy::NextVisit | SortBy::LastContact => {
+                let mut slots: Vec<u32> = (0..self.keys.len() as u32).filter(|s| keep(*s)).collect();
+                if sort == SortBy::NextVisit {
+                    slots.sort_by_key(|s| (self.keys[*s as usize].next_visit.unwrap_or(NaiveDate::MAX), *s));
+                } else {
+                    slots.sort_by_key(|s| (self.keys[*s as usize].last_contact.unwrap_or(NaiveDate::MIN), *s));
+                }
+                walk_order(&slots, q.desc, &mut walk)
+            }
             SortBy::Name => walk_order(&self.by_name, q.desc, &mut walk),
             SortBy::Updated => walk_order(&self.by_updated, q.desc, &mut walk),
             SortBy::Created => {
@@ -431,6 +525,11 @@ fn keys_of(e: IndexEntry) -> Keys {
         tags: e.tags,
         name_key: e.name_key,
         updated_at: e.updated_at,
+        created_date: e.created_date,
+        last_contact: e.last_contact,
+        next_visit: e.next_visit,
+        cadence_ideal_days: e.cadence_ideal_days,
+        cadence_max_days: e.cadence_max_days,
     }
 }
 
@@ -498,7 +597,16 @@ mod tests {
             updated_at: format!("2026-01-01T00:00:{:02}.000Z", id % 60),
             search_text: search_text(name),
             search_other: search_other(&phones, "", &[], notes, "", ""),
+            created_date: NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+            last_contact: None,
+            next_visit: None,
+            cadence_ideal_days: None,
+            cadence_max_days: None,
         }
+    }
+
+    fn ctx() -> QueryContext {
+        QueryContext { today: NaiveDate::from_ymd_opt(2026, 11, 22).unwrap(), cadences: TierCadences::default() }
     }
 
     fn ids(ix: &CustomerIndex, q: &str) -> Vec<i64> {
@@ -506,7 +614,7 @@ mod tests {
             q: q.into(),
             ..Default::default()
         };
-        ix.query(&q, 100).ids
+        ix.query(&q, 100, &ctx()).ids
     }
 
     #[test]
@@ -557,6 +665,7 @@ mod tests {
                     ..Default::default()
                 },
                 10,
+                &ctx(),
             )
             .ids
         };
@@ -571,13 +680,13 @@ mod tests {
             archived: true,
             ..Default::default()
         };
-        assert_eq!(ix.query(&q, 10).ids, vec![1]);
+        assert_eq!(ix.query(&q, 10, &ctx()).ids, vec![1]);
         let q = ListQuery {
             sort: SortBy::Created,
             desc: true,
             ..Default::default()
         };
-        assert_eq!(ix.query(&q, 10).ids, vec![3, 2]);
+        assert_eq!(ix.query(&q, 10, &ctx()).ids, vec![3, 2]);
     }
 
     #[test]
@@ -604,7 +713,7 @@ mod tests {
             offset: 20,
             ..Default::default()
         };
-        let hits = ix.query(&q, 10);
+        let hits = ix.query(&q, 10, &ctx());
         assert_eq!(hits.total, 25);
         assert_eq!(hits.ids, vec![21, 22, 23, 24, 25]);
     }

@@ -6,6 +6,11 @@ use tauri::State;
 
 use crate::app::{App, Status};
 use crate::customers::{Customer, CustomerDetail, CustomerInput, ListQuery, Page, TagCount};
+use crate::visits::commands::{DueContacts, OutcomeResult, VisitCounts};
+use crate::visits::{
+    Agenda, CalendarDay, FollowupPlan, OutcomeCorrection, OutcomeInput, OutlineTemplate, Retry, TierCadences, Visit,
+    VisitInput, VisitLogEntry,
+};
 use crate::error::{Error, Result};
 
 use super::Shared;
@@ -73,6 +78,116 @@ async fn demo_seed(state: S<'_>) -> Result<usize> {
     call(&state, |a| a.seed_demo()).await
 }
 
+#[tauri::command]
+async fn staff_list(state: S<'_>) -> Result<Vec<String>> {
+    call(&state, |a| a.staff()).await
+}
+
+#[tauri::command]
+async fn staff_save(state: S<'_>, staff: Vec<String>) -> Result<Vec<String>> {
+    call(&state, move |a| a.set_staff(&staff)).await
+}
+
+#[tauri::command]
+async fn visit_plan(state: S<'_>, input: VisitInput) -> Result<Visit> {
+    call(&state, move |a| a.plan_visit(&input)).await
+}
+
+#[tauri::command]
+async fn visit_outcome(state: S<'_>, id: i64, outcome: OutcomeInput) -> Result<OutcomeResult> {
+    call(&state, move |a| a.record_outcome(id, &outcome)).await
+}
+
+#[tauri::command]
+async fn visit_reschedule(state: S<'_>, id: i64, retry: Retry) -> Result<Visit> {
+    call(&state, move |a| a.reschedule_visit(id, &retry)).await
+}
+
+#[tauri::command]
+async fn visit_cancel(state: S<'_>, id: i64) -> Result<Visit> {
+    call(&state, move |a| a.cancel_visit(id)).await
+}
+
+#[tauri::command]
+async fn visit_correct(state: S<'_>, id: i64, correction: OutcomeCorrection) -> Result<Visit> {
+    call(&state, move |a| a.correct_outcome(id, &correction)).await
+}
+
+#[tauri::command]
+async fn visit_log(state: S<'_>, id: i64) -> Result<Vec<VisitLogEntry>> {
+    call(&state, move |a| a.visit_log(id)).await
+}
+
+#[tauri::command]
+async fn visit_agenda(state: S<'_>) -> Result<Agenda> {
+    call(&state, |a| a.agenda()).await
+}
+
+#[tauri::command]
+async fn visit_counts(state: S<'_>) -> Result<VisitCounts> {
+    call(&state, |a| a.visit_counts()).await
+}
+
+#[tauri::command]
+async fn visit_calendar(state: S<'_>, year: i32, month: u32) -> Result<Vec<CalendarDay>> {
+    call(&state, move |a| a.visit_calendar(year, month)).await
+}
+
+#[tauri::command]
+async fn visits_on(state: S<'_>, date: String) -> Result<Vec<Visit>> {
+    call(&state, move |a| a.visits_on(&date)).await
+}
+
+#[tauri::command]
+async fn customer_visits(state: S<'_>, id: i64) -> Result<Vec<Visit>> {
+    call(&state, move |a| a.customer_visits(id)).await
+}
+
+#[tauri::command]
+async fn plan_apply(state: S<'_>, customer: i64, plan: i64, staff: String) -> Result<Visit> {
+    call(&state, move |a| a.apply_plan(customer, plan, &staff)).await
+}
+
+#[tauri::command]
+async fn plan_list(state: S<'_>) -> Result<Vec<FollowupPlan>> {
+    call(&state, |a| a.plans()).await
+}
+
+#[tauri::command]
+async fn plan_save(state: S<'_>, plan: FollowupPlan) -> Result<FollowupPlan> {
+    call(&state, move |a| a.save_plan(&plan)).await
+}
+
+#[tauri::command]
+async fn outline_list(state: S<'_>) -> Result<Vec<OutlineTemplate>> {
+    call(&state, |a| a.outline_templates()).await
+}
+
+#[tauri::command]
+async fn outline_save(state: S<'_>, template: OutlineTemplate) -> Result<Vec<OutlineTemplate>> {
+    call(&state, move |a| a.save_outline_template(&template)).await
+}
+
+#[tauri::command]
+async fn outline_delete(state: S<'_>, id: i64) -> Result<Vec<OutlineTemplate>> {
+    call(&state, move |a| a.delete_outline_template(id)).await
+}
+
+#[tauri::command]
+async fn cadence_get(state: S<'_>) -> Result<TierCadences> {
+    call(&state, |a| a.cadences()).await
+}
+
+#[tauri::command]
+async fn cadence_save(state: S<'_>, cadences: TierCadences) -> Result<TierCadences> {
+    call(&state, move |a| a.set_cadences(&cadences)).await
+}
+
+#[tauri::command]
+async fn due_contacts(state: S<'_>, offset: usize, limit: usize) -> Result<DueContacts> {
+    call(&state, move |a| a.due_contacts(offset, limit)).await
+}
+
 pub(super) fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static {
     tauri::generate_handler![
         app_status,
@@ -85,5 +200,27 @@ pub(super) fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + '
         customer_archive,
         customer_restore,
         demo_seed,
+        staff_list,
+        staff_save,
+        visit_plan,
+        visit_outcome,
+        visit_reschedule,
+        visit_cancel,
+        visit_correct,
+        visit_log,
+        visit_agenda,
+        visit_counts,
+        visit_calendar,
+        visits_on,
+        customer_visits,
+        plan_apply,
+        plan_list,
+        plan_save,
+        outline_list,
+        outline_save,
+        outline_delete,
+        cadence_get,
+        cadence_save,
+        due_contacts,
     ]
 }

@@ -55,6 +55,26 @@ fn main() {
     println!("seed_customers {:.3} s", t.elapsed().as_secs_f64());
     println!("customers {n} count");
 
+    let ids = app.list_customers(&ListQuery { sort: SortBy::Created, limit: Some(1), ..Default::default() }).expect("ids");
+    let first_id = ids.items.first().map(|c| c.id).unwrap_or(1);
+
+    // 300,000 visits (3 per customer): a third done over the past year, the rest planned
+    // from 60 days ago to 60 days ahead.
+    let today = chrono::Local::now().date_naive();
+    let mut rng = seed::Rng::new(7);
+    let visits: Vec<(i64, chrono::NaiveDate, bool)> = (0..n * 3)
+        .map(|i| {
+            let customer = first_id + (i % n) as i64;
+            let done = i % 3 == 0;
+            let offset = if done { -(rng.below(365) as i64) - 1 } else { rng.below(121) as i64 - 60 };
+            (customer, today + chrono::TimeDelta::days(offset), done)
+        })
+        .collect();
+    let t = Instant::now();
+    app.insert_visits_bulk(&visits).expect("seed visits");
+    println!("seed_visits {:.3} s", t.elapsed().as_secs_f64());
+    println!("visits {} count", visits.len());
+
     drop(app);
     let t = Instant::now();
     let app = App::open(dir.path()).expect("reopen");
@@ -126,4 +146,25 @@ fn main() {
         })
         .collect();
     measure(&app, "list_page", &pages);
+
+    time_it("agenda", || {
+        std::hint::black_box(app.agenda().expect("agenda"));
+    });
+    time_it("due_to_contact", || {
+        std::hint::black_box(app.due_contacts(0, 50).expect("due"));
+    });
+}
+
+fn time_it(name: &str, mut f: impl FnMut()) {
+    f();
+    let mut times: Vec<Duration> = (0..30)
+        .map(|_| {
+            let t = Instant::now();
+            f();
+            t.elapsed()
+        })
+        .collect();
+    times.sort();
+    println!("{name}_p50 {:.3} ms", percentile(&times, 0.50));
+    println!("{name}_p95 {:.3} ms", percentile(&times, 0.95));
 }

@@ -1,0 +1,572 @@
+//! Visit actions of the command layer: every change is one transaction and a log line, and
+//! the customer index learns the new next visit and last contact.
+
+use chrono::{Days, Local, NaiveDate, NaiveTime, TimeZone};
+use serde::Serialize;
+
+use crate::app::App;
+use crate::customers::repo as customer_repo;
+use crate::error::{Error, FieldError, Result};
+use crate::store::{self, settings};
+
+use super::model::{
+    Agenda, CalendarDay, Channel, DueContact, FollowupPlan, OutcomeCorrection, OutcomeInput, OutlineTemplate, Purpose, Retry,
+    TierCadences, Visit, VisitInput, VisitLogEntry, VisitState,
+};
+use super::repo::{self, Completion, NewVisit};
+use super::rules;
+
+/// Rows the agenda shows per group.
+pub const AGENDA_LIMIT: usize = 200;
+
+/// What recording an outcome did: the visit, and the visits it scheduled.
+#[derive(Debug, Clone, Serialize)]
+pub struct OutcomeResult {
+    pub visit: Visit,
+    pub scheduled: Vec<Visit>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct VisitCounts {
+    pub overdue: usize,
+    pub today: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DueContacts {
+    pub total: usize,
+    pub items: Vec<DueContact>,
+}
+
+fn day(d: NaiveDate) -> String {
+    d.format("%Y-%m-%d").to_string()
+}
+
+fn hhmm(t: NaiveTime) -> String {
+    t.format("%H:%M").to_string()
+}
+
+/// The UTC instant of a local date and time; `None` for all-day. A time that does not
+/// exist locally (skipped by a daylight-saving change) is refused.
+fn due_at(date: NaiveDate, time: Option<NaiveTime>, field: &str) -> Result<Option<String>> {
+    let Some(t) = time else { return Ok(None) };
+    match Local.from_local_datetime(&date.and_time(t)).earliest() {
+        Some(local) => Ok(Some(store::format_ts(local.with_timezone(&chrono::Utc)))),
+        None => Err(Error::Invalid(vec![FieldError::new(field, "invalid_time")])),
+    }
+}
+
+fn state_error(v: &Visit) -> Error {
+    match v.state {
+        VisitState::Cancelled => Error::state("visit_cancelled", "this visit was cancelled"),
+        VisitState::Done => Error::state("visit_done", "this visit is already done; correct its outcome instead"),
+        VisitState::Planned => Error::state("visit_planned", "this visit has no outcome yet"),
+    }
+}
+
+impl App {
+    /// Plan a visit for a customer.
+    pub fn plan_visit(&self, input: &VisitInput) -> Result<Visit> {
+        let v = rules::validate_visit(input)?;
+        let at = due_at(v.due_date, v.due_time, "due_time")?;
+        let now = self.now_ts();
+        let id = self.write(|tx| {
+            let c = customer_repo::get_customer(tx, v.customer_id)?;
+            if c.archived_at.is_some() {
+                return Err(Error::state("customer_archived", "the customer is archived; restore them first"));
+            }
+            let row = NewVisit {
+                customer_id: v.customer_id,
+                channel: v.channel,
+                purpose: v.purpose,
+                due_date: day(v.due_date),
+                due_time: v.due_time.map(hhmm),
+                due_at: at.clone(),
+                outline: v.outline.clone(),
+                staff: v.staff.clone(),
+                repeat: v.repeat,
+                repeat_anchor: v.repeat.map(|_| day(v.due_date)),
+                repeat_index: 0,
+                plan_id: None,
+                plan_step: None,
+                plan_start: None,
+                previous_id: None,
+            };
+            let id = repo::insert_visit(tx, &row, &now)?;
+            repo::add_visit_log(tx, id, &now, "planned", "")?;
+            Ok(id)
+        })?;
+        self.reindex_customer(v.customer_id)?;
+        self.get_visit(id)
+    }
+
+    pub fn get_visit(&self, id: i64) -> Result<Visit> {
+        repo::get_visit(&*self.conn()?, id)
+    }
+
+    /// Record what happened: not reached (and when to try again), or reached with notes,
+    /// satisfaction and a next step. Reaching the customer restarts the cadence clock and
+    /// schedules what follows: the next occurrence, the next plan step, the next visit asked for.
+    pub fn record_outcome(&self, id: i64, o: &OutcomeInput) -> Result<OutcomeResult> {
+        let now_local = self.now_local();
+        let today = now_local.date();
+        rules::validate_outcome(o, today)?;
+        let now = self.now_ts();
+        let (customer_id, scheduled) = self.write(|tx| {
+            let v = repo::get_visit(tx, id)?;
+            if v.state != VisitState::Planned {
+                return Err(state_error(&v));
+            }
+            let detail = serde_json::json!({ "notes": o.notes.trim() }).to_string();
+            if !o.reached {
+                repo::add_visit_log(tx, id, &now, "not_reached", &detail)?;
+                let (date, time) = match &o.retry {
+                    Some(r) => rules::retry_due(r, now_local)
+                        .map_err(|c| Error::Invalid(vec![FieldError::new("retry_date", c)]))?,
+                    None => (NaiveDate::parse_from_str(&v.due_date, "%Y-%m-%d").unwrap_or(today), None),
+                };
+                let at = due_at(date, time, "retry_time")?;
+                repo::reschedule_visit(tx, id, &day(date), time.map(hhmm).as_deref(), at.as_deref(), true, &now)?;
+                if o.retry.is_some() {
+                    let d = serde_json::json!({ "due_date": day(date), "due_time": time.map(hhmm) }).to_string();
+                    repo::add_visit_log(tx, id, &now, "rescheduled", &d)?;
+                }
+                return Ok((v.customer_id, vec![]));
+            }
+            let c = Completion { notes: o.notes.trim(), satisfaction: o.satisfaction, next_step: o.next_step.trim() };
+            repo::complete_visit(tx, id, &c, &now)?;
+            let detail = serde_json::json!({
+                "notes": c.notes, "satisfaction": c.satisfaction, "next_step": c.next_step
+            })
+            .to_string();
+            repo::add_visit_log(tx, id, &now, "done", &detail)?;
+            repo::touch_last_contact(tx, v.customer_id, &day(today))?;
+            let lineage = repo::get_lineage(tx, id)?;
+            let base = NewVisit {
+                customer_id: v.customer_id,
+                channel: v.channel,
+                purpose: v.purpose,
+                due_date: String::new(),
+                due_time: None,
+                due_at: None,
+                outline: v.outline.clone(),
+                staff: v.staff.clone(),
+                repeat: None,
+                repeat_anchor: None,
+                repeat_index: 0,
+                plan_id: None,
+                plan_step: None,
+                plan_start: None,
+                previous_id: Some(id),
+            };
+            let mut scheduled = Vec::new();
+            // The next occurrence of a recurring visit.
+            if let (Some(r), Some(anchor)) = (v.repeat, lineage.repeat_anchor.as_deref()) {
+                let anchor = NaiveDate::parse_from_str(anchor, "%Y-%m-%d").map_err(Error::internal)?;
+                if let Some((next, index)) = rules::next_occurrence(anchor, r, lineage.repeat_index, today) {
+                    let time = v.due_time.as_deref().and_then(|t| rules::parse_time(t).ok().flatten());
+                    let row = NewVisit {
+                        due_date: day(next),
+                        due_time: time.map(hhmm),
+                        due_at: due_at(next, time, "due_time")?,
+                        repeat: Some(r),
+                        repeat_anchor: Some(day(anchor)),
+                        repeat_index: index,
+                        ..base.clone()
+                    };
+                    scheduled.push(repo::insert_visit(tx, &row, &now)?);
+                }
+            }
+            // The next step of a follow-up plan.
+            if let (Some(plan_id), Some(step), Some(start)) = (v.plan_id, v.plan_step, lineage.plan_start.as_deref()) {
+                let plan = repo::get_plan(tx, plan_id)?;
+                if let Some(next) = plan.steps.get(step as usize + 1) {
+                    let start = NaiveDate::parse_from_str(start, "%Y-%m-%d").map_err(Error::internal)?;
+                    let due = rules::plan_step_due(start, next.offset_days, today.succ_opt().unwrap_or(today));
+                    let row = NewVisit {
+                        channel: next.channel,
+                        purpose: next.purpose,
+                        due_date: day(due),
+                        outline: next.outline.clone(),
+                        plan_id: Some(plan_id),
+                        plan_step: Some(step + 1),
+                        plan_start: Some(day(start)),
+                        ..base.clone()
+                    };
+                    scheduled.push(repo::insert_visit(tx, &row, &now)?);
+                }
+            }
+            // The next visit the outcome asked for.
+            if let Some(n) = &o.next_visit {
+                let date = rules::parse_date(&n.due_date)
+                    .map_err(|c| Error::Invalid(vec![FieldError::new("next_date", c)]))?;
+                let time =
+                    rules::parse_time(&n.due_time).map_err(|c| Error::Invalid(vec![FieldError::new("next_time", c)]))?;
+                let row = NewVisit {
+                    channel: n.channel.unwrap_or(v.channel),
+                    purpose: n.purpose.unwrap_or(v.purpose),
+                    due_date: day(date),
+                    due_time: time.map(hhmm),
+                    due_at: due_at(date, time, "next_time")?,
+                    outline: n.outline.trim().to_string(),
+                    ..base.clone()
+                };
+                scheduled.push(repo::insert_visit(tx, &row, &now)?);
+            }
+            for s in &scheduled {
+                repo::add_visit_log(tx, *s, &now, "planned", &serde_json::json!({ "after": id }).to_string())?;
+            }
+            Ok((v.customer_id, scheduled))
+        })?;
+        self.reindex_customer(customer_id)?;
+        let conn = self.conn()?;
+        Ok(OutcomeResult {
+            visit: repo::get_visit(&conn, id)?,
+            scheduled: scheduled.iter().map(|s| repo::get_visit(&conn, *s)).collect::<Result<_>>()?,
+        })
+    }
+
+    /// Move a planned visit (no attempt is counted).
+    pub fn reschedule_visit(&self, id: i64, retry: &Retry) -> Result<Visit> {
+        let now_local = self.now_local();
+        let (date, time) =
+            rules::retry_due(retry, now_local).map_err(|c| Error::Invalid(vec![FieldError::new("retry_date", c)]))?;
+        let at = due_at(date, time, "retry_time")?;
+        let now = self.now_ts();
+        let customer_id = self.write(|tx| {
+            let v = repo::get_visit(tx, id)?;
+            if v.state != VisitState::Planned {
+                return Err(state_error(&v));
+            }
+            repo::reschedule_visit(tx, id, &day(date), time.map(hhmm).as_deref(), at.as_deref(), false, &now)?;
+            let d = serde_json::json!({ "from": v.due_date, "due_date": day(date), "due_time": time.map(hhmm) });
+            repo::add_visit_log(tx, id, &now, "rescheduled", &d.to_string())?;
+            Ok(v.customer_id)
+        })?;
+        self.reindex_customer(customer_id)?;
+        self.get_visit(id)
+    }
+
+    pub fn cancel_visit(&self, id: i64) -> Result<Visit> {
+        let now = self.now_ts();
+        let customer_id = self.write(|tx| {
+            let v = repo::get_visit(tx, id)?;
+            if v.state != VisitState::Planned {
+                return Err(state_error(&v));
+            }
+            repo::cancel_visit(tx, id, &now)?;
+            repo::add_visit_log(tx, id, &now, "cancelled", "")?;
+            Ok(v.customer_id)
+        })?;
+        self.reindex_customer(customer_id)?;
+        self.get_visit(id)
+    }
+
+    /// Correct a completed visit's outcome; the old values stay in the log.
+    pub fn correct_outcome(&self, id: i64, c: &OutcomeCorrection) -> Result<Visit> {
+        let check = OutcomeInput {
+            reached: true,
+            notes: c.notes.clone(),
+            satisfaction: c.satisfaction,
+            next_step: c.next_step.clone(),
+            retry: None,
+            next_visit: None,
+        };
+        rules::validate_outcome(&check, self.today())?;
+        let now = self.now_ts();
+        self.write(|tx| {
+            let v = repo::get_visit(tx, id)?;
+            if v.state != VisitState::Done {
+                return Err(state_error(&v));
+            }
+            let before = serde_json::json!({
+                "notes": v.outcome_notes, "satisfaction": v.satisfaction, "next_step": v.next_step
+            });
+            repo::correct_outcome(
+                tx,
+                id,
+                &Completion { notes: c.notes.trim(), satisfaction: c.satisfaction, next_step: c.next_step.trim() },
+                &now,
+            )?;
+            repo::add_visit_log(tx, id, &now, "corrected", &serde_json::json!({ "before": before }).to_string())
+        })?;
+        self.get_visit(id)
+    }
+
+    pub fn visit_log(&self, id: i64) -> Result<Vec<VisitLogEntry>> {
+        let conn = self.conn()?;
+        repo::get_visit(&conn, id)?;
+        repo::list_visit_log(&conn, id)
+    }
+
+    /// Overdue, today and the next 7 days, by the local day.
+    pub fn agenda(&self) -> Result<Agenda> {
+        let today = self.today();
+        let conn = self.conn()?;
+        let (overdue_total, overdue) = repo::list_overdue(&conn, &day(today), AGENDA_LIMIT)?;
+        let today_visits = repo::list_planned_between(&conn, &day(today), &day(today), AGENDA_LIMIT)?;
+        let from = today + Days::new(1);
+        let to = today + Days::new(7);
+        let upcoming = repo::list_planned_between(&conn, &day(from), &day(to), AGENDA_LIMIT)?;
+        Ok(Agenda { today: day(today), overdue_total, overdue, today_visits, upcoming })
+    }
+
+    /// Counts for the sidebar badge.
+    pub fn visit_counts(&self) -> Result<VisitCounts> {
+        let today = day(self.today());
+        let conn = self.conn()?;
+        let (overdue, _) = repo::list_overdue(&conn, &today, 0)?;
+        let through_today = repo::count_planned_through(&conn, &today)?;
+        Ok(VisitCounts { overdue, today: through_today - overdue })
+    }
+
+    /// Per-day counts for a month's calendar.
+    pub fn visit_calendar(&self, year: i32, month: u32) -> Result<Vec<CalendarDay>> {
+        let first = NaiveDate::from_ymd_opt(year, month, 1)
+            .ok_or_else(|| Error::Invalid(vec![FieldError::new("month", "invalid_date")]))?;
+        let last = first.checked_add_months(chrono::Months::new(1)).and_then(|d| d.pred_opt()).unwrap_or(first);
+        repo::calendar_counts(&*self.conn()?, &day(first), &day(last))
+    }
+
+    /// Planned visits on one day (the calendar's day view).
+    pub fn visits_on(&self, date: &str) -> Result<Vec<Visit>> {
+        let d = rules::parse_date(date).map_err(|c| Error::Invalid(vec![FieldError::new("date", c)]))?;
+        repo::list_planned_between(&*self.conn()?, &day(d), &day(d), AGENDA_LIMIT)
+    }
+
+    pub fn customer_visits(&self, customer_id: i64) -> Result<Vec<Visit>> {
+        repo::list_customer_visits(&*self.conn()?, customer_id)
+    }
+
+    /// Start a follow-up plan for a customer: its first step is planned now, each
+    /// completed step plans the next.
+    pub fn apply_plan(&self, customer_id: i64, plan_id: i64, staff: &str) -> Result<Visit> {
+        let today = self.today();
+        let now = self.now_ts();
+        let id = self.write(|tx| {
+            let c = customer_repo::get_customer(tx, customer_id)?;
+            if c.archived_at.is_some() {
+                return Err(Error::state("customer_archived", "the customer is archived; restore them first"));
+            }
+            let plan = repo::get_plan(tx, plan_id)?;
+            let first = plan.steps.first().ok_or_else(|| Error::state("plan_empty", "the plan has no steps"))?;
+            let due = rules::plan_step_due(today, first.offset_days, today);
+            let row = NewVisit {
+                customer_id,
+                channel: first.channel,
+                purpose: first.purpose,
+                due_date: day(due),
+                due_time: None,
+                due_at: None,
+                outline: first.outline.clone(),
+                staff: staff.trim().to_string(),
+                repeat: None,
+                repeat_anchor: None,
+                repeat_index: 0,
+                plan_id: Some(plan_id),
+                plan_step: Some(0),
+                plan_start: Some(day(today)),
+                previous_id: None,
+            };
+            let id = repo::insert_visit(tx, &row, &now)?;
+            repo::add_visit_log(tx, id, &now, "planned", &serde_json::json!({ "plan": plan.name }).to_string())?;
+            Ok(id)
+        })?;
+        self.reindex_customer(customer_id)?;
+        self.get_visit(id)
+    }
+
+    pub fn plans(&self) -> Result<Vec<FollowupPlan>> {
+        repo::list_plans(&*self.conn()?)
+    }
+
+    pub fn save_plan(&self, plan: &FollowupPlan) -> Result<FollowupPlan> {
+        rules::validate_plan(plan)?;
+        let now = self.now_ts();
+        let id = self.write(|tx| repo::save_plan(tx, plan, &now))?;
+        repo::get_plan(&*self.conn()?, id)
+    }
+
+    pub fn outline_templates(&self) -> Result<Vec<OutlineTemplate>> {
+        repo::list_templates(&*self.conn()?)
+    }
+
+    pub fn save_outline_template(&self, t: &OutlineTemplate) -> Result<Vec<OutlineTemplate>> {
+        let mut errors = Vec::new();
+        if t.name.trim().is_empty() {
+            errors.push(FieldError::new("name", "required"));
+        }
+        if t.name.chars().count() > rules::MAX_SHORT {
+            errors.push(FieldError::with_max("name", "too_long", rules::MAX_SHORT));
+        }
+        if t.body.chars().count() > rules::MAX_OUTLINE {
+            errors.push(FieldError::with_max("body", "too_long", rules::MAX_OUTLINE));
+        }
+        if !errors.is_empty() {
+            return Err(Error::Invalid(errors));
+        }
+        let now = self.now_ts();
+        self.write(|tx| repo::save_template(tx, t, &now))?;
+        self.outline_templates()
+    }
+
+    pub fn delete_outline_template(&self, id: i64) -> Result<Vec<OutlineTemplate>> {
+        self.write(|tx| repo::delete_template(tx, id))?;
+        self.outline_templates()
+    }
+
+    /// The keep-in-touch cadence of each tier (settings; defaults VIP 30/45 … 小 180/365).
+    pub fn cadences(&self) -> Result<TierCadences> {
+        let raw = settings::get_setting(&*self.conn()?, "cadences")?;
+        Ok(raw.and_then(|s| serde_json::from_str(&s).ok()).unwrap_or_default())
+    }
+
+    pub fn set_cadences(&self, c: &TierCadences) -> Result<TierCadences> {
+        let errors: Vec<FieldError> = [("vip", c.vip), ("major", c.major), ("regular", c.regular), ("small", c.small)]
+            .iter()
+            .filter_map(|(f, cad)| rules::validate_cadence(cad, f).err())
+            .collect();
+        if !errors.is_empty() {
+            return Err(Error::Invalid(errors));
+        }
+        let json = serde_json::to_string(c).map_err(Error::internal)?;
+        settings::set_setting(&*self.conn()?, "cadences", &json)?;
+        Ok(*c)
+    }
+
+    /// Demo visits for the demo customers: some overdue, some today, some next week, some
+    /// done with an outcome, and last contacts spread over the past months.
+    pub(crate) fn seed_demo_visits(&self, customer_ids: &[i64]) -> Result<()> {
+        let today = self.today();
+        let now = self.now_ts();
+        let mut rows = Vec::new();
+        for (i, id) in customer_ids.iter().enumerate() {
+            let offset: i64 = match i % 6 {
+                0 => 0,
+                1 => -2,
+                2 => 3,
+                3 => 6,
+                _ => continue,
+            };
+            let purpose = [Purpose::Satisfaction, Purpose::KeepInTouch, Purpose::Birthday, Purpose::Sales][i % 4];
+            rows.push((*id, today + chrono::TimeDelta::days(offset), purpose));
+        }
+        self.write(|tx| {
+            for (n, (customer_id, due, purpose)) in rows.iter().enumerate() {
+                let row = NewVisit {
+                    customer_id: *customer_id,
+                    channel: if n % 3 == 0 { Channel::Wechat } else { Channel::Phone },
+                    purpose: *purpose,
+                    due_date: day(*due),
+                    due_time: (n % 2 == 0).then(|| format!("{:02}:30", 9 + n % 8)),
+                    due_at: None,
+                    outline: String::new(),
+                    staff: String::new(),
+                    repeat: None,
+                    repeat_anchor: None,
+                    repeat_index: 0,
+                    plan_id: None,
+                    plan_step: None,
+                    plan_start: None,
+                    previous_id: None,
+                };
+                let row = NewVisit {
+                    due_at: due_at(*due, row.due_time.as_deref().and_then(|t| rules::parse_time(t).ok().flatten()), "due_time")?,
+                    ..row
+                };
+                let id = repo::insert_visit(tx, &row, &now)?;
+                repo::add_visit_log(tx, id, &now, "planned", "")?;
+            }
+            for (i, customer_id) in customer_ids.iter().enumerate() {
+                // Spread last contacts: some recent, some 40-200 days ago, some never.
+                let days_ago = match i % 5 {
+                    0 => None,
+                    k => Some((k as u64) * 45 - 5),
+                };
+                let Some(ago) = days_ago else { continue };
+                let last = today - Days::new(ago);
+                let done = NewVisit {
+                    customer_id: *customer_id,
+                    channel: Channel::Phone,
+                    purpose: Purpose::Satisfaction,
+                    due_date: day(last),
+                    due_time: None,
+                    due_at: None,
+                    outline: String::new(),
+                    staff: String::new(),
+                    repeat: None,
+                    repeat_anchor: None,
+                    repeat_index: 0,
+                    plan_id: None,
+                    plan_step: None,
+                    plan_start: None,
+                    previous_id: None,
+                };
+                let id = repo::insert_visit(tx, &done, &now)?;
+                repo::seed_outcome(tx, id, 3 + (i % 3) as u8, &now)?;
+                repo::set_last_contact(tx, *customer_id, Some(&day(last)))?;
+            }
+            Ok(())
+        })?;
+        self.reload_customer_index()
+    }
+
+    /// Insert many visits in one transaction (the bench's 300,000): `(customer, due date,
+    /// done?)`. Done visits count as real contacts on their day.
+    pub fn insert_visits_bulk(&self, rows: &[(i64, NaiveDate, bool)]) -> Result<()> {
+        let now = self.now_ts();
+        self.write(|tx| {
+            for (n, (customer_id, due, done)) in rows.iter().enumerate() {
+                let row = NewVisit {
+                    customer_id: *customer_id,
+                    channel: [Channel::Phone, Channel::Wechat, Channel::Message][n % 3],
+                    purpose: [Purpose::Satisfaction, Purpose::KeepInTouch, Purpose::Sales][n % 3],
+                    due_date: day(*due),
+                    due_time: None,
+                    due_at: None,
+                    outline: String::new(),
+                    staff: String::new(),
+                    repeat: None,
+                    repeat_anchor: None,
+                    repeat_index: 0,
+                    plan_id: None,
+                    plan_step: None,
+                    plan_start: None,
+                    previous_id: None,
+                };
+                let id = repo::insert_visit(tx, &row, &now)?;
+                if *done {
+                    repo::seed_outcome(tx, id, 4, &now)?;
+                    repo::touch_last_contact(tx, *customer_id, &day(*due))?;
+                }
+            }
+            Ok(())
+        })?;
+        self.reload_customer_index()
+    }
+
+    /// Customers past the ideal (due) or maximum (overdue) interval since their last real
+    /// contact, most overdue first.
+    pub fn due_contacts(&self, offset: usize, limit: usize) -> Result<DueContacts> {
+        let ctx = self.query_context()?;
+        let (total, rows) = self.customer_index()?.due_contacts(&ctx, offset, limit.clamp(1, 500));
+        let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+        let summaries = customer_repo::list_summaries(&*self.conn()?, &ids)?;
+        let items = rows
+            .into_iter()
+            .zip(summaries)
+            .map(|(r, s)| DueContact {
+                customer_id: r.id,
+                name: s.name,
+                tier: s.tier,
+                phone: s.phone,
+                last_contact: s.last_contact_date,
+                days_since: r.days_since,
+                cadence: r.cadence,
+                status: r.status,
+                next_visit: s.next_visit_date,
+            })
+            .collect();
+        Ok(DueContacts { total, items })
+    }
+}
