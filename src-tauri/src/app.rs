@@ -132,7 +132,9 @@ impl App {
         let mut clean: Vec<String> = Vec::new();
         for s in staff.iter().map(|s| s.trim()).filter(|s| !s.is_empty()) {
             if s.chars().count() > 100 {
-                return Err(Error::Invalid(vec![crate::error::FieldError::with_max("staff", "too_long", 100)]));
+                return Err(Error::Invalid(vec![crate::error::FieldError::with_max(
+                    "staff", "too_long", 100,
+                )]));
             }
             if !clean.iter().any(|c| c == s) {
                 clean.push(s.to_string());

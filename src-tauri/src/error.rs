@@ -97,7 +97,10 @@ impl Error {
     }
 
     pub fn state(code: &'static str, message: impl Into<String>) -> Self {
-        Error::State { code, message: message.into() }
+        Error::State {
+            code,
+            message: message.into(),
+        }
     }
 
     pub fn internal(e: impl std::fmt::Display) -> Self {

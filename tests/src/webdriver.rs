@@ -68,11 +68,16 @@ impl Session {
 
     /// Wait until `css` matches an element.
     pub fn wait_for(&self, css: &str) -> R<Element> {
-        self.wait(&format!("element {css}"), || self.find(css).ok())
+        self.wait_named(&format!("element {css}"), || self.find(css).ok())
     }
 
     /// Wait until `f` returns Some, for up to 15 seconds.
-    pub fn wait<T>(&self, what: &str, mut f: impl FnMut() -> Option<T>) -> R<T> {
+    pub fn wait<T>(&self, mut f: impl FnMut() -> Option<T>) -> R<T> {
+        self.wait_named("a condition", &mut f)
+    }
+
+    /// [`wait`](Self::wait), saying what was awaited when it times out.
+    pub fn wait_named<T>(&self, what: &str, mut f: impl FnMut() -> Option<T>) -> R<T> {
         let end = Instant::now() + Duration::from_secs(15);
         loop {
             if let Some(v) = f() {
@@ -88,7 +93,7 @@ impl Session {
     /// Wait until the text of `css` equals `want`.
     pub fn wait_text(&self, css: &str, want: &str) -> R<()> {
         let mut last = String::new();
-        self.wait(&format!("{css} to read {want:?}"), || {
+        self.wait_named(&format!("{css} to read {want:?}"), || {
             last = self.find(css).and_then(|e| self.text(&e)).unwrap_or_default();
             (last == want).then_some(())
         })
@@ -98,7 +103,7 @@ impl Session {
     /// Wait until the text of `css` contains `want`.
     pub fn wait_text_contains(&self, css: &str, want: &str) -> R<String> {
         let mut last = String::new();
-        self.wait(&format!("{css} to contain {want:?}"), || {
+        self.wait_named(&format!("{css} to contain {want:?}"), || {
             last = self.find(css).and_then(|e| self.text(&e)).unwrap_or_default();
             last.contains(want).then(|| last.clone())
         })

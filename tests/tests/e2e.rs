@@ -15,7 +15,7 @@ fn rows(s: &Session) -> Vec<String> {
 fn search_until(s: &Session, q: &str, want: impl Fn(&[String]) -> bool) -> Vec<String> {
     s.fill("#search", q).unwrap();
     let mut last = Vec::new();
-    s.wait(&format!("results for {q:?}"), || {
+    s.wait_named(&format!("results for {q:?}"), || {
         s.find("#customer-list[aria-busy='false']").ok()?;
         last = rows(s);
         want(&last).then(|| last.clone())
@@ -55,7 +55,7 @@ fn customer_records_in_the_real_app() {
     s.fill(".pref-row .pref-text", "不吃蒜").unwrap();
     let name = s.find("#f-name").unwrap();
     s.type_text(&name, keys::ENTER).unwrap();
-    s.wait("dialog closed", || s.find("#customer-dialog").is_err().then_some(()))
+    s.wait_named("dialog closed", || s.find("#customer-dialog").is_err().then_some(()))
         .unwrap();
     s.wait_text("#detail-name", "欧阳晓梅").unwrap();
     s.wait_text_contains("#preference-card", "不吃蒜").unwrap();
@@ -94,7 +94,7 @@ fn customer_records_in_the_real_app() {
     // Escape closes the form; the draft comes back when the form is opened again.
     let email = s.find("#f-email").unwrap();
     s.type_text(&email, keys::ESCAPE).unwrap();
-    s.wait("dialog closed", || s.find("#customer-dialog").is_err().then_some(()))
+    s.wait_named("dialog closed", || s.find("#customer-dialog").is_err().then_some(()))
         .unwrap();
     s.click_css("#edit-customer").unwrap();
     s.wait_for("#draft-note").unwrap();
@@ -116,7 +116,7 @@ fn customer_records_in_the_real_app() {
     search_until(s, "晓梅", only_her);
     s.click_css(".customer-row").unwrap();
     s.click_css("#restore-customer").unwrap();
-    s.wait("badge gone", || s.find("#archived-badge").is_err().then_some(()))
+    s.wait_named("badge gone", || s.find("#archived-badge").is_err().then_some(()))
         .unwrap();
     s.click_css("#filter-archived option[value='active']").unwrap();
     search_until(s, "晓梅", only_her);

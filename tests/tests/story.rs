@@ -169,7 +169,10 @@ fn a_customer_from_first_visit_to_archive_and_back() {
             ..Default::default()
         })
         .unwrap();
-    let retry = Retry::On { date: today.format("%Y-%m-%d").to_string(), time: String::new() };
+    let retry = Retry::On {
+        date: today.format("%Y-%m-%d").to_string(),
+        time: String::new(),
+    };
     let o = OutcomeInput {
         reached: false,
         notes: "没人接".into(),

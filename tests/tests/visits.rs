@@ -105,7 +105,10 @@ fn a_visit_from_plan_to_outcome() {
     assert!(r.scheduled[0].due_at.is_some());
 
     // The cadence clock restarted; the list knows the next visit.
-    assert_eq!(t.app.get_customer(c.id).unwrap().last_contact_date.as_deref(), Some("2026-11-23"));
+    assert_eq!(
+        t.app.get_customer(c.id).unwrap().last_contact_date.as_deref(),
+        Some("2026-11-23")
+    );
     let page = t.app.list_customers(&ListQuery::default()).unwrap();
     assert_eq!(page.items[0].next_visit_date.as_deref(), Some("2026-12-23"));
 
@@ -116,7 +119,11 @@ fn a_visit_from_plan_to_outcome() {
     assert_eq!((err.kind(), err.code()), ("invalid_state", Some("visit_done")));
 
     // Correcting the outcome keeps the old values in the log.
-    let fixed = OutcomeCorrection { notes: "其实非常满意".into(), satisfaction: Some(5), next_step: String::new() };
+    let fixed = OutcomeCorrection {
+        notes: "其实非常满意".into(),
+        satisfaction: Some(5),
+        next_step: String::new(),
+    };
     assert_eq!(t.app.correct_outcome(v.id, &fixed).unwrap().satisfaction, Some(5));
     let log = t.app.visit_log(v.id).unwrap();
     assert_eq!(log.last().unwrap().kind, "corrected");
@@ -136,18 +143,34 @@ fn bad_input_is_refused_and_writes_nothing() {
     assert_eq!(err.fields()[0].field, "satisfaction");
     assert_eq!(t.app.get_visit(v.id).unwrap().state, VisitState::Planned);
 
-    let past = not_reached(Retry::On { date: "2026-11-01".into(), time: String::new() });
-    assert_eq!(t.app.record_outcome(v.id, &past).unwrap_err().fields()[0].code, "date_in_past");
-    assert_eq!(t.app.get_visit(v.id).unwrap().attempts, 0, "a refused outcome counted an attempt");
+    let past = not_reached(Retry::On {
+        date: "2026-11-01".into(),
+        time: String::new(),
+    });
+    assert_eq!(
+        t.app.record_outcome(v.id, &past).unwrap_err().fields()[0].code,
+        "date_in_past"
+    );
+    assert_eq!(
+        t.app.get_visit(v.id).unwrap().attempts,
+        0,
+        "a refused outcome counted an attempt"
+    );
 
     t.app.cancel_visit(v.id).unwrap();
     let err = t.app.record_outcome(v.id, &reached(4)).unwrap_err();
     assert_eq!(err.code(), Some("visit_cancelled"));
     assert_eq!(t.app.visit_log(v.id).unwrap().len(), 2);
 
-    assert_eq!(t.app.plan_visit(&visit(999, "2026-11-22")).unwrap_err().kind(), "not_found");
+    assert_eq!(
+        t.app.plan_visit(&visit(999, "2026-11-22")).unwrap_err().kind(),
+        "not_found"
+    );
     t.app.archive_customer(c.id).unwrap();
-    assert_eq!(t.app.plan_visit(&visit(c.id, "2026-11-22")).unwrap_err().code(), Some("customer_archived"));
+    assert_eq!(
+        t.app.plan_visit(&visit(c.id, "2026-11-22")).unwrap_err().code(),
+        Some("customer_archived")
+    );
 }
 
 #[test]
@@ -155,7 +178,10 @@ fn recurring_visits_and_follow_up_plans_schedule_what_comes_next() {
     let t = Clocked::new("2026-01-31 09:00");
     let c = t.app.create_customer(&customer("李娜", &[])).unwrap();
     let mut input = visit(c.id, "2026-01-31");
-    input.repeat = Some(Repeat { unit: RepeatUnit::Month, every: 1 });
+    input.repeat = Some(Repeat {
+        unit: RepeatUnit::Month,
+        every: 1,
+    });
     let v = t.app.plan_visit(&input).unwrap();
     let next = t.app.record_outcome(v.id, &reached(5)).unwrap().scheduled;
     assert_eq!(next.len(), 1);
@@ -167,7 +193,10 @@ fn recurring_visits_and_follow_up_plans_schedule_what_comes_next() {
     // The default "after a complaint" plan: +1 day, then +7 days.
     let plans = t.app.plans().unwrap();
     assert!(plans.len() >= 2);
-    let plan = plans.iter().find(|p| p.steps.len() == 2 && p.steps[0].offset_days == 1).unwrap();
+    let plan = plans
+        .iter()
+        .find(|p| p.steps.len() == 2 && p.steps[0].offset_days == 1)
+        .unwrap();
     t.set("2026-03-02 09:00");
     let first = t.app.apply_plan(c.id, plan.id, "小王").unwrap();
     assert_eq!(first.due_date, "2026-03-03");
@@ -177,14 +206,26 @@ fn recurring_visits_and_follow_up_plans_schedule_what_comes_next() {
     assert_eq!(second.len(), 1);
     assert_eq!(second[0].due_date, "2026-03-09");
     assert_eq!(second[0].purpose, Purpose::Satisfaction);
-    assert!(t.app.record_outcome(second[0].id, &reached(5)).unwrap().scheduled.is_empty());
+    assert!(t
+        .app
+        .record_outcome(second[0].id, &reached(5))
+        .unwrap()
+        .scheduled
+        .is_empty());
 }
 
 #[test]
 fn the_agenda_follows_the_local_day() {
     let t = Clocked::new("2026-11-22 23:30");
     let c = t.app.create_customer(&customer("陈静", &[])).unwrap();
-    for d in ["2026-11-20", "2026-11-21", "2026-11-22", "2026-11-23", "2026-11-29", "2026-11-30"] {
+    for d in [
+        "2026-11-20",
+        "2026-11-21",
+        "2026-11-22",
+        "2026-11-23",
+        "2026-11-29",
+        "2026-11-30",
+    ] {
         t.app.plan_visit(&visit(c.id, d)).unwrap();
     }
     let a = t.app.agenda().unwrap();
@@ -216,7 +257,10 @@ fn keep_in_touch_cadence_and_the_due_list() {
     assert_eq!(due.items[0].customer_id, vip.id);
     assert_eq!(due.items[0].days_since, 40);
     assert_eq!(serde_json::to_value(due.items[0].status).unwrap(), "due");
-    let q = ListQuery { contact: Some(ContactFilter::Due), ..Default::default() };
+    let q = ListQuery {
+        contact: Some(ContactFilter::Due),
+        ..Default::default()
+    };
     assert_eq!(t.app.list_customers(&q).unwrap().items.len(), 1);
 
     // Past 45 days: red, and listed first.
@@ -243,13 +287,47 @@ fn keep_in_touch_cadence_and_the_due_list() {
 
     // Planned follow-ups filter and sort the customer list.
     t.app.plan_visit(&visit(regular.id, "2026-11-29")).unwrap();
-    let q = ListQuery { followup: Some(FollowupFilter::DueWeek), ..Default::default() };
-    assert_eq!(t.app.list_customers(&q).unwrap().items.iter().map(|s| s.id).collect::<Vec<_>>(), vec![regular.id]);
-    let q = ListQuery { followup: Some(FollowupFilter::NonePlanned), ..Default::default() };
-    assert_eq!(t.app.list_customers(&q).unwrap().items.iter().map(|s| s.id).collect::<Vec<_>>(), vec![vip.id]);
-    let q = ListQuery { sort: SortBy::LastContact, ..Default::default() };
-    assert_eq!(t.app.list_customers(&q).unwrap().items[0].id, regular.id, "never contacted comes first");
-    let q = ListQuery { sort: SortBy::NextVisit, ..Default::default() };
+    let q = ListQuery {
+        followup: Some(FollowupFilter::DueWeek),
+        ..Default::default()
+    };
+    assert_eq!(
+        t.app
+            .list_customers(&q)
+            .unwrap()
+            .items
+            .iter()
+            .map(|s| s.id)
+            .collect::<Vec<_>>(),
+        vec![regular.id]
+    );
+    let q = ListQuery {
+        followup: Some(FollowupFilter::NonePlanned),
+        ..Default::default()
+    };
+    assert_eq!(
+        t.app
+            .list_customers(&q)
+            .unwrap()
+            .items
+            .iter()
+            .map(|s| s.id)
+            .collect::<Vec<_>>(),
+        vec![vip.id]
+    );
+    let q = ListQuery {
+        sort: SortBy::LastContact,
+        ..Default::default()
+    };
+    assert_eq!(
+        t.app.list_customers(&q).unwrap().items[0].id,
+        regular.id,
+        "never contacted comes first"
+    );
+    let q = ListQuery {
+        sort: SortBy::NextVisit,
+        ..Default::default()
+    };
     assert_eq!(t.app.list_customers(&q).unwrap().items[0].id, regular.id);
 
     // Cadence settings are validated.

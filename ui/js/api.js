@@ -13,3 +13,28 @@ export const api = {
   restoreCustomer: (id) => invoke('customer_restore', { id }),
   seedDemo: () => invoke('demo_seed'),
 };
+
+Object.assign(api, {
+  staffList: () => invoke('staff_list'),
+  staffSave: (staff) => invoke('staff_save', { staff }),
+  planVisit: (input) => invoke('visit_plan', { input }),
+  recordOutcome: (id, outcome) => invoke('visit_outcome', { id, outcome }),
+  rescheduleVisit: (id, retry) => invoke('visit_reschedule', { id, retry }),
+  cancelVisit: (id) => invoke('visit_cancel', { id }),
+  correctVisit: (id, correction) => invoke('visit_correct', { id, correction }),
+  visitLog: (id) => invoke('visit_log', { id }),
+  agenda: () => invoke('visit_agenda'),
+  visitCounts: () => invoke('visit_counts'),
+  visitCalendar: (year, month) => invoke('visit_calendar', { year, month }),
+  visitsOn: (date) => invoke('visits_on', { date }),
+  customerVisits: (id) => invoke('customer_visits', { id }),
+  applyPlan: (customer, plan, staff) => invoke('plan_apply', { customer, plan, staff }),
+  planList: () => invoke('plan_list'),
+  planSave: (plan) => invoke('plan_save', { plan }),
+  outlineList: () => invoke('outline_list'),
+  outlineSave: (template) => invoke('outline_save', { template }),
+  outlineDelete: (id) => invoke('outline_delete', { id }),
+  cadenceGet: () => invoke('cadence_get'),
+  cadenceSave: (cadences) => invoke('cadence_save', { cadences }),
+  dueContacts: (offset, limit) => invoke('due_contacts', { offset, limit }),
+});

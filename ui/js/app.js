@@ -1,12 +1,14 @@
-// Start-up and the shell: language, navigation, shortcuts, toasts, fatal errors.
+// Start-up and the shell: language, navigation, shortcuts, fatal errors.
 import { api } from './api.js';
-import { $, clear } from './dom.js';
+import { $, $$ } from './dom.js';
 import { applyStatic, defaultLanguage, loadTables, setLanguage, t, language } from './i18n.js';
 import * as customers from './customers.js';
+import * as visits from './visits.js';
+import * as settings from './settings.js';
+import { activeSection, navigate, refreshCounts, registerSections, render } from './nav.js';
 import { showError } from './toast.js';
 
-const sections = { customers };
-let active = 'customers';
+registerSections({ customers, visits, settings });
 
 function showFatal(err) {
   $('#app').hidden = true;
@@ -14,12 +16,6 @@ function showFatal(err) {
   applyStatic();
   $('#fatal-message').textContent = t(`error.${(err && err.kind) || 'internal'}`);
   $('#fatal-detail').textContent = (err && err.message) || String(err);
-}
-
-function render() {
-  applyStatic();
-  const main = clear($('#main'));
-  sections[active].mount(main);
 }
 
 async function switchLanguage(lang) {
@@ -36,14 +32,21 @@ async function switchLanguage(lang) {
 function onKey(e) {
   const mod = e.ctrlKey || e.metaKey;
   const typing = /^(INPUT|TEXTAREA|SELECT)$/.test(document.activeElement?.tagName || '');
-  if ((mod && e.key.toLowerCase() === 'k') || (!mod && !typing && e.key === '/' && !document.querySelector('dialog[open]'))) {
+  const dialogOpen = !!document.querySelector('dialog[open]');
+  if (dialogOpen) return;
+  if ((mod && e.key.toLowerCase() === 'k') || (!mod && !typing && e.key === '/')) {
     e.preventDefault();
-    sections[active].focusSearch?.();
-  } else if (mod && e.key.toLowerCase() === 'n' && !document.querySelector('dialog[open]')) {
+    if (activeSection() !== customers) navigate('customers');
+    customers.focusSearch();
+  } else if (mod && e.key.toLowerCase() === 'n') {
     e.preventDefault();
-    sections[active].createNew?.();
+    if (activeSection() !== customers) navigate('customers');
+    customers.createNew();
+  } else if (mod && /^[1-3]$/.test(e.key)) {
+    e.preventDefault();
+    navigate(['customers', 'visits', 'settings'][Number(e.key) - 1]);
   } else {
-    sections[active].onKey?.(e, typing);
+    activeSection().onKey?.(e, typing);
   }
 }
 
@@ -61,8 +64,11 @@ async function boot() {
   $('#language').value = language();
   $('#language').addEventListener('change', (e) => switchLanguage(e.target.value));
   $('#version').textContent = `v${status.version}`;
+  for (const b of $$('.nav-item')) b.addEventListener('click', () => navigate(b.dataset.section));
   document.addEventListener('keydown', onKey);
   render();
+  // Day changes and visits coming due while the window stays open.
+  setInterval(refreshCounts, 60_000);
   document.body.dataset.ready = 'true';
 }
 

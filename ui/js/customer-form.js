@@ -5,6 +5,7 @@ import { $, $$, h } from './dom.js';
 import { t } from './i18n.js';
 import { PREFERENCE_KINDS, SOURCES, TIERS } from './format.js';
 import { showError, toast } from './toast.js';
+import { showFieldErrors } from './dialog.js';
 
 const DRAFT_PREFIX = 'frontdesk.draft.';
 
@@ -37,11 +38,12 @@ function emptyInput() {
   return {
     name: '', phones: [''], wechat: '', email: '', address: '', company: '', source: 'walk_in',
     first_contact: '', tier: 'regular', tags: [], notes: '', preferences: [], birthday: null, anniversary: null,
+    cadence_ideal_days: null, cadence_max_days: null,
   };
 }
 
 function fromCustomer(c) {
-  const { id, archived_at, created_at, updated_at, ...rest } = c;
+  const { id, archived_at, created_at, updated_at, last_contact_date, ...rest } = c;
   return { ...emptyInput(), ...rest, phones: c.phones.length ? [...c.phones] : [''] };
 }
 
@@ -107,6 +109,11 @@ function int(s) {
   return /^\d+$/.test(v) ? Number(v) : 0;
 }
 
+/** An optional whole number: blank is null, anything else not a number is 0 (refused by Rust). */
+function optInt(s) {
+  return String(s).trim() === '' ? null : int(s);
+}
+
 function readDate(box) {
   const calendar = $('.d-calendar', box).value;
   if (!calendar) return null;
@@ -138,21 +145,9 @@ function collect(form) {
     preferences: $$('.pref-row', form).map((row) => ({ kind: $('.pref-kind', row).value, text: $('.pref-text', row).value })),
     birthday: readDate($('#f-birthday', form)),
     anniversary: readDate($('#f-anniversary', form)),
+    cadence_ideal_days: optInt(v('#f-cadence_ideal_days')),
+    cadence_max_days: optInt(v('#f-cadence_max_days')),
   };
-}
-
-function showFieldErrors(form, fields) {
-  for (const el of $$('.field-error', form)) el.textContent = '';
-  for (const el of $$('.has-error', form)) el.classList.remove('has-error');
-  for (const f of fields) {
-    const el = $(`.field-error[data-error-for="${CSS.escape(f.field)}"]`, form) || $('#form-errors', form);
-    el.textContent = el.id === 'form-errors'
-      ? `${t(`field.${f.field.split('.')[0]}`)}: ${t(`invalid.${f.code}`, { max: f.max })}`
-      : t(`invalid.${f.code}`, { max: f.max });
-    el.parentElement.classList.add('has-error');
-  }
-  const first = $('.has-error input, .has-error select, .has-error textarea', form);
-  if (first) first.focus();
 }
 
 /**
@@ -187,6 +182,9 @@ export function openCustomerForm(customer) {
       field(t('field.company'), h('input', { id: 'f-company', value: input.company }), 'company'),
       field(t('field.first_contact'), h('input', { id: 'f-first_contact', value: input.first_contact }), 'first_contact'),
       field(t('field.address'), h('input', { id: 'f-address', value: input.address }), 'address', 'wide'),
+      field(t('field.cadence_ideal_days'), h('input', { id: 'f-cadence_ideal_days', inputmode: 'numeric', value: input.cadence_ideal_days ?? '', placeholder: t('form.cadence_default') }), 'cadence_ideal_days'),
+      field(t('field.cadence_max_days'), h('input', { id: 'f-cadence_max_days', inputmode: 'numeric', value: input.cadence_max_days ?? '', placeholder: t('form.cadence_default') }), 'cadence_max_days'),
+      h('div', { class: 'field muted cadence-hint' }, t('form.cadence_hint')),
       field(t('field.tags'), h('input', { id: 'f-tags', value: input.tags.join(', '), placeholder: t('form.tags_placeholder') }), 'tags', 'wide'),
       h('div', { class: 'field wide pref-editor' },
         h('span', { class: 'field-label' }, t('field.preferences')),

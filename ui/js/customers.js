@@ -1,14 +1,16 @@
 // The customers section: search, filters and an endless list on the left, the record on the right.
 import { api } from './api.js';
-import { $, $$, h, clear } from './dom.js';
+import { $, $$, add, h, clear } from './dom.js';
 import { t } from './i18n.js';
 import { dateTime, dayOnly, specialDate, tierBadge, TIERS } from './format.js';
 import { hasDraft, openCustomerForm } from './customer-form.js';
 import { showError, toast } from './toast.js';
+import { applyPlan, planVisit, recordOutcome, reschedule } from './visit-dialogs.js';
+import { refreshCounts } from './nav.js';
 
 const PAGE = 50;
 const state = {
-  query: { q: '', tier: null, tag: null, archived: false, sort: 'relevance', desc: false },
+  query: { q: '', tier: null, tag: null, archived: false, followup: null, contact: null, sort: 'relevance', desc: false },
   items: [],
   total: 0,
   loading: false,
@@ -23,10 +25,14 @@ let searchTimer = null;
 
 function isBlankQuery() {
   const q = state.query;
-  return !q.q.trim() && !q.tier && !q.tag && !q.archived;
+  return !q.q.trim() && !q.tier && !q.tag && !q.archived && !q.followup && !q.contact;
 }
 
-export function mount(main) {
+export function mount(main, options = {}) {
+  if (options.customerId) {
+    state.selectedId = options.customerId;
+    state.detail = null;
+  }
   root = h('section', { class: 'customers' },
     h('div', { class: 'list-pane' },
       h('div', { class: 'toolbar' },
@@ -47,8 +53,14 @@ export function mount(main) {
         h('select', { id: 'filter-archived', 'aria-label': t('customers.filter_archived'), onchange: (e) => { state.query.archived = e.target.value === 'archived'; reload(); } },
           h('option', { value: 'active', selected: !state.query.archived }, t('customers.active')),
           h('option', { value: 'archived', selected: state.query.archived }, t('customers.archived'))),
+        h('select', { id: 'filter-followup', 'aria-label': t('customers.filter_followup'), onchange: (e) => { state.query.followup = e.target.value || null; reload(); } },
+          h('option', { value: '' }, t('customers.any_followup')),
+          ['overdue', 'due_today', 'due_week', 'none_planned'].map((f) => h('option', { value: f, selected: state.query.followup === f }, t(`followup.${f}`)))),
+        h('select', { id: 'filter-contact', 'aria-label': t('customers.filter_contact'), onchange: (e) => { state.query.contact = e.target.value || null; reload(); } },
+          h('option', { value: '' }, t('customers.any_contact')),
+          ['due', 'overdue', 'never'].map((f) => h('option', { value: f, selected: state.query.contact === f }, t(`contact_filter.${f}`)))),
         h('select', { id: 'sort', 'aria-label': t('customers.sort'), onchange: (e) => { state.query.sort = e.target.value; reload(); } },
-          ['relevance', 'name', 'created', 'updated'].map((s) => h('option', { value: s, selected: state.query.sort === s }, t(`sort.${s}`)))),
+          ['relevance', 'name', 'created', 'updated', 'next_visit', 'last_contact'].map((s) => h('option', { value: s, selected: state.query.sort === s }, t(`sort.${s}`)))),
         h('button', { type: 'button', class: 'icon-btn', id: 'sort-dir', title: t('customers.sort_direction'),
           onclick: () => { state.query.desc = !state.query.desc; reload(); } }, state.query.desc ? '↓' : '↑')),
       h('div', { class: 'list-count', id: 'list-count' }),
@@ -58,6 +70,7 @@ export function mount(main) {
   loadTags();
   reload();
   renderDetail();
+  if (state.selectedId) loadDetail(state.selectedId);
 }
 
 export function focusSearch() {
@@ -167,7 +180,8 @@ function renderRows(items) {
       onclick: () => select(c.id),
     },
     h('div', { class: 'row-main' }, h('span', { class: 'row-name' }, c.name), tierBadge(c.tier), c.archived ? h('span', { class: 'badge archived' }, t('customers.archived_badge')) : null),
-    h('div', { class: 'row-sub' }, h('span', { class: 'row-phone' }, c.phone || ''), h('span', { class: 'row-company' }, c.company)),
+    h('div', { class: 'row-sub' }, h('span', { class: 'row-phone' }, c.phone || ''), h('span', { class: 'row-company' }, c.company),
+      c.next_visit_date ? h('span', { class: 'row-next' }, t('customers.next_visit', { date: c.next_visit_date })) : null),
     c.tags.length ? h('div', { class: 'row-tags' }, c.tags.slice(0, 3).map((tg) => h('span', { class: 'chip' }, tg))) : null));
   }
 }
@@ -289,7 +303,7 @@ function renderDetail() {
   }
   const c = d.customer;
   const archived = !!c.archived_at;
-  pane.append(
+  add(pane,
     h('header', { class: 'detail-head' },
       h('div', {},
         h('h1', { id: 'detail-name' }, c.name),
@@ -328,11 +342,69 @@ function renderDetail() {
               o.this_year ? h('div', { class: 'muted this-year' }, t('detail.this_year', { date: dayOnly(o.this_year) })) : null)]))
           : h('p', { class: 'muted' }, t('detail.no_dates')),
         c.tags.length ? [h('h2', {}, t('field.tags')), h('div', { class: 'chips' }, c.tags.map((tg) => h('span', { class: 'chip' }, tg)))] : null)),
+    followups(d, archived),
     c.notes ? h('section', { class: 'card' }, h('h2', {}, t('field.notes')), h('p', { class: 'notes', id: 'detail-notes' }, c.notes)) : null,
     h('section', { class: 'card' },
       h('h2', {}, t('detail.history')),
-      h('ol', { class: 'timeline', id: 'timeline' }, d.history.map((e) => h('li', {},
+      h('ol', { class: 'timeline', id: 'timeline' }, timeline(d).map((e) => h('li', { class: e.visit ? `tl-visit tl-${e.visit.state}` : '' },
         h('time', {}, dateTime(e.at)),
-        h('span', { class: 'tl-kind' }, t(`history.${e.kind}`)),
-        e.detail ? h('span', { class: 'muted' }, e.detail.split(',').map((f) => t(`field.${f}`)).join(', ')) : null)))));
+        e.visit ? visitEntry(e.visit) : [
+          h('span', { class: 'tl-kind' }, t(`history.${e.kind}`)),
+          e.detail ? h('span', { class: 'muted' }, e.detail.split(',').map((f) => t(`field.${f}`)).join(', ')) : null])))));
+}
+
+/** Record events and finished visits, newest first. */
+function timeline(d) {
+  const visits = d.visits.filter((v) => v.state !== 'planned').map((v) => ({ at: v.completed_at || v.updated_at, visit: v }));
+  return [...d.history, ...visits].sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0));
+}
+
+function visitEntry(v) {
+  if (v.state === 'cancelled') {
+    return [h('span', { class: 'tl-kind' }, t('history.visit_cancelled')), h('span', { class: 'muted' }, `${t(`purpose.${v.purpose}`)} · ${v.due_date}`)];
+  }
+  return [
+    h('span', { class: 'tl-kind' }, t('history.visit_done', { channel: t(`channel.${v.channel}`) })),
+    h('div', { class: 'tl-body' },
+      h('span', { class: 'chip' }, t(`purpose.${v.purpose}`)),
+      v.satisfaction ? h('span', { class: 'stars', title: t(`satisfaction.${v.satisfaction}`) }, t('detail.satisfaction', { n: v.satisfaction })) : null,
+      v.outcome_notes ? h('div', { class: 'tl-notes' }, v.outcome_notes) : null,
+      v.next_step ? h('div', { class: 'muted' }, t('detail.next_step', { text: v.next_step })) : null),
+  ];
+}
+
+/** Planned return visits with their actions, and the buttons to plan more. */
+function followups(d, archived) {
+  const c = d.customer;
+  const planned = d.visits.filter((v) => v.state === 'planned');
+  return h('section', { class: 'card followups', id: 'followups' },
+    h('div', { class: 'card-head' },
+      h('h2', {}, t('detail.followups')),
+      h('span', { class: 'muted' }, c.last_contact_date ? t('detail.last_contact', { date: c.last_contact_date }) : t('detail.never_contacted')),
+      archived ? null : h('div', { class: 'card-actions' },
+        h('button', { type: 'button', class: 'btn small', id: 'plan-visit', onclick: async () => { if (await planVisit(c)) await visitChanged(c.id); } }, t('visits.plan_visit')),
+        h('button', { type: 'button', class: 'btn small', id: 'apply-plan', onclick: async () => { if (await applyPlan(c)) await visitChanged(c.id); } }, t('plan.apply')))),
+    planned.length ? h('ol', { class: 'visit-list' }, planned.map((v) => h('li', { class: 'visit-row planned-visit', dataset: { id: v.id } },
+      h('div', { class: 'visit-when' }, v.due_time ? `${v.due_date} ${v.due_time}` : v.due_date),
+      h('div', { class: 'visit-main' },
+        h('div', {}, h('span', { class: 'chip' }, t(`purpose.${v.purpose}`)), h('span', { class: 'muted' }, t(`channel.${v.channel}`)),
+          v.attempts ? h('span', { class: 'badge attempts' }, t('visits.attempts', { n: v.attempts })) : null,
+          v.repeat ? h('span', { class: 'muted' }, ` · ${t(`repeat_every.${v.repeat.unit}`, { n: v.repeat.every })}`) : null),
+        v.outline ? h('div', { class: 'visit-outline muted' }, v.outline) : null),
+      h('div', { class: 'visit-actions' },
+        h('button', { type: 'button', class: 'btn small visit-done', onclick: async () => { if (await recordOutcome(v)) await visitChanged(c.id); } }, t('visits.done')),
+        h('button', { type: 'button', class: 'btn small visit-reschedule', onclick: async () => { if (await reschedule(v)) await visitChanged(c.id); } }, t('visits.reschedule')),
+        h('button', { type: 'button', class: 'btn small visit-cancel', onclick: async () => {
+          try {
+            await api.cancelVisit(v.id);
+            await visitChanged(c.id);
+          } catch (e) {
+            showError(e);
+          }
+        } }, t('visits.cancel')))))) : h('p', { class: 'muted' }, t('detail.no_followups')));
+}
+
+async function visitChanged(id) {
+  await loadDetail(id);
+  refreshCounts();
 }

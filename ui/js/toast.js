@@ -6,7 +6,8 @@ import { t } from './i18n.js';
 export function showError(err) {
   const kind = (err && err.kind) || 'internal';
   const detail = (err && err.message) || String(err);
-  toast(t(`error.${kind}`), kind === 'invalid' ? '' : detail, 'error');
+  if (err && err.code) toast(t(`state.${err.code}`), '', 'error');
+  else toast(t(`error.${kind}`), kind === 'invalid' ? '' : detail, 'error');
 }
 
 export function toast(title, detail = '', tone = 'info') {
@@ -14,5 +15,5 @@ export function toast(title, detail = '', tone = 'info') {
     h('div', { class: 'toast-title' }, title),
     detail ? h('div', { class: 'toast-detail' }, detail) : null);
   $('#toasts').append(box);
-  setTimeout(() => box.remove(), tone === 'error' ? 8000 : 3500);
+  setTimeout(() => box.remove(), tone === 'error' ? 8000 : 2500);
 }

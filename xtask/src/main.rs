@@ -239,7 +239,7 @@ fn test() -> Result {
             "--package",
             "frontdesk-tests",
             "--test",
-            "e2e",
+            "e2e*",
             "--",
             "--ignored",
             "--test-threads=1",

@@ -95,7 +95,12 @@ impl App {
             this_year: dates::occurrence_in(&date, today.year()).map(|g| g.format("%Y-%m-%d").to_string()),
         })
         .collect();
-        Ok(CustomerDetail { customer, occasions, history, visits })
+        Ok(CustomerDetail {
+            customer,
+            occasions,
+            history,
+            visits,
+        })
     }
 
     /// One page of the customer list: search, filters, sort.
@@ -173,7 +178,10 @@ impl App {
 
     /// The local day and cadences the customer index needs for a query.
     pub(crate) fn query_context(&self) -> Result<QueryContext> {
-        Ok(QueryContext { today: self.today(), cadences: self.cadences()? })
+        Ok(QueryContext {
+            today: self.today(),
+            cadences: self.cadences()?,
+        })
     }
 
     pub(crate) fn reindex_customer(&self, id: i64) -> Result<()> {
@@ -205,6 +213,9 @@ fn changed_fields(old: &Customer, v: &ValidCustomer) -> Vec<&'static str> {
     check("preferences", old.preferences == v.preferences);
     check("birthday", old.birthday == v.birthday);
     check("anniversary", old.anniversary == v.anniversary);
-    check("cadence", old.cadence_ideal_days == v.cadence_ideal_days && old.cadence_max_days == v.cadence_max_days);
+    check(
+        "cadence",
+        old.cadence_ideal_days == v.cadence_ideal_days && old.cadence_max_days == v.cadence_max_days,
+    );
     out
 }

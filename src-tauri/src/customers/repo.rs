@@ -286,7 +286,9 @@ fn parse_day(s: &str) -> Option<chrono::NaiveDate> {
 
 /// The local date of a stored UTC timestamp.
 pub fn local_date_of(ts: &str) -> chrono::NaiveDate {
-    chrono::DateTime::parse_from_rfc3339(ts).map(|t| t.with_timezone(&chrono::Local).date_naive()).unwrap_or_default()
+    chrono::DateTime::parse_from_rfc3339(ts)
+        .map(|t| t.with_timezone(&chrono::Local).date_naive())
+        .unwrap_or_default()
 }
 
 const INDEX_COLS: &str = "id, tier, archived_at IS NOT NULL, tags, name_key, updated_at, search_text, search_other,

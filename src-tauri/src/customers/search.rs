@@ -183,7 +183,11 @@ struct Keys {
 
 impl Keys {
     fn contact(&self, ctx: &QueryContext) -> (i64, Cadence, ContactStatus) {
-        let cadence = effective_cadence(ctx.cadences.of(self.tier), self.cadence_ideal_days, self.cadence_max_days);
+        let cadence = effective_cadence(
+            ctx.cadences.of(self.tier),
+            self.cadence_ideal_days,
+            self.cadence_max_days,
+        );
         let (days, status) = contact_status(self.last_contact, self.created_date, cadence, ctx.today);
         (days, cadence, status)
     }
@@ -359,11 +363,20 @@ impl CustomerIndex {
             .filter(|(_, f)| *f & 0b100 == 0)
             .filter_map(|(k, _)| {
                 let (days_since, cadence, status) = k.contact(ctx);
-                (status != ContactStatus::Fine).then_some(DueRow { id: k.id, days_since, cadence, status })
+                (status != ContactStatus::Fine).then_some(DueRow {
+                    id: k.id,
+                    days_since,
+                    cadence,
+                    status,
+                })
             })
             .collect();
         due.sort_by_key(|r| {
-            (std::cmp::Reverse(r.status), std::cmp::Reverse(r.days_since - i64::from(r.cadence.ideal_days)), r.id)
+            (
+                std::cmp::Reverse(r.status),
+                std::cmp::Reverse(r.days_since - i64::from(r.cadence.ideal_days)),
+                r.id,
+            )
         });
         let total = due.len();
         (total, due.into_iter().skip(offset).take(limit).collect())
@@ -606,7 +619,10 @@ mod tests {
     }
 
     fn ctx() -> QueryContext {
-        QueryContext { today: NaiveDate::from_ymd_opt(2026, 11, 22).unwrap(), cadences: TierCadences::default() }
+        QueryContext {
+            today: NaiveDate::from_ymd_opt(2026, 11, 22).unwrap(),
+            cadences: TierCadences::default(),
+        }
     }
 
     fn ids(ix: &CustomerIndex, q: &str) -> Vec<i64> {

@@ -6,12 +6,12 @@ use tauri::State;
 
 use crate::app::{App, Status};
 use crate::customers::{Customer, CustomerDetail, CustomerInput, ListQuery, Page, TagCount};
+use crate::error::{Error, Result};
 use crate::visits::commands::{DueContacts, OutcomeResult, VisitCounts};
 use crate::visits::{
     Agenda, CalendarDay, FollowupPlan, OutcomeCorrection, OutcomeInput, OutlineTemplate, Retry, TierCadences, Visit,
     VisitInput, VisitLogEntry,
 };
-use crate::error::{Error, Result};
 
 use super::Shared;
 

@@ -17,8 +17,10 @@ pub const DATA_DIR_ENV: &str = "FRONTDESK_DATA_DIR";
 
 /// Every migration, in order. Append only: never edit or reorder one that shipped
 /// (a test checks their fingerprints).
-pub const MIGRATION_SQL: &[&str] =
-    &[include_str!("migrations/0001_customers.sql"), include_str!("migrations/0002_visits.sql")];
+pub const MIGRATION_SQL: &[&str] = &[
+    include_str!("migrations/0001_customers.sql"),
+    include_str!("migrations/0002_visits.sql"),
+];
 
 pub fn migrations() -> Migrations<'static> {
     Migrations::new(MIGRATION_SQL.iter().map(|sql| M::up(sql)).collect())

@@ -10,8 +10,8 @@ use crate::error::{Error, FieldError, Result};
 use crate::store::{self, settings};
 
 use super::model::{
-    Agenda, CalendarDay, Channel, DueContact, FollowupPlan, OutcomeCorrection, OutcomeInput, OutlineTemplate, Purpose, Retry,
-    TierCadences, Visit, VisitInput, VisitLogEntry, VisitState,
+    Agenda, CalendarDay, Channel, DueContact, FollowupPlan, OutcomeCorrection, OutcomeInput, OutlineTemplate, Purpose,
+    Retry, TierCadences, Visit, VisitInput, VisitLogEntry, VisitState,
 };
 use super::repo::{self, Completion, NewVisit};
 use super::rules;
@@ -73,7 +73,10 @@ impl App {
         let id = self.write(|tx| {
             let c = customer_repo::get_customer(tx, v.customer_id)?;
             if c.archived_at.is_some() {
-                return Err(Error::state("customer_archived", "the customer is archived; restore them first"));
+                return Err(Error::state(
+                    "customer_archived",
+                    "the customer is archived; restore them first",
+                ));
             }
             let row = NewVisit {
                 customer_id: v.customer_id,
@@ -123,7 +126,10 @@ impl App {
                 let (date, time) = match &o.retry {
                     Some(r) => rules::retry_due(r, now_local)
                         .map_err(|c| Error::Invalid(vec![FieldError::new("retry_date", c)]))?,
-                    None => (NaiveDate::parse_from_str(&v.due_date, "%Y-%m-%d").unwrap_or(today), None),
+                    None => (
+                        NaiveDate::parse_from_str(&v.due_date, "%Y-%m-%d").unwrap_or(today),
+                        None,
+                    ),
                 };
                 let at = due_at(date, time, "retry_time")?;
                 repo::reschedule_visit(tx, id, &day(date), time.map(hhmm).as_deref(), at.as_deref(), true, &now)?;
@@ -133,7 +139,11 @@ impl App {
                 }
                 return Ok((v.customer_id, vec![]));
             }
-            let c = Completion { notes: o.notes.trim(), satisfaction: o.satisfaction, next_step: o.next_step.trim() };
+            let c = Completion {
+                notes: o.notes.trim(),
+                satisfaction: o.satisfaction,
+                next_step: o.next_step.trim(),
+            };
             repo::complete_visit(tx, id, &c, &now)?;
             let detail = serde_json::json!({
                 "notes": c.notes, "satisfaction": c.satisfaction, "next_step": c.next_step
@@ -200,8 +210,8 @@ impl App {
             if let Some(n) = &o.next_visit {
                 let date = rules::parse_date(&n.due_date)
                     .map_err(|c| Error::Invalid(vec![FieldError::new("next_date", c)]))?;
-                let time =
-                    rules::parse_time(&n.due_time).map_err(|c| Error::Invalid(vec![FieldError::new("next_time", c)]))?;
+                let time = rules::parse_time(&n.due_time)
+                    .map_err(|c| Error::Invalid(vec![FieldError::new("next_time", c)]))?;
                 let row = NewVisit {
                     channel: n.channel.unwrap_or(v.channel),
                     purpose: n.purpose.unwrap_or(v.purpose),
@@ -222,7 +232,10 @@ impl App {
         let conn = self.conn()?;
         Ok(OutcomeResult {
             visit: repo::get_visit(&conn, id)?,
-            scheduled: scheduled.iter().map(|s| repo::get_visit(&conn, *s)).collect::<Result<_>>()?,
+            scheduled: scheduled
+                .iter()
+                .map(|s| repo::get_visit(&conn, *s))
+                .collect::<Result<_>>()?,
         })
     }
 
@@ -238,7 +251,15 @@ impl App {
             if v.state != VisitState::Planned {
                 return Err(state_error(&v));
             }
-            repo::reschedule_visit(tx, id, &day(date), time.map(hhmm).as_deref(), at.as_deref(), false, &now)?;
+            repo::reschedule_visit(
+                tx,
+                id,
+                &day(date),
+                time.map(hhmm).as_deref(),
+                at.as_deref(),
+                false,
+                &now,
+            )?;
             let d = serde_json::json!({ "from": v.due_date, "due_date": day(date), "due_time": time.map(hhmm) });
             repo::add_visit_log(tx, id, &now, "rescheduled", &d.to_string())?;
             Ok(v.customer_id)
@@ -285,10 +306,20 @@ impl App {
             repo::correct_outcome(
                 tx,
                 id,
-                &Completion { notes: c.notes.trim(), satisfaction: c.satisfaction, next_step: c.next_step.trim() },
+                &Completion {
+                    notes: c.notes.trim(),
+                    satisfaction: c.satisfaction,
+                    next_step: c.next_step.trim(),
+                },
                 &now,
             )?;
-            repo::add_visit_log(tx, id, &now, "corrected", &serde_json::json!({ "before": before }).to_string())
+            repo::add_visit_log(
+                tx,
+                id,
+                &now,
+                "corrected",
+                &serde_json::json!({ "before": before }).to_string(),
+            )
         })?;
         self.get_visit(id)
     }
@@ -308,7 +339,13 @@ impl App {
         let from = today + Days::new(1);
         let to = today + Days::new(7);
         let upcoming = repo::list_planned_between(&conn, &day(from), &day(to), AGENDA_LIMIT)?;
-        Ok(Agenda { today: day(today), overdue_total, overdue, today_visits, upcoming })
+        Ok(Agenda {
+            today: day(today),
+            overdue_total,
+            overdue,
+            today_visits,
+            upcoming,
+        })
     }
 
     /// Counts for the sidebar badge.
@@ -317,14 +354,20 @@ impl App {
         let conn = self.conn()?;
         let (overdue, _) = repo::list_overdue(&conn, &today, 0)?;
         let through_today = repo::count_planned_through(&conn, &today)?;
-        Ok(VisitCounts { overdue, today: through_today - overdue })
+        Ok(VisitCounts {
+            overdue,
+            today: through_today - overdue,
+        })
     }
 
     /// Per-day counts for a month's calendar.
     pub fn visit_calendar(&self, year: i32, month: u32) -> Result<Vec<CalendarDay>> {
         let first = NaiveDate::from_ymd_opt(year, month, 1)
             .ok_or_else(|| Error::Invalid(vec![FieldError::new("month", "invalid_date")]))?;
-        let last = first.checked_add_months(chrono::Months::new(1)).and_then(|d| d.pred_opt()).unwrap_or(first);
+        let last = first
+            .checked_add_months(chrono::Months::new(1))
+            .and_then(|d| d.pred_opt())
+            .unwrap_or(first);
         repo::calendar_counts(&*self.conn()?, &day(first), &day(last))
     }
 
@@ -346,10 +389,16 @@ impl App {
         let id = self.write(|tx| {
             let c = customer_repo::get_customer(tx, customer_id)?;
             if c.archived_at.is_some() {
-                return Err(Error::state("customer_archived", "the customer is archived; restore them first"));
+                return Err(Error::state(
+                    "customer_archived",
+                    "the customer is archived; restore them first",
+                ));
             }
             let plan = repo::get_plan(tx, plan_id)?;
-            let first = plan.steps.first().ok_or_else(|| Error::state("plan_empty", "the plan has no steps"))?;
+            let first = plan
+                .steps
+                .first()
+                .ok_or_else(|| Error::state("plan_empty", "the plan has no steps"))?;
             let due = rules::plan_step_due(today, first.offset_days, today);
             let row = NewVisit {
                 customer_id,
@@ -369,7 +418,13 @@ impl App {
                 previous_id: None,
             };
             let id = repo::insert_visit(tx, &row, &now)?;
-            repo::add_visit_log(tx, id, &now, "planned", &serde_json::json!({ "plan": plan.name }).to_string())?;
+            repo::add_visit_log(
+                tx,
+                id,
+                &now,
+                "planned",
+                &serde_json::json!({ "plan": plan.name }).to_string(),
+            )?;
             Ok(id)
         })?;
         self.reindex_customer(customer_id)?;
@@ -422,10 +477,15 @@ impl App {
     }
 
     pub fn set_cadences(&self, c: &TierCadences) -> Result<TierCadences> {
-        let errors: Vec<FieldError> = [("vip", c.vip), ("major", c.major), ("regular", c.regular), ("small", c.small)]
-            .iter()
-            .filter_map(|(f, cad)| rules::validate_cadence(cad, f).err())
-            .collect();
+        let errors: Vec<FieldError> = [
+            ("vip", c.vip),
+            ("major", c.major),
+            ("regular", c.regular),
+            ("small", c.small),
+        ]
+        .iter()
+        .filter_map(|(f, cad)| rules::validate_cadence(cad, f).err())
+        .collect();
         if !errors.is_empty() {
             return Err(Error::Invalid(errors));
         }
@@ -448,7 +508,12 @@ impl App {
                 3 => 6,
                 _ => continue,
             };
-            let purpose = [Purpose::Satisfaction, Purpose::KeepInTouch, Purpose::Birthday, Purpose::Sales][i % 4];
+            let purpose = [
+                Purpose::Satisfaction,
+                Purpose::KeepInTouch,
+                Purpose::Birthday,
+                Purpose::Sales,
+            ][i % 4];
             rows.push((*id, today + chrono::TimeDelta::days(offset), purpose));
         }
         self.write(|tx| {
@@ -471,7 +536,13 @@ impl App {
                     previous_id: None,
                 };
                 let row = NewVisit {
-                    due_at: due_at(*due, row.due_time.as_deref().and_then(|t| rules::parse_time(t).ok().flatten()), "due_time")?,
+                    due_at: due_at(
+                        *due,
+                        row.due_time
+                            .as_deref()
+                            .and_then(|t| rules::parse_time(t).ok().flatten()),
+                        "due_time",
+                    )?,
                     ..row
                 };
                 let id = repo::insert_visit(tx, &row, &now)?;

@@ -201,10 +201,22 @@ pub struct TierCadences {
 impl Default for TierCadences {
     fn default() -> Self {
         TierCadences {
-            vip: Cadence { ideal_days: 30, max_days: 45 },
-            major: Cadence { ideal_days: 60, max_days: 90 },
-            regular: Cadence { ideal_days: 90, max_days: 180 },
-            small: Cadence { ideal_days: 180, max_days: 365 },
+            vip: Cadence {
+                ideal_days: 30,
+                max_days: 45,
+            },
+            major: Cadence {
+                ideal_days: 60,
+                max_days: 90,
+            },
+            regular: Cadence {
+                ideal_days: 90,
+                max_days: 180,
+            },
+            small: Cadence {
+                ideal_days: 180,
+                max_days: 365,
+            },
         }
     }
 }

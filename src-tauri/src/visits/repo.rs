@@ -74,7 +74,10 @@ fn visit_from_row(r: &Row<'_>) -> rusqlite::Result<Visit> {
     let unit: Option<String> = r.get(18)?;
     let every: Option<u32> = r.get(19)?;
     let repeat = match (unit, every) {
-        (Some(u), Some(every)) => Some(Repeat { unit: parse(u, RepeatUnit::parse)?, every }),
+        (Some(u), Some(every)) => Some(Repeat {
+            unit: parse(u, RepeatUnit::parse)?,
+            every,
+        }),
         _ => None,
     };
     Ok(Visit {
@@ -122,7 +125,13 @@ pub fn get_visit(conn: &Connection, id: i64) -> Result<Visit> {
 
 pub fn get_lineage(conn: &Connection, id: i64) -> Result<Lineage> {
     conn.prepare_cached("SELECT repeat_anchor, repeat_index, plan_start FROM visits WHERE id = ?1")?
-        .query_row([id], |r| Ok(Lineage { repeat_anchor: r.get(0)?, repeat_index: r.get(1)?, plan_start: r.get(2)? }))
+        .query_row([id], |r| {
+            Ok(Lineage {
+                repeat_anchor: r.get(0)?,
+                repeat_index: r.get(1)?,
+                plan_start: r.get(2)?,
+            })
+        })
         .optional()?
         .ok_or(Error::NotFound { entity: "visit", id })
 }
@@ -230,9 +239,14 @@ pub fn add_visit_log(conn: &Connection, visit_id: i64, at: &str, kind: &str, det
 }
 
 pub fn list_visit_log(conn: &Connection, visit_id: i64) -> Result<Vec<VisitLogEntry>> {
-    let mut stmt =
-        conn.prepare_cached("SELECT at, kind, detail FROM visit_log WHERE visit_id = ?1 ORDER BY at, id")?;
-    let rows = stmt.query_map([visit_id], |r| Ok(VisitLogEntry { at: r.get(0)?, kind: r.get(1)?, detail: r.get(2)? }))?;
+    let mut stmt = conn.prepare_cached("SELECT at, kind, detail FROM visit_log WHERE visit_id = ?1 ORDER BY at, id")?;
+    let rows = stmt.query_map([visit_id], |r| {
+        Ok(VisitLogEntry {
+            at: r.get(0)?,
+            kind: r.get(1)?,
+            detail: r.get(2)?,
+        })
+    })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
@@ -243,7 +257,11 @@ pub fn calendar_counts(conn: &Connection, from: &str, to: &str) -> Result<Vec<Ca
          WHERE due_date BETWEEN ?1 AND ?2 AND state != 'cancelled' GROUP BY due_date ORDER BY due_date",
     )?;
     let rows = stmt.query_map([from, to], |r| {
-        Ok(CalendarDay { date: r.get(0)?, planned: r.get::<_, i64>(1)? as usize, done: r.get::<_, i64>(2)? as usize })
+        Ok(CalendarDay {
+            date: r.get(0)?,
+            planned: r.get::<_, i64>(1)? as usize,
+            done: r.get::<_, i64>(2)? as usize,
+        })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
@@ -260,17 +278,26 @@ pub fn touch_last_contact(conn: &Connection, customer_id: i64, day: &str) -> Res
 
 pub fn list_plans(conn: &Connection) -> Result<Vec<FollowupPlan>> {
     let mut stmt = conn.prepare_cached("SELECT id, name, steps FROM followup_plans ORDER BY id")?;
-    let rows = stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))?;
+    let rows = stmt.query_map([], |r| {
+        Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?))
+    })?;
     let mut out = Vec::new();
     for row in rows {
         let (id, name, steps) = row?;
-        out.push(FollowupPlan { id, name, steps: serde_json::from_str(&steps).map_err(Error::internal)? });
+        out.push(FollowupPlan {
+            id,
+            name,
+            steps: serde_json::from_str(&steps).map_err(Error::internal)?,
+        });
     }
     Ok(out)
 }
 
 pub fn get_plan(conn: &Connection, id: i64) -> Result<FollowupPlan> {
-    list_plans(conn)?.into_iter().find(|p| p.id == id).ok_or(Error::NotFound { entity: "plan", id })
+    list_plans(conn)?
+        .into_iter()
+        .find(|p| p.id == id)
+        .ok_or(Error::NotFound { entity: "plan", id })
 }
 
 pub fn save_plan(conn: &Connection, p: &FollowupPlan, now: &str) -> Result<i64> {
@@ -287,14 +314,23 @@ pub fn save_plan(conn: &Connection, p: &FollowupPlan, now: &str) -> Result<i64> 
         params![p.id, p.name.trim(), steps, now],
     )?;
     if n == 0 {
-        return Err(Error::NotFound { entity: "plan", id: p.id });
+        return Err(Error::NotFound {
+            entity: "plan",
+            id: p.id,
+        });
     }
     Ok(p.id)
 }
 
 pub fn list_templates(conn: &Connection) -> Result<Vec<OutlineTemplate>> {
     let mut stmt = conn.prepare_cached("SELECT id, name, body FROM outline_templates ORDER BY id")?;
-    let rows = stmt.query_map([], |r| Ok(OutlineTemplate { id: r.get(0)?, name: r.get(1)?, body: r.get(2)? }))?;
+    let rows = stmt.query_map([], |r| {
+        Ok(OutlineTemplate {
+            id: r.get(0)?,
+            name: r.get(1)?,
+            body: r.get(2)?,
+        })
+    })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
@@ -311,7 +347,10 @@ pub fn save_template(conn: &Connection, t: &OutlineTemplate, now: &str) -> Resul
         params![t.id, t.name.trim(), t.body.trim(), now],
     )?;
     if n == 0 {
-        return Err(Error::NotFound { entity: "template", id: t.id });
+        return Err(Error::NotFound {
+            entity: "template",
+            id: t.id,
+        });
     }
     Ok(t.id)
 }
@@ -323,7 +362,8 @@ pub fn delete_template(conn: &Connection, id: i64) -> Result<()> {
 
 /// Set the last contact outright (demo data and imports of older records).
 pub fn set_last_contact(conn: &Connection, customer_id: i64, day: Option<&str>) -> Result<()> {
-    conn.prepare_cached("UPDATE customers SET last_contact_date = ?2 WHERE id = ?1")?.execute(params![customer_id, day])?;
+    conn.prepare_cached("UPDATE customers SET last_contact_date = ?2 WHERE id = ?1")?
+        .execute(params![customer_id, day])?;
     Ok(())
 }
 

@@ -31,7 +31,9 @@ pub fn parse_time(s: &str) -> Result<Option<NaiveTime>, &'static str> {
     if s.is_empty() {
         return Ok(None);
     }
-    NaiveTime::parse_from_str(s, "%H:%M").map(Some).map_err(|_| "invalid_time")
+    NaiveTime::parse_from_str(s, "%H:%M")
+        .map(Some)
+        .map_err(|_| "invalid_time")
 }
 
 fn too_long(errors: &mut Vec<FieldError>, field: &str, value: &str, max: usize) {
@@ -63,8 +65,13 @@ fn check_repeat(errors: &mut Vec<FieldError>, repeat: &Option<Repeat>) {
 
 pub fn validate_visit(v: &VisitInput) -> Result<ValidVisit, Error> {
     let mut errors = Vec::new();
-    let due_date = parse_date(&v.due_date).map_err(|c| errors.push(FieldError::new("due_date", c))).ok();
-    let due_time = parse_time(&v.due_time).map_err(|c| errors.push(FieldError::new("due_time", c))).ok().flatten();
+    let due_date = parse_date(&v.due_date)
+        .map_err(|c| errors.push(FieldError::new("due_date", c)))
+        .ok();
+    let due_time = parse_time(&v.due_time)
+        .map_err(|c| errors.push(FieldError::new("due_time", c)))
+        .ok()
+        .flatten();
     let outline = v.outline.trim().to_string();
     too_long(&mut errors, "outline", &outline, MAX_OUTLINE);
     let staff = v.staff.trim().to_string();
@@ -172,12 +179,20 @@ pub fn retry_due(retry: &Retry, now: NaiveDateTime) -> Result<(NaiveDate, Option
 pub fn effective_cadence(tier: Cadence, ideal_override: Option<u32>, max_override: Option<u32>) -> Cadence {
     let ideal = ideal_override.unwrap_or(tier.ideal_days);
     let max = max_override.unwrap_or(tier.max_days).max(ideal);
-    Cadence { ideal_days: ideal, max_days: max }
+    Cadence {
+        ideal_days: ideal,
+        max_days: max,
+    }
 }
 
 /// Days since the last real contact (or since the record was created, for a customer
 /// never contacted) and whether that is past the ideal (due) or the maximum (overdue).
-pub fn contact_status(last_contact: Option<NaiveDate>, created: NaiveDate, cadence: Cadence, today: NaiveDate) -> (i64, ContactStatus) {
+pub fn contact_status(
+    last_contact: Option<NaiveDate>,
+    created: NaiveDate,
+    cadence: Cadence,
+    today: NaiveDate,
+) -> (i64, ContactStatus) {
     let base = last_contact.unwrap_or(created);
     let days = (today - base).num_days();
     let status = if days > i64::from(cadence.max_days) {
@@ -211,7 +226,11 @@ pub fn validate_plan(p: &FollowupPlan) -> Result<(), Error> {
     }
     for (i, s) in p.steps.iter().enumerate() {
         if s.offset_days > MAX_DAYS {
-            errors.push(FieldError::with_max(format!("steps.{i}"), "out_of_range", MAX_DAYS as usize));
+            errors.push(FieldError::with_max(
+                format!("steps.{i}"),
+                "out_of_range",
+                MAX_DAYS as usize,
+            ));
         }
         too_long(&mut errors, &format!("steps.{i}"), &s.outline, MAX_OUTLINE);
     }
@@ -224,7 +243,10 @@ pub fn validate_plan(p: &FollowupPlan) -> Result<(), Error> {
 
 /// The day a plan step is due: the plan's start plus its offset, never before today.
 pub fn plan_step_due(start: NaiveDate, offset_days: u32, today: NaiveDate) -> NaiveDate {
-    start.checked_add_days(Days::new(u64::from(offset_days))).unwrap_or(start).max(today)
+    start
+        .checked_add_days(Days::new(u64::from(offset_days)))
+        .unwrap_or(start)
+        .max(today)
 }
 
 #[cfg(test)]
@@ -261,13 +283,22 @@ mod tests {
     #[test]
     fn a_late_completion_skips_past_occurrences() {
         let r = every(RepeatUnit::Week, 1);
-        assert_eq!(next_occurrence(d("2026-11-02"), r, 0, d("2026-11-20")), Some((d("2026-11-23"), 3)));
-        assert_eq!(next_occurrence(d("2026-11-02"), r, 0, d("2026-11-02")), Some((d("2026-11-09"), 1)));
+        assert_eq!(
+            next_occurrence(d("2026-11-02"), r, 0, d("2026-11-20")),
+            Some((d("2026-11-23"), 3))
+        );
+        assert_eq!(
+            next_occurrence(d("2026-11-02"), r, 0, d("2026-11-02")),
+            Some((d("2026-11-09"), 1))
+        );
     }
 
     #[test]
     fn cadence_table() {
-        let vip = Cadence { ideal_days: 30, max_days: 45 };
+        let vip = Cadence {
+            ideal_days: 30,
+            max_days: 45,
+        };
         let today = d("2026-11-22");
         let created = d("2026-01-01");
         let cases = [
@@ -281,51 +312,118 @@ mod tests {
             (Some("2026-11-22"), vip, 0, ContactStatus::Fine),
         ];
         for (last, c, days, status) in cases {
-            assert_eq!(contact_status(last.map(d), created, c, today), (days, status), "{last:?}");
+            assert_eq!(
+                contact_status(last.map(d), created, c, today),
+                (days, status),
+                "{last:?}"
+            );
         }
         let new_customer = d("2026-11-10");
-        assert_eq!(contact_status(None, new_customer, vip, today), (12, ContactStatus::Fine));
+        assert_eq!(
+            contact_status(None, new_customer, vip, today),
+            (12, ContactStatus::Fine)
+        );
     }
 
     #[test]
     fn overrides_and_tier_changes() {
-        let regular = Cadence { ideal_days: 90, max_days: 180 };
-        let vip = Cadence { ideal_days: 30, max_days: 45 };
-        assert_eq!(effective_cadence(regular, Some(14), None), Cadence { ideal_days: 14, max_days: 180 });
-        assert_eq!(effective_cadence(regular, Some(14), Some(21)), Cadence { ideal_days: 14, max_days: 21 });
-        assert_eq!(effective_cadence(regular, Some(200), None), Cadence { ideal_days: 200, max_days: 200 });
+        let regular = Cadence {
+            ideal_days: 90,
+            max_days: 180,
+        };
+        let vip = Cadence {
+            ideal_days: 30,
+            max_days: 45,
+        };
+        assert_eq!(
+            effective_cadence(regular, Some(14), None),
+            Cadence {
+                ideal_days: 14,
+                max_days: 180
+            }
+        );
+        assert_eq!(
+            effective_cadence(regular, Some(14), Some(21)),
+            Cadence {
+                ideal_days: 14,
+                max_days: 21
+            }
+        );
+        assert_eq!(
+            effective_cadence(regular, Some(200), None),
+            Cadence {
+                ideal_days: 200,
+                max_days: 200
+            }
+        );
         // A tier change takes the new tier's cadence at once: 40 days is fine for a regular
         // customer and due for a VIP.
         let last = Some(d("2026-10-13"));
         let today = d("2026-11-22");
-        assert_eq!(contact_status(last, today, effective_cadence(regular, None, None), today).1, ContactStatus::Fine);
-        assert_eq!(contact_status(last, today, effective_cadence(vip, None, None), today).1, ContactStatus::Due);
+        assert_eq!(
+            contact_status(last, today, effective_cadence(regular, None, None), today).1,
+            ContactStatus::Fine
+        );
+        assert_eq!(
+            contact_status(last, today, effective_cadence(vip, None, None), today).1,
+            ContactStatus::Due
+        );
     }
 
     #[test]
     fn retries() {
         let now = d("2026-11-22").and_hms_opt(10, 7, 0).unwrap();
-        assert_eq!(retry_due(&Retry::LaterToday, now), Ok((d("2026-11-22"), NaiveTime::from_hms_opt(12, 15, 0))));
+        assert_eq!(
+            retry_due(&Retry::LaterToday, now),
+            Ok((d("2026-11-22"), NaiveTime::from_hms_opt(12, 15, 0)))
+        );
         assert_eq!(retry_due(&Retry::Tomorrow, now), Ok((d("2026-11-23"), None)));
-        let on = Retry::On { date: "2026-12-01".into(), time: "09:30".into() };
-        assert_eq!(retry_due(&on, now), Ok((d("2026-12-01"), NaiveTime::from_hms_opt(9, 30, 0))));
-        let past = Retry::On { date: "2026-11-21".into(), time: String::new() };
+        let on = Retry::On {
+            date: "2026-12-01".into(),
+            time: "09:30".into(),
+        };
+        assert_eq!(
+            retry_due(&on, now),
+            Ok((d("2026-12-01"), NaiveTime::from_hms_opt(9, 30, 0)))
+        );
+        let past = Retry::On {
+            date: "2026-11-21".into(),
+            time: String::new(),
+        };
         assert_eq!(retry_due(&past, now), Err("date_in_past"));
-        let bad = Retry::On { date: "2026-02-30".into(), time: String::new() };
+        let bad = Retry::On {
+            date: "2026-02-30".into(),
+            time: String::new(),
+        };
         assert_eq!(retry_due(&bad, now), Err("invalid_date"));
     }
 
     #[test]
     fn visit_validation() {
-        let ok = VisitInput { customer_id: 1, due_date: "2026-11-22".into(), due_time: "14:30".into(), ..Default::default() };
+        let ok = VisitInput {
+            customer_id: 1,
+            due_date: "2026-11-22".into(),
+            due_time: "14:30".into(),
+            ..Default::default()
+        };
         let v = validate_visit(&ok).unwrap();
         assert_eq!(v.channel, Channel::Phone);
         assert_eq!(v.due_time, NaiveTime::from_hms_opt(14, 30, 0));
-        let bad = VisitInput { due_date: "2026-02-30".into(), due_time: "25:00".into(), ..ok.clone() };
+        let bad = VisitInput {
+            due_date: "2026-02-30".into(),
+            due_time: "25:00".into(),
+            ..ok.clone()
+        };
         let e = validate_visit(&bad).unwrap_err();
         let codes: Vec<_> = e.fields().iter().map(|f| (f.field.as_str(), f.code)).collect();
         assert_eq!(codes, vec![("due_date", "invalid_date"), ("due_time", "invalid_time")]);
-        let bad = VisitInput { repeat: Some(Repeat { unit: RepeatUnit::Day, every: 0 }), ..ok };
+        let bad = VisitInput {
+            repeat: Some(Repeat {
+                unit: RepeatUnit::Day,
+                every: 0,
+            }),
+            ..ok
+        };
         assert_eq!(validate_visit(&bad).unwrap_err().fields()[0].code, "out_of_range");
     }
 
@@ -341,8 +439,14 @@ mod tests {
             next_visit: None,
         };
         assert!(validate_outcome(&o(5), today).is_ok());
-        assert_eq!(validate_outcome(&o(7), today).unwrap_err().fields()[0].code, "out_of_range");
-        assert_eq!(validate_outcome(&o(0), today).unwrap_err().fields()[0].field, "satisfaction");
+        assert_eq!(
+            validate_outcome(&o(7), today).unwrap_err().fields()[0].code,
+            "out_of_range"
+        );
+        assert_eq!(
+            validate_outcome(&o(0), today).unwrap_err().fields()[0].field,
+            "satisfaction"
+        );
     }
 
     #[test]

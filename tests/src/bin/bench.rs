@@ -55,7 +55,13 @@ fn main() {
     println!("seed_customers {:.3} s", t.elapsed().as_secs_f64());
     println!("customers {n} count");
 
-    let ids = app.list_customers(&ListQuery { sort: SortBy::Created, limit: Some(1), ..Default::default() }).expect("ids");
+    let ids = app
+        .list_customers(&ListQuery {
+            sort: SortBy::Created,
+            limit: Some(1),
+            ..Default::default()
+        })
+        .expect("ids");
     let first_id = ids.items.first().map(|c| c.id).unwrap_or(1);
 
     // 300,000 visits (3 per customer): a third done over the past year, the rest planned
@@ -66,7 +72,11 @@ fn main() {
         .map(|i| {
             let customer = first_id + (i % n) as i64;
             let done = i % 3 == 0;
-            let offset = if done { -(rng.below(365) as i64) - 1 } else { rng.below(121) as i64 - 60 };
+            let offset = if done {
+                -(rng.below(365) as i64) - 1
+            } else {
+                rng.below(121) as i64 - 60
+            };
             (customer, today + chrono::TimeDelta::days(offset), done)
         })
         .collect();
