@@ -111,6 +111,13 @@ fn return_visits_in_the_real_app() {
     assert!(timeline.contains("很满意,下次还来"), "{timeline}");
     s.screenshot(&artefact_dir().join("customer-visits.png")).unwrap();
 
+    // A finished visit can be corrected; the timeline shows the new value.
+    s.click_css("#timeline .correct-visit").unwrap();
+    s.wait_for("#correct-dialog[open]").unwrap();
+    s.click_css("#c-satisfaction option[value='5']").unwrap();
+    s.click_css("#correct-dialog [data-action='submit']").unwrap();
+    s.wait_text_contains("#timeline", "满意度 5/5").unwrap();
+
     // The VIP last reached 40 days ago is due (yellow), not overdue (red).
     s.click_css("#nav-visits").unwrap();
     s.click_css("#tab-due").unwrap();

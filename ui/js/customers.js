@@ -5,7 +5,7 @@ import { t } from './i18n.js';
 import { dateTime, dayOnly, specialDate, tierBadge, TIERS } from './format.js';
 import { hasDraft, openCustomerForm } from './customer-form.js';
 import { showError, toast } from './toast.js';
-import { applyPlan, planVisit, recordOutcome, reschedule } from './visit-dialogs.js';
+import { applyPlan, correctOutcome, planVisit, recordOutcome, reschedule } from './visit-dialogs.js';
 import { refreshCounts } from './nav.js';
 
 const PAGE = 50;
@@ -369,7 +369,10 @@ function visitEntry(v) {
       h('span', { class: 'chip' }, t(`purpose.${v.purpose}`)),
       v.satisfaction ? h('span', { class: 'stars', title: t(`satisfaction.${v.satisfaction}`) }, t('detail.satisfaction', { n: v.satisfaction })) : null,
       v.outcome_notes ? h('div', { class: 'tl-notes' }, v.outcome_notes) : null,
-      v.next_step ? h('div', { class: 'muted' }, t('detail.next_step', { text: v.next_step })) : null),
+      v.next_step ? h('div', { class: 'muted' }, t('detail.next_step', { text: v.next_step })) : null,
+      h('button', { type: 'button', class: 'link-btn correct-visit', onclick: async () => {
+        if (await correctOutcome(v)) await visitChanged(v.customer_id);
+      } }, t('visits.correct'))),
   ];
 }
 

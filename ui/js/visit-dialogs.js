@@ -190,3 +190,29 @@ export async function applyPlan(customer) {
     },
   });
 }
+
+/** Correct a finished visit's outcome; the old values stay in the visit's log. */
+export function correctOutcome(visit) {
+  return openDialog({
+    id: 'correct-dialog',
+    title: t('correct.title', { name: visit.customer_name }),
+    body: [
+      h('p', { class: 'field wide muted' }, t('correct.hint')),
+      field(t('outcome.satisfaction'), h('select', { id: 'c-satisfaction' },
+        h('option', { value: '' }, t('outcome.satisfaction_none')),
+        [5, 4, 3, 2, 1].map((n) => h('option', { value: n, selected: visit.satisfaction === n }, t(`satisfaction.${n}`)))), 'satisfaction'),
+      field(t('outcome.next_step'), h('input', { id: 'c-next-step', value: visit.next_step }), 'next_step', 'wide'),
+      field(t('outcome.notes'), h('textarea', { id: 'c-notes', rows: 3 }, visit.outcome_notes), 'notes', 'wide'),
+    ],
+    submit: async (form) => {
+      const sat = $('#c-satisfaction', form).value;
+      const v = await api.correctVisit(visit.id, {
+        notes: $('#c-notes', form).value,
+        satisfaction: sat ? Number(sat) : null,
+        next_step: $('#c-next-step', form).value,
+      });
+      toast(t('toast.saved'));
+      return v;
+    },
+  });
+}
