@@ -79,21 +79,13 @@ impl App {
                 ));
             }
             let row = NewVisit {
-                customer_id: v.customer_id,
-                channel: v.channel,
-                purpose: v.purpose,
-                due_date: day(v.due_date),
                 due_time: v.due_time.map(hhmm),
                 due_at: at.clone(),
                 outline: v.outline.clone(),
                 staff: v.staff.clone(),
                 repeat: v.repeat,
                 repeat_anchor: v.repeat.map(|_| day(v.due_date)),
-                repeat_index: 0,
-                plan_id: None,
-                plan_step: None,
-                plan_start: None,
-                previous_id: None,
+                ..NewVisit::new(v.customer_id, v.channel, v.purpose, day(v.due_date))
             };
             let id = repo::insert_visit(tx, &row, &now)?;
             repo::add_visit_log(tx, id, &now, "planned", "")?;
@@ -153,21 +145,10 @@ impl App {
             repo::touch_last_contact(tx, v.customer_id, &day(today))?;
             let lineage = repo::get_lineage(tx, id)?;
             let base = NewVisit {
-                customer_id: v.customer_id,
-                channel: v.channel,
-                purpose: v.purpose,
-                due_date: String::new(),
-                due_time: None,
-                due_at: None,
                 outline: v.outline.clone(),
                 staff: v.staff.clone(),
-                repeat: None,
-                repeat_anchor: None,
-                repeat_index: 0,
-                plan_id: None,
-                plan_step: None,
-                plan_start: None,
                 previous_id: Some(id),
+                ..NewVisit::new(v.customer_id, v.channel, v.purpose, String::new())
             };
             let mut scheduled = Vec::new();
             // The next occurrence of a recurring visit.
@@ -401,21 +382,12 @@ impl App {
                 .ok_or_else(|| Error::state("plan_empty", "the plan has no steps"))?;
             let due = rules::plan_step_due(today, first.offset_days, today);
             let row = NewVisit {
-                customer_id,
-                channel: first.channel,
-                purpose: first.purpose,
-                due_date: day(due),
-                due_time: None,
-                due_at: None,
                 outline: first.outline.clone(),
                 staff: staff.trim().to_string(),
-                repeat: None,
-                repeat_anchor: None,
-                repeat_index: 0,
                 plan_id: Some(plan_id),
                 plan_step: Some(0),
                 plan_start: Some(day(today)),
-                previous_id: None,
+                ..NewVisit::new(customer_id, first.channel, first.purpose, day(due))
             };
             let id = repo::insert_visit(tx, &row, &now)?;
             repo::add_visit_log(
@@ -518,32 +490,14 @@ impl App {
         }
         self.write(|tx| {
             for (n, (customer_id, due, purpose)) in rows.iter().enumerate() {
+                let channel = if n % 3 == 0 { Channel::Wechat } else { Channel::Phone };
+                let time = (n % 2 == 0)
+                    .then(|| NaiveTime::from_hms_opt(9 + (n % 8) as u32, 30, 0))
+                    .flatten();
                 let row = NewVisit {
-                    customer_id: *customer_id,
-                    channel: if n % 3 == 0 { Channel::Wechat } else { Channel::Phone },
-                    purpose: *purpose,
-                    due_date: day(*due),
-                    due_time: (n % 2 == 0).then(|| format!("{:02}:30", 9 + n % 8)),
-                    due_at: None,
-                    outline: String::new(),
-                    staff: String::new(),
-                    repeat: None,
-                    repeat_anchor: None,
-                    repeat_index: 0,
-                    plan_id: None,
-                    plan_step: None,
-                    plan_start: None,
-                    previous_id: None,
-                };
-                let row = NewVisit {
-                    due_at: due_at(
-                        *due,
-                        row.due_time
-                            .as_deref()
-                            .and_then(|t| rules::parse_time(t).ok().flatten()),
-                        "due_time",
-                    )?,
-                    ..row
+                    due_time: time.map(hhmm),
+                    due_at: due_at(*due, time, "due_time")?,
+                    ..NewVisit::new(*customer_id, channel, *purpose, day(*due))
                 };
                 let id = repo::insert_visit(tx, &row, &now)?;
                 repo::add_visit_log(tx, id, &now, "planned", "")?;
@@ -556,23 +510,7 @@ impl App {
                 };
                 let Some(ago) = days_ago else { continue };
                 let last = today - Days::new(ago);
-                let done = NewVisit {
-                    customer_id: *customer_id,
-                    channel: Channel::Phone,
-                    purpose: Purpose::Satisfaction,
-                    due_date: day(last),
-                    due_time: None,
-                    due_at: None,
-                    outline: String::new(),
-                    staff: String::new(),
-                    repeat: None,
-                    repeat_anchor: None,
-                    repeat_index: 0,
-                    plan_id: None,
-                    plan_step: None,
-                    plan_start: None,
-                    previous_id: None,
-                };
+                let done = NewVisit::new(*customer_id, Channel::Phone, Purpose::Satisfaction, day(last));
                 let id = repo::insert_visit(tx, &done, &now)?;
                 repo::seed_outcome(tx, id, 3 + (i % 3) as u8, &now)?;
                 repo::set_last_contact(tx, *customer_id, Some(&day(last)))?;
@@ -588,23 +526,9 @@ impl App {
         let now = self.now_ts();
         self.write(|tx| {
             for (n, (customer_id, due, done)) in rows.iter().enumerate() {
-                let row = NewVisit {
-                    customer_id: *customer_id,
-                    channel: [Channel::Phone, Channel::Wechat, Channel::Message][n % 3],
-                    purpose: [Purpose::Satisfaction, Purpose::KeepInTouch, Purpose::Sales][n % 3],
-                    due_date: day(*due),
-                    due_time: None,
-                    due_at: None,
-                    outline: String::new(),
-                    staff: String::new(),
-                    repeat: None,
-                    repeat_anchor: None,
-                    repeat_index: 0,
-                    plan_id: None,
-                    plan_step: None,
-                    plan_start: None,
-                    previous_id: None,
-                };
+                let channel = [Channel::Phone, Channel::Wechat, Channel::Message][n % 3];
+                let purpose = [Purpose::Satisfaction, Purpose::KeepInTouch, Purpose::Sales][n % 3];
+                let row = NewVisit::new(*customer_id, channel, purpose, day(*due));
                 let id = repo::insert_visit(tx, &row, &now)?;
                 if *done {
                     repo::seed_outcome(tx, id, 4, &now)?;

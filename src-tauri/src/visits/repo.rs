@@ -37,6 +37,29 @@ pub struct NewVisit {
     pub previous_id: Option<i64>,
 }
 
+impl NewVisit {
+    /// An all-day, one-off visit with no outline, staff, plan or predecessor.
+    pub fn new(customer_id: i64, channel: Channel, purpose: Purpose, due_date: String) -> Self {
+        NewVisit {
+            customer_id,
+            channel,
+            purpose,
+            due_date,
+            due_time: None,
+            due_at: None,
+            outline: String::new(),
+            staff: String::new(),
+            repeat: None,
+            repeat_anchor: None,
+            repeat_index: 0,
+            plan_id: None,
+            plan_step: None,
+            plan_start: None,
+            previous_id: None,
+        }
+    }
+}
+
 pub fn insert_visit(conn: &Connection, v: &NewVisit, now: &str) -> Result<i64> {
     conn.prepare_cached(
         "INSERT INTO visits (customer_id, channel, purpose, due_date, due_time, due_at, outline, staff,
