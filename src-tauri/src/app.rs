@@ -62,14 +62,7 @@ impl App {
 
     /// Now as stored (UTC, RFC 3339), from the same clock.
     pub fn now_ts(&self) -> String {
-        use chrono::TimeZone;
-        let local = self.now_local();
-        let utc = chrono::Local
-            .from_local_datetime(&local)
-            .earliest()
-            .map(|t| t.with_timezone(&chrono::Utc))
-            .unwrap_or_else(|| local.and_utc());
-        store::format_ts(utc)
+        store::local_to_ts(self.now_local())
     }
 
     /// The local day now: agenda boundaries follow it.

@@ -20,6 +20,7 @@ pub const DATA_DIR_ENV: &str = "FRONTDESK_DATA_DIR";
 pub const MIGRATION_SQL: &[&str] = &[
     include_str!("migrations/0001_customers.sql"),
     include_str!("migrations/0002_visits.sql"),
+    include_str!("migrations/0003_complaints.sql"),
 ];
 
 pub fn migrations() -> Migrations<'static> {
@@ -119,6 +120,23 @@ pub fn format_ts(t: chrono::DateTime<chrono::Utc>) -> String {
     t.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
 }
 
+/// A local wall-clock time as stored (UTC). A time skipped by a daylight-saving change
+/// is taken as UTC-less local (rare; never fails).
+pub fn local_to_ts(local: chrono::NaiveDateTime) -> String {
+    use chrono::TimeZone;
+    let utc = chrono::Local
+        .from_local_datetime(&local)
+        .earliest()
+        .map(|t| t.with_timezone(&chrono::Utc))
+        .unwrap_or_else(|| local.and_utc());
+    format_ts(utc)
+}
+
+/// A stored timestamp as local wall-clock time.
+pub fn ts_to_local(ts: &str) -> Option<chrono::NaiveDateTime> {
+    chrono::DateTime::parse_from_rfc3339(ts).ok().map(|t| t.with_timezone(&chrono::Local).naive_local())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -131,7 +149,7 @@ mod tests {
 
     /// Shipped migrations' fingerprints. Append a line when you append a migration;
     /// never change an existing one.
-    const SHIPPED: &[u64] = &[0x60534a5b167db95f, 0xf913095da91aef64];
+    const SHIPPED: &[u64] = &[0x60534a5b167db95f, 0xf913095da91aef64, 0x87d27bc2ad9cb269];
 
     #[test]
     fn migrations_are_valid() {
