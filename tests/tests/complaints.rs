@@ -51,7 +51,12 @@ fn complaint(customer_id: i64, severity: Severity) -> ComplaintInput {
 }
 
 fn to(state: ComplaintState, note: &str) -> TransitionInput {
-    TransitionInput { to: state, note: note.into(), staff: "小李".into(), duplicate_of: String::new() }
+    TransitionInput {
+        to: state,
+        note: note.into(),
+        staff: "小李".into(),
+        duplicate_of: String::new(),
+    }
 }
 
 #[test]
@@ -59,7 +64,10 @@ fn logging_a_complaint_for_a_new_customer() {
     let t = Clocked::new("2026-11-23 10:00");
     let input = ComplaintInput {
         customer_id: None,
-        new_customer: Some(InlineCustomer { name: "吴先生".into(), phone: "139 0000 1111".into() }),
+        new_customer: Some(InlineCustomer {
+            name: "吴先生".into(),
+            phone: "139 0000 1111".into(),
+        }),
         ..complaint(0, Severity::Normal)
     };
     let c = t.app.register_complaint(&input).unwrap();
@@ -68,23 +76,61 @@ fn logging_a_complaint_for_a_new_customer() {
     assert_eq!(c.claim_amount_cents, Some(8850));
     assert_eq!(c.customer_name, "吴先生");
     assert!(c.response_due.is_some() && c.resolution_due.is_some());
-    assert_eq!(c.minutes_left, Some(24 * 60), "a normal complaint: reply within one business day");
-    let found = t.app.list_customers(&ListQuery { q: "00001111".into(), ..Default::default() }).unwrap();
+    assert_eq!(
+        c.minutes_left,
+        Some(24 * 60),
+        "a normal complaint: reply within one business day"
+    );
+    let found = t
+        .app
+        .list_customers(&ListQuery {
+            q: "00001111".into(),
+            ..Default::default()
+        })
+        .unwrap();
     assert_eq!(found.items[0].name, "吴先生");
-    assert_eq!(t.app.get_customer(c.customer_id).unwrap().last_contact_date.as_deref(), Some("2026-11-23"));
-    assert_eq!(t.app.register_complaint(&complaint(c.customer_id, Severity::Low)).unwrap().serial, "TS-2026-000002");
+    assert_eq!(
+        t.app.get_customer(c.customer_id).unwrap().last_contact_date.as_deref(),
+        Some("2026-11-23")
+    );
+    assert_eq!(
+        t.app
+            .register_complaint(&complaint(c.customer_id, Severity::Low))
+            .unwrap()
+            .serial,
+        "TS-2026-000002"
+    );
 
     // Bad input: clear errors, nothing written, no serial number used up.
-    let bad = ComplaintInput { summary: "".into(), claim_amount: "abc".into(), ..complaint(c.customer_id, Severity::Low) };
+    let bad = ComplaintInput {
+        summary: "".into(),
+        claim_amount: "abc".into(),
+        ..complaint(c.customer_id, Severity::Low)
+    };
     let e = t.app.register_complaint(&bad).unwrap_err();
-    assert_eq!(e.fields().iter().map(|f| f.field.as_str()).collect::<Vec<_>>(), vec!["summary", "claim_amount"]);
+    assert_eq!(
+        e.fields().iter().map(|f| f.field.as_str()).collect::<Vec<_>>(),
+        vec!["summary", "claim_amount"]
+    );
     let inline_bad = ComplaintInput {
         customer_id: None,
-        new_customer: Some(InlineCustomer { name: "赵".into(), phone: "call me".into() }),
+        new_customer: Some(InlineCustomer {
+            name: "赵".into(),
+            phone: "call me".into(),
+        }),
         ..complaint(0, Severity::Low)
     };
-    assert_eq!(t.app.register_complaint(&inline_bad).unwrap_err().fields()[0].code, "invalid_phone");
-    assert_eq!(t.app.register_complaint(&complaint(c.customer_id, Severity::Low)).unwrap().serial, "TS-2026-000003");
+    assert_eq!(
+        t.app.register_complaint(&inline_bad).unwrap_err().fields()[0].code,
+        "invalid_phone"
+    );
+    assert_eq!(
+        t.app
+            .register_complaint(&complaint(c.customer_id, Severity::Low))
+            .unwrap()
+            .serial,
+        "TS-2026-000003"
+    );
     assert_eq!(t.app.count_customers().unwrap(), 1);
 }
 
@@ -98,7 +144,13 @@ fn serial_numbers_are_unique_when_saves_race() {
             let dir = dir.clone();
             std::thread::spawn(move || {
                 let app = App::open(&dir).unwrap();
-                (0..15).map(|_| app.register_complaint(&complaint(c.id, Severity::Normal)).unwrap().serial).collect::<Vec<_>>()
+                (0..15)
+                    .map(|_| {
+                        app.register_complaint(&complaint(c.id, Severity::Normal))
+                            .unwrap()
+                            .serial
+                    })
+                    .collect::<Vec<_>>()
             })
         })
         .collect();
@@ -116,26 +168,50 @@ fn the_workflow_and_its_handling_log() {
     let c = t.app.register_complaint(&complaint(cust.id, Severity::High)).unwrap();
 
     // Impossible moves are refused with a reason.
-    let e = t.app.transition_complaint(c.id, &to(ComplaintState::Closed, "")).unwrap_err();
+    let e = t
+        .app
+        .transition_complaint(c.id, &to(ComplaintState::Closed, ""))
+        .unwrap_err();
     assert_eq!(e.code(), Some("transition_refused"));
-    let e = t.app.transition_complaint(c.id, &to(ComplaintState::Rejected, " ")).unwrap_err();
+    let e = t
+        .app
+        .transition_complaint(c.id, &to(ComplaintState::Rejected, " "))
+        .unwrap_err();
     assert_eq!(e.fields()[0].field, "note");
-    let bad_dup = TransitionInput { duplicate_of: "TS-1999-000001".into(), ..to(ComplaintState::Duplicate, "") };
-    assert_eq!(t.app.transition_complaint(c.id, &bad_dup).unwrap_err().fields()[0].code, "not_found");
+    let bad_dup = TransitionInput {
+        duplicate_of: "TS-1999-000001".into(),
+        ..to(ComplaintState::Duplicate, "")
+    };
+    assert_eq!(
+        t.app.transition_complaint(c.id, &bad_dup).unwrap_err().fields()[0].code,
+        "not_found"
+    );
 
     t.set("2026-11-23 11:00");
-    let c = t.app.transition_complaint(c.id, &to(ComplaintState::InProgress, "已致电道歉")).unwrap();
+    let c = t
+        .app
+        .transition_complaint(c.id, &to(ComplaintState::InProgress, "已致电道歉"))
+        .unwrap();
     assert!(c.first_response_at.is_some());
     t.app.set_complaint_handler(c.id, "陈经理", "小李").unwrap();
     t.app.add_complaint_note(c.id, "厨房排班不足", "陈经理").unwrap();
 
     // Waiting on the customer pauses the clock; resuming moves the deadline on.
     let before = c.resolution_due.clone().unwrap();
-    let waiting = t.app.transition_complaint(c.id, &to(ComplaintState::Waiting, "等客户提供小票")).unwrap();
+    let waiting = t
+        .app
+        .transition_complaint(c.id, &to(ComplaintState::Waiting, "等客户提供小票"))
+        .unwrap();
     assert_eq!(waiting.minutes_left, None, "the clock runs while waiting");
     t.set("2026-11-24 11:00");
-    let back = t.app.transition_complaint(c.id, &to(ComplaintState::InProgress, "收到小票")).unwrap();
-    assert!(back.resolution_due.unwrap() > before, "the pause did not move the deadline");
+    let back = t
+        .app
+        .transition_complaint(c.id, &to(ComplaintState::InProgress, "收到小票"))
+        .unwrap();
+    assert!(
+        back.resolution_due.unwrap() > before,
+        "the pause did not move the deadline"
+    );
 
     let resolve = ResolveInput {
         resolution: "退还餐费 88.5 元并赠送甜品券".into(),
@@ -146,39 +222,118 @@ fn the_workflow_and_its_handling_log() {
         corrective_action: "周末晚班增加一名厨师".into(),
         staff: "陈经理".into(),
     };
-    assert_eq!(t.app.resolve_complaint(c.id, &ResolveInput { resolution: " ".into(), ..resolve.clone() }).unwrap_err().fields()[0].field, "resolution");
+    assert_eq!(
+        t.app
+            .resolve_complaint(
+                c.id,
+                &ResolveInput {
+                    resolution: " ".into(),
+                    ..resolve.clone()
+                }
+            )
+            .unwrap_err()
+            .fields()[0]
+            .field,
+        "resolution"
+    );
     let r = t.app.resolve_complaint(c.id, &resolve).unwrap();
     assert_eq!((r.state, r.remedy_amount_cents), (ComplaintState::Resolved, Some(8850)));
-    assert_eq!(t.app.resolve_complaint(c.id, &resolve).unwrap_err().code(), Some("transition_refused"));
+    assert_eq!(
+        t.app.resolve_complaint(c.id, &resolve).unwrap_err().code(),
+        Some("transition_refused")
+    );
 
-    let close = CloseInput { satisfaction: Some(5), accepted: Some(true), return_visit_date: "2026-12-01".into(), staff: "小李".into() };
-    assert_eq!(t.app.close_complaint(c.id, &CloseInput { satisfaction: Some(9), ..close.clone() }).unwrap_err().fields()[0].code, "out_of_range");
+    let close = CloseInput {
+        satisfaction: Some(5),
+        accepted: Some(true),
+        return_visit_date: "2026-12-01".into(),
+        staff: "小李".into(),
+    };
+    assert_eq!(
+        t.app
+            .close_complaint(
+                c.id,
+                &CloseInput {
+                    satisfaction: Some(9),
+                    ..close.clone()
+                }
+            )
+            .unwrap_err()
+            .fields()[0]
+            .code,
+        "out_of_range"
+    );
     let closed = t.app.close_complaint(c.id, &close).unwrap();
-    assert_eq!((closed.state, closed.satisfaction, closed.accepted), (ComplaintState::Closed, Some(5), Some(true)));
+    assert_eq!(
+        (closed.state, closed.satisfaction, closed.accepted),
+        (ComplaintState::Closed, Some(5), Some(true))
+    );
     let visit = t.app.get_visit(closed.return_visit_id.unwrap()).unwrap();
-    assert_eq!((visit.purpose, visit.due_date.as_str()), (Purpose::ComplaintFollowup, "2026-12-01"));
-    assert_eq!(t.app.transition_complaint(c.id, &to(ComplaintState::Waiting, "")).unwrap_err().code(), Some("transition_refused"));
+    assert_eq!(
+        (visit.purpose, visit.due_date.as_str()),
+        (Purpose::ComplaintFollowup, "2026-12-01")
+    );
+    assert_eq!(
+        t.app
+            .transition_complaint(c.id, &to(ComplaintState::Waiting, ""))
+            .unwrap_err()
+            .code(),
+        Some("transition_refused")
+    );
 
     // Reopening is explicit and needs a reason.
-    assert_eq!(t.app.transition_complaint(c.id, &to(ComplaintState::InProgress, "")).unwrap_err().fields()[0].field, "note");
-    t.app.transition_complaint(c.id, &to(ComplaintState::InProgress, "客户又来电,甜品券无法使用")).unwrap();
+    assert_eq!(
+        t.app
+            .transition_complaint(c.id, &to(ComplaintState::InProgress, ""))
+            .unwrap_err()
+            .fields()[0]
+            .field,
+        "note"
+    );
+    t.app
+        .transition_complaint(c.id, &to(ComplaintState::InProgress, "客户又来电,甜品券无法使用"))
+        .unwrap();
 
     let log = t.app.complaint_detail(c.id).unwrap().log;
     let kinds: Vec<&str> = log.iter().map(|l| l.kind.as_str()).collect();
-    assert_eq!(kinds, vec!["registered", "state", "handler", "note", "state", "state", "resolved", "closed", "reopened"]);
+    assert_eq!(
+        kinds,
+        vec![
+            "registered",
+            "state",
+            "handler",
+            "note",
+            "state",
+            "state",
+            "resolved",
+            "closed",
+            "reopened"
+        ]
+    );
     assert_eq!(log[3].staff, "陈经理");
     assert_eq!(log[3].detail, "厨房排班不足");
     assert!(log[4].detail.contains("等客户提供小票"));
 
     // The log cannot be edited, not even from outside the app.
     let db = rusqlite::Connection::open(t.dir.path().join(frontdesk::store::DB_FILE)).unwrap();
-    let e = db.execute("UPDATE complaint_log SET detail = 'nothing happened'", []).unwrap_err();
+    let e = db
+        .execute("UPDATE complaint_log SET detail = 'nothing happened'", [])
+        .unwrap_err();
     assert!(e.to_string().contains("cannot be edited"), "{e}");
     assert!(db.execute("DELETE FROM complaint_log", []).is_err());
 
     // A duplicate links to the original.
     let dup = t.app.register_complaint(&complaint(cust.id, Severity::Low)).unwrap();
-    let d = t.app.transition_complaint(dup.id, &TransitionInput { duplicate_of: c.serial.clone(), ..to(ComplaintState::Duplicate, "") }).unwrap();
+    let d = t
+        .app
+        .transition_complaint(
+            dup.id,
+            &TransitionInput {
+                duplicate_of: c.serial.clone(),
+                ..to(ComplaintState::Duplicate, "")
+            },
+        )
+        .unwrap();
     assert_eq!(d.duplicate_of.as_deref(), Some(c.serial.as_str()));
     let mine = t.app.customer_complaints(cust.id).unwrap();
     assert!(mine[0].state.is_open(), "open complaints come first");
@@ -192,7 +347,13 @@ fn deadlines_breaches_and_escalation() {
     let c = t.app.register_complaint(&complaint(cust.id, Severity::Urgent)).unwrap();
     assert_eq!(c.minutes_left, Some(60));
     t.set("2026-11-23 11:30");
-    let page = t.app.list_complaints(&ComplaintQuery { overdue: true, ..Default::default() }).unwrap();
+    let page = t
+        .app
+        .list_complaints(&ComplaintQuery {
+            overdue: true,
+            ..Default::default()
+        })
+        .unwrap();
     assert_eq!(page.items.len(), 1);
     assert_eq!(page.items[0].minutes_left, Some(-30));
     assert_eq!(page.items[0].escalation_level, 1, "the handler is reminded at once");
@@ -202,13 +363,25 @@ fn deadlines_breaches_and_escalation() {
     assert!(d.log.iter().any(|l| l.kind == "breached" && l.detail == "response"));
     t.set("2026-11-23 15:05");
     t.app.sweep_complaints().unwrap();
-    assert_eq!(t.app.complaint_detail(c.id).unwrap().complaint.escalation_level, 2, "manager flagged 4 h after");
-    let q = ComplaintQuery { min_escalation: Some(2), ..Default::default() };
+    assert_eq!(
+        t.app.complaint_detail(c.id).unwrap().complaint.escalation_level,
+        2,
+        "manager flagged 4 h after"
+    );
+    let q = ComplaintQuery {
+        min_escalation: Some(2),
+        ..Default::default()
+    };
     assert_eq!(t.app.list_complaints(&q).unwrap().total, 1);
 
     // Solving it later does not erase the breach.
-    t.app.transition_complaint(c.id, &to(ComplaintState::InProgress, "回电")).unwrap();
-    let r = ResolveInput { resolution: "已处理".into(), ..Default::default() };
+    t.app
+        .transition_complaint(c.id, &to(ComplaintState::InProgress, "回电"))
+        .unwrap();
+    let r = ResolveInput {
+        resolution: "已处理".into(),
+        ..Default::default()
+    };
     let solved = t.app.resolve_complaint(c.id, &r).unwrap();
     assert!(solved.response_breached_at.is_some());
     assert_eq!(solved.escalation_level, 2);
@@ -224,6 +397,9 @@ fn deadlines_breaches_and_escalation() {
     // Raising the severity works the deadlines out again.
     let v = t.app.set_complaint_severity(v.id, Severity::Urgent, "陈经理").unwrap();
     assert_eq!(v.minutes_left, Some(60));
-    let e = t.app.set_complaint_settings(&frontdesk::complaints::ComplaintSettings { escalation_hours: [5, 1, 2], ..Default::default() });
+    let e = t.app.set_complaint_settings(&frontdesk::complaints::ComplaintSettings {
+        escalation_hours: [5, 1, 2],
+        ..Default::default()
+    });
     assert_eq!(e.unwrap_err().fields()[0].field, "escalation_hours");
 }

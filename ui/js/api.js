@@ -38,3 +38,20 @@ Object.assign(api, {
   cadenceSave: (cadences) => invoke('cadence_save', { cadences }),
   dueContacts: (offset, limit) => invoke('due_contacts', { offset, limit }),
 });
+
+Object.assign(api, {
+  registerComplaint: (input) => invoke('complaint_register', { input }),
+  listComplaints: (query) => invoke('complaint_list', { query }),
+  getComplaint: (id) => invoke('complaint_get', { id }),
+  transitionComplaint: (id, transition) => invoke('complaint_transition', { id, transition }),
+  noteComplaint: (id, note, staff) => invoke('complaint_note', { id, note, staff }),
+  setComplaintHandler: (id, handler, staff) => invoke('complaint_handler', { id, handler, staff }),
+  setComplaintSeverity: (id, severity, staff) => invoke('complaint_severity', { id, severity, staff }),
+  resolveComplaint: (id, input) => invoke('complaint_resolve', { id, input }),
+  closeComplaint: (id, input) => invoke('complaint_close', { id, input }),
+  complaintCategories: () => invoke('complaint_categories'),
+  saveComplaintCategory: (category, archived) => invoke('complaint_category_save', { category, archived }),
+  complaintSettings: () => invoke('complaint_settings'),
+  saveComplaintSettings: (settings) => invoke('complaint_settings_save', { settings }),
+  sweepComplaints: () => invoke('complaint_sweep'),
+});

@@ -5,10 +5,11 @@ import { applyStatic, defaultLanguage, loadTables, setLanguage, t, language } fr
 import * as customers from './customers.js';
 import * as visits from './visits.js';
 import * as settings from './settings.js';
+import * as complaints from './complaints.js';
 import { activeSection, navigate, refreshCounts, registerSections, render } from './nav.js';
 import { showError } from './toast.js';
 
-registerSections({ customers, visits, settings });
+registerSections({ customers, visits, complaints, settings });
 
 function showFatal(err) {
   $('#app').hidden = true;
@@ -42,9 +43,13 @@ function onKey(e) {
     e.preventDefault();
     if (activeSection() !== customers) navigate('customers');
     customers.createNew();
-  } else if (mod && /^[1-3]$/.test(e.key)) {
+  } else if (mod && e.key.toLowerCase() === 'l') {
     e.preventDefault();
-    navigate(['customers', 'visits', 'settings'][Number(e.key) - 1]);
+    if (activeSection() !== complaints) navigate('complaints');
+    complaints.createNew();
+  } else if (mod && /^[1-4]$/.test(e.key)) {
+    e.preventDefault();
+    navigate(['customers', 'visits', 'complaints', 'settings'][Number(e.key) - 1]);
   } else {
     activeSection().onKey?.(e, typing);
   }

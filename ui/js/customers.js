@@ -6,7 +6,8 @@ import { dateTime, dayOnly, specialDate, tierBadge, TIERS } from './format.js';
 import { hasDraft, openCustomerForm } from './customer-form.js';
 import { showError, toast } from './toast.js';
 import { applyPlan, correctOutcome, planVisit, recordOutcome, reschedule } from './visit-dialogs.js';
-import { refreshCounts } from './nav.js';
+import { navigate, refreshCounts } from './nav.js';
+import { registerComplaint } from './complaint-dialogs.js';
 
 const PAGE = 50;
 const state = {
@@ -343,20 +344,43 @@ function renderDetail() {
           : h('p', { class: 'muted' }, t('detail.no_dates')),
         c.tags.length ? [h('h2', {}, t('field.tags')), h('div', { class: 'chips' }, c.tags.map((tg) => h('span', { class: 'chip' }, tg)))] : null)),
     followups(d, archived),
+    complaintsCard(d, archived),
     c.notes ? h('section', { class: 'card' }, h('h2', {}, t('field.notes')), h('p', { class: 'notes', id: 'detail-notes' }, c.notes)) : null,
     h('section', { class: 'card' },
       h('h2', {}, t('detail.history')),
       h('ol', { class: 'timeline', id: 'timeline' }, timeline(d).map((e) => h('li', { class: e.visit ? `tl-visit tl-${e.visit.state}` : '' },
         h('time', {}, dateTime(e.at)),
-        e.visit ? visitEntry(e.visit) : [
+        e.complaint ? [h('span', { class: 'tl-kind' }, t(`history.${e.kind}`, { serial: e.complaint.serial })), h('span', { class: 'muted' }, e.complaint.summary)]
+        : e.visit ? visitEntry(e.visit) : [
           h('span', { class: 'tl-kind' }, t(`history.${e.kind}`)),
           e.detail ? h('span', { class: 'muted' }, e.detail.split(',').map((f) => t(`field.${f}`)).join(', ')) : null])))));
 }
 
-/** Record events and finished visits, newest first. */
+/** Record events, finished visits and complaints, newest first. */
 function timeline(d) {
   const visits = d.visits.filter((v) => v.state !== 'planned').map((v) => ({ at: v.completed_at || v.updated_at, visit: v }));
-  return [...d.history, ...visits].sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0));
+  const complaints = d.complaints.flatMap((c) => [
+    { at: c.received_at, kind: 'complaint', detail: '', complaint: c },
+    ...(c.closed_at ? [{ at: c.closed_at, kind: 'complaint_closed', detail: '', complaint: c }] : []),
+  ]);
+  return [...d.history, ...visits, ...complaints].sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0));
+}
+
+/** The customer's complaints, open ones first, and the button to log one. */
+function complaintsCard(d, archived) {
+  const c = d.customer;
+  return h('section', { class: 'card', id: 'customer-complaints' },
+    h('div', { class: 'card-head' },
+      h('h2', {}, t('detail.complaints')),
+      archived ? null : h('div', { class: 'card-actions' },
+        h('button', { type: 'button', class: 'btn small', id: 'log-complaint', onclick: async () => {
+          const created = await registerComplaint(c);
+          if (created) await loadDetail(c.id);
+        } }, t('complaints.new')))),
+    d.complaints.length ? h('ul', { class: 'complaint-mini' }, d.complaints.map((x) => h('li', {},
+      h('button', { type: 'button', class: 'link-btn', onclick: () => navigate('complaints', { complaintId: x.id, customerId: c.id }) }, x.serial),
+      h('span', { class: `badge state state-${x.state}` }, t(`cstate.${x.state}`)),
+      h('span', {}, x.summary)))) : h('p', { class: 'muted' }, t('detail.no_complaints')));
 }
 
 function visitEntry(v) {

@@ -29,16 +29,26 @@ export function render(options = {}) {
   refreshCounts();
 }
 
-/** Overdue and today's visits on the sidebar badge. */
+/** Sidebar badges: visits overdue and due today; open complaints (red when one is overdue). */
 export async function refreshCounts() {
-  const el = $('#nav-count-visits');
-  if (!el) return;
+  const visits = $('#nav-count-visits');
+  const complaints = $('#nav-count-complaints');
   try {
     const c = await api.visitCounts();
     const n = c.overdue + c.today;
-    el.textContent = n ? String(n) : '';
-    el.classList.toggle('has-overdue', c.overdue > 0);
+    visits.textContent = n ? String(n) : '';
+    visits.classList.toggle('has-overdue', c.overdue > 0);
   } catch {
-    el.textContent = '';
+    visits.textContent = '';
+  }
+  try {
+    const [open, overdue] = await Promise.all([
+      api.listComplaints({ state: 'open', limit: 1 }),
+      api.listComplaints({ state: 'open', overdue: true, limit: 1 }),
+    ]);
+    complaints.textContent = open.total ? String(open.total) : '';
+    complaints.classList.toggle('has-overdue', overdue.total > 0);
+  } catch {
+    complaints.textContent = '';
   }
 }

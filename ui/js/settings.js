@@ -12,8 +12,11 @@ export async function mount(main) {
     h('div', { class: 'settings-body', id: 'settings-body' }));
   main.append(root);
   try {
-    const [staff, cadences, templates, plans] = await Promise.all([api.staffList(), api.cadenceGet(), api.outlineList(), api.planList()]);
-    $('#settings-body').append(staffCard(staff), cadenceCard(cadences), templatesCard(templates), plansCard(plans));
+    const [staff, cadences, templates, plans, complaintSettings, categories] = await Promise.all([
+      api.staffList(), api.cadenceGet(), api.outlineList(), api.planList(), api.complaintSettings(), api.complaintCategories(),
+    ]);
+    $('#settings-body').append(staffCard(staff), cadenceCard(cadences), complaintCard(complaintSettings), categoriesCard(categories),
+      templatesCard(templates), plansCard(plans));
   } catch (e) {
     showError(e);
   }
@@ -147,5 +150,84 @@ function planForm(plan, reload) {
   h('div', { class: 'row-actions' },
     h('button', { type: 'button', class: 'link-btn', onclick: () => steps.append(stepRow({ offset_days: 7, channel: 'phone', purpose: 'satisfaction', outline: '' })) }, t('settings.add_step')),
     h('button', { type: 'submit', class: 'btn small' }, plan.id ? t('form.save') : t('settings.add_plan'))));
+  return form;
+}
+
+const WEEKDAYS = [0, 1, 2, 3, 4, 5, 6];
+
+/** Complaint deadlines per severity, business hours, holidays and the escalation ladder. */
+function complaintCard(cs) {
+  const span = (sev, which) => h('span', { class: 'inline' },
+    h('input', { class: 'narrow', id: `dl-${sev}-${which}`, inputmode: 'numeric', value: cs[sev][which].amount }),
+    h('select', { id: `dl-${sev}-${which}-unit` }, ['hours', 'days'].map((u) => h('option', { value: u, selected: cs[sev][which].unit === u }, t(`unit.${u}`)))));
+  const sevs = ['urgent', 'high', 'normal', 'low'];
+  const dayRow = (i) => {
+    const d = cs.schedule.week[i];
+    return h('tr', {},
+      h('th', {}, t('calendar.weekdays').split(',')[i]),
+      h('td', {}, h('label', { class: 'radio' }, h('input', { type: 'checkbox', id: `wk-${i}-open`, checked: !!d }), t('settings.open'))),
+      h('td', {}, h('input', { class: 'narrow', id: `wk-${i}-from`, value: d ? d.open : '09:00' })),
+      h('td', {}, h('input', { class: 'narrow', id: `wk-${i}-to`, value: d ? d.close : '18:00' })));
+  };
+  const form = h('form', { class: 'card settings-card', id: 'complaint-settings-form', onsubmit: (e) => {
+    e.preventDefault();
+    const read = (sev, which) => ({ amount: Number($(`#dl-${sev}-${which}`).value) || 0, unit: $(`#dl-${sev}-${which}-unit`).value });
+    const data = {
+      ...Object.fromEntries(sevs.map((sev) => [sev, { response: read(sev, 'response'), resolution: read(sev, 'resolution') }])),
+      schedule: {
+        week: WEEKDAYS.map((i) => ($(`#wk-${i}-open`).checked ? { open: $(`#wk-${i}-from`).value, close: $(`#wk-${i}-to`).value } : null)),
+        holidays: $('#holidays').value.split(/\s+/).map((x) => x.trim()).filter(Boolean),
+      },
+      escalation_hours: [0, 1, 2].map((i) => Number($(`#esc-${i}`).value) || 0),
+      vip_tighten: $('#vip-tighten').checked,
+    };
+    save(form, () => api.saveComplaintSettings(data), t('toast.saved'));
+  } },
+  h('h2', {}, t('settings.complaints')),
+  h('p', { class: 'muted' }, t('settings.complaints_hint')),
+  h('div', { class: 'form-errors', role: 'alert' }),
+  h('table', { class: 'cadence-table' },
+    h('thead', {}, h('tr', {}, h('th', {}), h('th', {}, t('complaint.response_due')), h('th', {}, t('complaint.resolution_due')))),
+    h('tbody', {}, sevs.map((sev) => h('tr', {}, h('th', {}, t(`severity.${sev}`)), h('td', {}, span(sev, 'response')), h('td', {}, span(sev, 'resolution')),
+      h('td', {}, h('span', { class: 'field-error', dataset: { errorFor: sev } })))))),
+  h('h3', {}, t('settings.business_hours')),
+  h('table', { class: 'cadence-table' }, h('tbody', {}, WEEKDAYS.map(dayRow))),
+  h('span', { class: 'field-error', dataset: { errorFor: 'schedule' } }),
+  h('label', { class: 'field' }, h('span', { class: 'field-label' }, t('settings.holidays')),
+    h('textarea', { id: 'holidays', rows: 3, placeholder: '2026-10-01' }, (cs.schedule.holidays || []).join('\n'))),
+  h('label', { class: 'field' }, h('span', { class: 'field-label' }, t('settings.escalation')),
+    h('span', { class: 'inline' }, [0, 1, 2].map((i) => [h('span', { class: 'muted' }, t(`escalation.${i + 1}`)), h('input', { class: 'narrow', id: `esc-${i}`, inputmode: 'numeric', value: cs.escalation_hours[i] })])),
+    h('span', { class: 'field-error', dataset: { errorFor: 'escalation_hours' } })),
+  h('label', { class: 'radio' }, h('input', { type: 'checkbox', id: 'vip-tighten', checked: cs.vip_tighten }), t('settings.vip_tighten')),
+  h('button', { type: 'submit', class: 'btn primary', id: 'save-complaint-settings' }, t('form.save')));
+  return form;
+}
+
+function categoriesCard(categories) {
+  const card = h('div', { class: 'card settings-card', id: 'categories-card' });
+  const draw = (list) => {
+    clear(card).append(h('h2', {}, t('settings.categories')), h('p', { class: 'muted' }, t('settings.categories_hint')),
+      ...list.map((c) => categoryForm(c, draw)), categoryForm({ id: 0, code: null, name: '' }, draw));
+  };
+  draw(categories);
+  return card;
+}
+
+function categoryForm(c, redraw) {
+  const name = h('input', { class: 'cat-name', value: c.code ? t(`category.${c.code}`) : c.name, placeholder: t('settings.category_name') });
+  const form = h('form', { class: 'tpl-form inline', onsubmit: async (e) => {
+    e.preventDefault();
+    const shown = c.code ? t(`category.${c.code}`) : c.name;
+    const value = name.value === shown ? c.name : name.value;
+    const list = await save(form, () => api.saveComplaintCategory({ id: c.id, code: c.code, name: value }, false), t('toast.saved'));
+    if (list) redraw(list);
+  } },
+  name,
+  h('button', { type: 'submit', class: 'btn small' }, c.id ? t('form.save') : t('settings.add_category')),
+  c.id ? h('button', { type: 'button', class: 'btn small', onclick: async () => {
+    const list = await save(form, () => api.saveComplaintCategory({ id: c.id, code: c.code, name: c.name }, true), t('toast.saved'));
+    if (list) redraw(list);
+  } }, t('form.remove')) : null,
+  h('span', { class: 'field-error', dataset: { errorFor: 'name' } }));
   return form;
 }

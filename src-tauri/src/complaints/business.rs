@@ -23,7 +23,12 @@ pub struct Schedule {
 impl Default for Schedule {
     /// Monday to Friday 09:00–18:00, Saturday 10:00–16:00, Sunday closed.
     fn default() -> Self {
-        let day = |o: &str, c: &str| Some(DayHours { open: o.into(), close: c.into() });
+        let day = |o: &str, c: &str| {
+            Some(DayHours {
+                open: o.into(),
+                close: c.into(),
+            })
+        };
         Schedule {
             week: [
                 day("09:00", "18:00"),
@@ -98,7 +103,9 @@ impl Schedule {
         let mut t = self.next_open(start);
         let mut left = minutes.max(0);
         for _ in 0..MAX_DAYS_AHEAD * 2 {
-            let Some((_, c)) = self.hours_on(t.date()) else { return t };
+            let Some((_, c)) = self.hours_on(t.date()) else {
+                return t;
+            };
             let available = (t.date().and_time(c) - t).num_minutes();
             if left <= available {
                 return t + TimeDelta::minutes(left);
@@ -116,7 +123,9 @@ impl Schedule {
     /// (cut to the closing time on a shorter day).
     pub fn add_days(&self, start: NaiveDateTime, days: u32) -> NaiveDateTime {
         let s = self.next_open(start);
-        let Some((open, _)) = self.hours_on(s.date()) else { return s };
+        let Some((open, _)) = self.hours_on(s.date()) else {
+            return s;
+        };
         let into = s.time() - open;
         let mut d = s.date();
         for _ in 0..days {
@@ -195,20 +204,30 @@ mod tests {
         // Received Saturday 15:00 + 3 h: 1 h Saturday, Sunday closed, 2 h Monday.
         assert_eq!(s.add_minutes(at("2026-11-21 15:00"), 180), at("2026-11-23 11:00"));
         assert_eq!(s.add_days(at("2026-11-23 10:00"), 1), at("2026-11-24 10:00"));
-        assert_eq!(s.add_days(at("2026-11-20 17:00"), 1), at("2026-11-21 16:00"), "cut to Saturday's close");
+        assert_eq!(
+            s.add_days(at("2026-11-20 17:00"), 1),
+            at("2026-11-21 16:00"),
+            "cut to Saturday's close"
+        );
         // A holiday on Tuesday is skipped.
         s.holidays.insert(NaiveDate::from_ymd_opt(2026, 11, 24).unwrap());
         assert_eq!(s.add_days(at("2026-11-23 10:00"), 1), at("2026-11-25 10:00"));
         assert_eq!(s.add_minutes(at("2026-11-23 17:00"), 120), at("2026-11-25 10:00"));
         assert_eq!(s.minutes_between(at("2026-11-23 17:00"), at("2026-11-25 10:00")), 120);
-        assert_eq!(s.minutes_between(at("2026-11-20 17:00"), at("2026-11-23 10:00")), 60 + 360 + 60);
+        assert_eq!(
+            s.minutes_between(at("2026-11-20 17:00"), at("2026-11-23 10:00")),
+            60 + 360 + 60
+        );
     }
 
     #[test]
     fn schedules_are_validated() {
         let mut s = Schedule::default();
         assert!(s.validate().is_ok());
-        s.week[0] = Some(DayHours { open: "18:00".into(), close: "09:00".into() });
+        s.week[0] = Some(DayHours {
+            open: "18:00".into(),
+            close: "09:00".into(),
+        });
         assert_eq!(s.validate(), Err("invalid_hours"));
         s.week = Default::default();
         assert_eq!(s.validate(), Err("no_open_day"));

@@ -30,7 +30,12 @@ fn local(ts: &Option<String>) -> Option<NaiveDateTime> {
 
 /// The deadline still running: the reply until the first response, then the resolution;
 /// none while waiting on the customer or once the case is finished.
-fn next_due(state: ComplaintState, first_response: bool, response: Option<&str>, resolution: Option<&str>) -> Option<String> {
+fn next_due(
+    state: ComplaintState,
+    first_response: bool,
+    response: Option<&str>,
+    resolution: Option<&str>,
+) -> Option<String> {
     if !state.is_open() || state == ComplaintState::Waiting {
         return None;
     }
@@ -48,7 +53,12 @@ impl App {
 
     pub fn set_complaint_settings(&self, s: &ComplaintSettings) -> Result<ComplaintSettings> {
         let mut errors = Vec::new();
-        for (name, sev) in [("urgent", s.urgent), ("high", s.high), ("normal", s.normal), ("low", s.low)] {
+        for (name, sev) in [
+            ("urgent", s.urgent),
+            ("high", s.high),
+            ("normal", s.normal),
+            ("low", s.low),
+        ] {
             for span in [sev.response, sev.resolution] {
                 let max = if span.unit == SpanUnit::Hours { 2000 } else { 250 };
                 if span.amount == 0 || span.amount > max {
@@ -80,7 +90,11 @@ impl App {
             return Err(invalid("name", "required"));
         }
         if c.name.chars().count() > rules::MAX_SHORT {
-            return Err(Error::Invalid(vec![FieldError::with_max("name", "too_long", rules::MAX_SHORT)]));
+            return Err(Error::Invalid(vec![FieldError::with_max(
+                "name",
+                "too_long",
+                rules::MAX_SHORT,
+            )]));
         }
         self.write(|tx| repo::save_category(tx, c, archived))?;
         self.complaint_categories()
@@ -152,9 +166,15 @@ impl App {
     pub fn complaint_detail(&self, id: i64) -> Result<ComplaintDetail> {
         let (complaint, log) = {
             let conn = self.conn()?;
-            (repo::get_complaint(&conn, id, self.now_local())?, repo::list_log(&conn, id)?)
+            (
+                repo::get_complaint(&conn, id, self.now_local())?,
+                repo::list_log(&conn, id)?,
+            )
         };
-        Ok(ComplaintDetail { complaint: self.with_live_level(complaint)?, log })
+        Ok(ComplaintDetail {
+            complaint: self.with_live_level(complaint)?,
+            log,
+        })
     }
 
     /// The escalation level as of now, even before the sweep has recorded it.
@@ -163,7 +183,9 @@ impl App {
             let now = self.now_local();
             let hours = self.complaint_settings()?.escalation_hours;
             let (resp, resol) = breaches(&c, now);
-            c.escalation_level = c.escalation_level.max(rules::escalation_level(now, &[resp, resol], hours));
+            c.escalation_level = c
+                .escalation_level
+                .max(rules::escalation_level(now, &[resp, resol], hours));
         }
         Ok(c)
     }
@@ -175,7 +197,9 @@ impl App {
         let (total, mut items) = repo::list_complaints(&*self.conn()?, q, now, limit)?;
         for c in items.iter_mut().filter(|c| c.state.is_open()) {
             let (resp, resol) = breaches(c, now);
-            c.escalation_level = c.escalation_level.max(rules::escalation_level(now, &[resp, resol], hours));
+            c.escalation_level = c
+                .escalation_level
+                .max(rules::escalation_level(now, &[resp, resol], hours));
         }
         Ok(ComplaintPage { total, items })
     }
@@ -251,15 +275,25 @@ impl App {
             return Err(invalid("note", "required"));
         }
         if note.chars().count() > rules::MAX_TEXT {
-            return Err(Error::Invalid(vec![FieldError::with_max("note", "too_long", rules::MAX_TEXT)]));
+            return Err(Error::Invalid(vec![FieldError::with_max(
+                "note",
+                "too_long",
+                rules::MAX_TEXT,
+            )]));
         }
         let now = self.now_ts();
-        self.change(id, |tx, c, _, _| repo::add_log(tx, c.id, &now, staff.trim(), "note", note.trim()))
+        self.change(id, |tx, c, _, _| {
+            repo::add_log(tx, c.id, &now, staff.trim(), "note", note.trim())
+        })
     }
 
     pub fn set_complaint_handler(&self, id: i64, handler: &str, staff: &str) -> Result<Complaint> {
         if handler.chars().count() > rules::MAX_SHORT {
-            return Err(Error::Invalid(vec![FieldError::with_max("handler", "too_long", rules::MAX_SHORT)]));
+            return Err(Error::Invalid(vec![FieldError::with_max(
+                "handler",
+                "too_long",
+                rules::MAX_SHORT,
+            )]));
         }
         let now = self.now_ts();
         self.change(id, |tx, c, _, _| {
@@ -296,22 +330,36 @@ impl App {
         if r.resolution.trim().is_empty() {
             errors.push(FieldError::new("resolution", "required"));
         }
-        for (f, v) in [("resolution", &r.resolution), ("root_cause", &r.root_cause), ("corrective_action", &r.corrective_action)] {
+        for (f, v) in [
+            ("resolution", &r.resolution),
+            ("root_cause", &r.root_cause),
+            ("corrective_action", &r.corrective_action),
+        ] {
             if v.chars().count() > rules::MAX_TEXT {
                 errors.push(FieldError::with_max(f, "too_long", rules::MAX_TEXT));
             }
         }
         if r.root_cause_category.chars().count() > rules::MAX_SHORT {
-            errors.push(FieldError::with_max("root_cause_category", "too_long", rules::MAX_SHORT));
+            errors.push(FieldError::with_max(
+                "root_cause_category",
+                "too_long",
+                rules::MAX_SHORT,
+            ));
         }
-        let amount = rules::parse_amount(&r.remedy_amount).map_err(|c| errors.push(FieldError::new("remedy_amount", c))).ok().flatten();
+        let amount = rules::parse_amount(&r.remedy_amount)
+            .map_err(|c| errors.push(FieldError::new("remedy_amount", c)))
+            .ok()
+            .flatten();
         if !errors.is_empty() {
             return Err(Error::Invalid(errors));
         }
         let now = self.now_ts();
         self.change(id, |tx, c, settings, now_local| {
             if !rules::allowed(c.state, ComplaintState::Resolved) {
-                return Err(Error::state("transition_refused", format!("a {} complaint cannot be resolved", c.state.as_str())));
+                return Err(Error::state(
+                    "transition_refused",
+                    format!("a {} complaint cannot be resolved", c.state.as_str()),
+                ));
             }
             let mut wf = Workflow::of(tx, c)?;
             wf.resume_if_paused(c, settings, now_local);
@@ -327,7 +375,8 @@ impl App {
                 corrective_action: r.corrective_action.trim(),
             };
             repo::set_resolution(tx, c.id, &res, &now)?;
-            let detail = serde_json::json!({ "resolution": res.resolution, "remedy": r.remedy_kind, "amount_cents": amount });
+            let detail =
+                serde_json::json!({ "resolution": res.resolution, "remedy": r.remedy_kind, "amount_cents": amount });
             repo::add_log(tx, c.id, &now, r.staff.trim(), "resolved", &detail.to_string())
         })
     }
@@ -413,7 +462,11 @@ impl App {
         let tiers: Vec<(i64, Tier)> = inputs
             .iter()
             .filter_map(|i| i.customer_id)
-            .map(|id| customer_repo::get_customer(&*self.conn().ok()?, id).ok().map(|c| (id, c.tier)))
+            .map(|id| {
+                customer_repo::get_customer(&*self.conn().ok()?, id)
+                    .ok()
+                    .map(|c| (id, c.tier))
+            })
             .collect::<Option<_>>()
             .ok_or_else(|| invalid("customer", "required"))?;
         self.write(|tx| {
@@ -457,7 +510,10 @@ fn breaches(c: &Complaint, now: NaiveDateTime) -> (Option<NaiveDateTime>, Option
     }
     let resp = local(&c.response_due).filter(|d| c.first_response_at.is_none() && *d <= now);
     let resol = local(&c.resolution_due).filter(|d| c.state != ComplaintState::Waiting && *d <= now);
-    (resp.or(local(&c.response_breached_at)), resol.or(local(&c.resolution_breached_at)))
+    (
+        resp.or(local(&c.response_breached_at)),
+        resol.or(local(&c.resolution_breached_at)),
+    )
 }
 
 /// Record any breach that has happened (at the deadline itself) and the escalation level
@@ -478,7 +534,13 @@ fn record_breaches(
     }
     let resp_ts = resp.filter(|_| new_resp).map(store::local_to_ts);
     let resol_ts = resol.filter(|_| new_resol).map(store::local_to_ts);
-    repo::set_escalation(tx, c.id, resp_ts.as_deref(), resol_ts.as_deref(), level.max(c.escalation_level))?;
+    repo::set_escalation(
+        tx,
+        c.id,
+        resp_ts.as_deref(),
+        resol_ts.as_deref(),
+        level.max(c.escalation_level),
+    )?;
     if let Some(at) = &resp_ts {
         repo::add_log(tx, c.id, at, "", "breached", "response")?;
     }
@@ -536,7 +598,12 @@ impl Workflow {
     }
 
     fn save(&self, tx: &rusqlite::Connection, id: i64, now: &str) -> Result<()> {
-        let next = next_due(self.state, self.first_response_at.is_some(), self.response_due.as_deref(), self.resolution_due.as_deref());
+        let next = next_due(
+            self.state,
+            self.first_response_at.is_some(),
+            self.response_due.as_deref(),
+            self.resolution_due.as_deref(),
+        );
         repo::update_workflow(
             tx,
             id,

@@ -47,7 +47,10 @@ crate::str_enum!(
 
 impl ComplaintState {
     pub fn is_open(self) -> bool {
-        matches!(self, ComplaintState::Registered | ComplaintState::InProgress | ComplaintState::Waiting)
+        matches!(
+            self,
+            ComplaintState::Registered | ComplaintState::InProgress | ComplaintState::Waiting
+        )
     }
 }
 
@@ -231,13 +234,31 @@ pub struct ComplaintSettings {
 
 impl Default for ComplaintSettings {
     fn default() -> Self {
-        let h = |amount| Span { amount, unit: SpanUnit::Hours };
-        let d = |amount| Span { amount, unit: SpanUnit::Days };
+        let h = |amount| Span {
+            amount,
+            unit: SpanUnit::Hours,
+        };
+        let d = |amount| Span {
+            amount,
+            unit: SpanUnit::Days,
+        };
         ComplaintSettings {
-            urgent: SeverityDeadlines { response: h(1), resolution: h(24) },
-            high: SeverityDeadlines { response: h(4), resolution: d(3) },
-            normal: SeverityDeadlines { response: d(1), resolution: d(7) },
-            low: SeverityDeadlines { response: d(2), resolution: d(14) },
+            urgent: SeverityDeadlines {
+                response: h(1),
+                resolution: h(24),
+            },
+            high: SeverityDeadlines {
+                response: h(4),
+                resolution: d(3),
+            },
+            normal: SeverityDeadlines {
+                response: d(1),
+                resolution: d(7),
+            },
+            low: SeverityDeadlines {
+                response: d(2),
+                resolution: d(14),
+            },
             schedule: Schedule::default(),
             escalation_hours: [0, 4, 24],
             vip_tighten: true,

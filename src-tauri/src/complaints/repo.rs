@@ -76,15 +76,24 @@ pub fn insert_complaint(conn: &Connection, c: &NewComplaint<'_>, now: &str) -> R
 
 /// Append a line to the handling log (the table refuses edits and deletes).
 pub fn add_log(conn: &Connection, id: i64, at: &str, staff: &str, kind: &str, detail: &str) -> Result<()> {
-    conn.prepare_cached("INSERT INTO complaint_log (complaint_id, at, staff, kind, detail) VALUES (?1, ?2, ?3, ?4, ?5)")?
-        .execute(params![id, at, staff, kind, detail])?;
+    conn.prepare_cached(
+        "INSERT INTO complaint_log (complaint_id, at, staff, kind, detail) VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?
+    .execute(params![id, at, staff, kind, detail])?;
     Ok(())
 }
 
 pub fn list_log(conn: &Connection, id: i64) -> Result<Vec<LogEntry>> {
     let mut stmt =
         conn.prepare_cached("SELECT at, staff, kind, detail FROM complaint_log WHERE complaint_id = ?1 ORDER BY id")?;
-    let rows = stmt.query_map([id], |r| Ok(LogEntry { at: r.get(0)?, staff: r.get(1)?, kind: r.get(2)?, detail: r.get(3)? }))?;
+    let rows = stmt.query_map([id], |r| {
+        Ok(LogEntry {
+            at: r.get(0)?,
+            staff: r.get(1)?,
+            kind: r.get(2)?,
+            detail: r.get(3)?,
+        })
+    })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
@@ -101,8 +110,10 @@ const FROM: &str = "FROM complaints c JOIN customers cu ON cu.id = c.customer_id
 /// A row, with `minutes_left` to the running deadline at local time `now` (None when none runs).
 fn from_row(r: &Row<'_>, now: chrono::NaiveDateTime) -> rusqlite::Result<Complaint> {
     let next_due: Option<String> = r.get(39)?;
-    let minutes_left =
-        next_due.as_deref().and_then(store::ts_to_local).map(|due| (due - now).num_minutes());
+    let minutes_left = next_due
+        .as_deref()
+        .and_then(store::ts_to_local)
+        .map(|due| (due - now).num_minutes());
     Ok(Complaint {
         id: r.get(0)?,
         serial: r.get(1)?,
@@ -111,7 +122,11 @@ fn from_row(r: &Row<'_>, now: chrono::NaiveDateTime) -> rusqlite::Result<Complai
         customer_tier: parse(r.get(4)?, Tier::parse)?,
         channel: parse(r.get(5)?, ComplaintChannel::parse)?,
         received_at: r.get(6)?,
-        category: Category { id: r.get(7)?, code: r.get(8)?, name: r.get(9)? },
+        category: Category {
+            id: r.get(7)?,
+            code: r.get(8)?,
+            name: r.get(9)?,
+        },
         severity: parse(r.get(10)?, Severity::parse)?,
         summary: r.get(11)?,
         details: r.get(12)?,
@@ -149,7 +164,10 @@ pub fn get_complaint(conn: &Connection, id: i64, now: chrono::NaiveDateTime) -> 
     conn.prepare_cached(&format!("SELECT {COLS} {FROM} WHERE c.id = ?1"))?
         .query_row([id], |r| from_row(r, now))
         .optional()?
-        .ok_or(Error::NotFound { entity: "complaint", id })
+        .ok_or(Error::NotFound {
+            entity: "complaint",
+            id,
+        })
 }
 
 pub fn find_by_serial(conn: &Connection, serial: &str) -> Result<Option<i64>> {
@@ -161,7 +179,12 @@ pub fn find_by_serial(conn: &Connection, serial: &str) -> Result<Option<i64>> {
 
 /// One page of the list: open complaints by the nearest running deadline (paused ones
 /// last), others newest first.
-pub fn list_complaints(conn: &Connection, q: &ComplaintQuery, now: chrono::NaiveDateTime, limit: usize) -> Result<(usize, Vec<Complaint>)> {
+pub fn list_complaints(
+    conn: &Connection,
+    q: &ComplaintQuery,
+    now: chrono::NaiveDateTime,
+    limit: usize,
+) -> Result<(usize, Vec<Complaint>)> {
     let mut wh: Vec<String> = Vec::new();
     let mut args: Vec<Box<dyn ToSql>> = Vec::new();
     let open_only = q.state.is_empty() || q.state == "open";
@@ -201,21 +224,28 @@ pub fn list_complaints(conn: &Connection, q: &ComplaintQuery, now: chrono::Naive
             args.push(Box::new(pat.clone()));
         }
     }
-    let where_sql = if wh.is_empty() { String::new() } else { format!("WHERE {}", wh.join(" AND ")) };
+    let where_sql = if wh.is_empty() {
+        String::new()
+    } else {
+        format!("WHERE {}", wh.join(" AND "))
+    };
     let order = if open_only {
         "ORDER BY c.is_open DESC, c.next_due IS NULL, c.next_due, c.id"
     } else {
         "ORDER BY c.received_at DESC, c.id DESC"
     };
-    let total: i64 = conn.prepare(&format!("SELECT count(*) {FROM} {where_sql}"))?.query_row(
-        rusqlite::params_from_iter(args.iter().map(|a| a.as_ref())),
-        |r| r.get(0),
-    )?;
+    let total: i64 = conn
+        .prepare(&format!("SELECT count(*) {FROM} {where_sql}"))?
+        .query_row(rusqlite::params_from_iter(args.iter().map(|a| a.as_ref())), |r| {
+            r.get(0)
+        })?;
     args.push(Box::new(limit as i64));
     args.push(Box::new(q.offset as i64));
     let sql = format!("SELECT {COLS} {FROM} {where_sql} {order} LIMIT ? OFFSET ?");
     let mut stmt = conn.prepare_cached(&sql)?;
-    let rows = stmt.query_map(rusqlite::params_from_iter(args.iter().map(|a| a.as_ref())), |r| from_row(r, now))?;
+    let rows = stmt.query_map(rusqlite::params_from_iter(args.iter().map(|a| a.as_ref())), |r| {
+        from_row(r, now)
+    })?;
     Ok((total as usize, rows.collect::<rusqlite::Result<_>>()?))
 }
 
@@ -268,7 +298,9 @@ pub fn update_workflow(conn: &Connection, id: i64, u: &WorkflowUpdate<'_>, now: 
 }
 
 pub fn paused_minutes(conn: &Connection, id: i64) -> Result<i64> {
-    Ok(conn.prepare_cached("SELECT paused_minutes FROM complaints WHERE id = ?1")?.query_row([id], |r| r.get(0))?)
+    Ok(conn
+        .prepare_cached("SELECT paused_minutes FROM complaints WHERE id = ?1")?
+        .query_row([id], |r| r.get(0))?)
 }
 
 pub struct Resolution<'a> {
@@ -333,10 +365,15 @@ pub fn set_escalation(
 }
 
 pub fn list_categories(conn: &Connection) -> Result<Vec<Category>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT id, code, name FROM complaint_categories WHERE archived = 0 ORDER BY position, id",
-    )?;
-    let rows = stmt.query_map([], |r| Ok(Category { id: r.get(0)?, code: r.get(1)?, name: r.get(2)? }))?;
+    let mut stmt = conn
+        .prepare_cached("SELECT id, code, name FROM complaint_categories WHERE archived = 0 ORDER BY position, id")?;
+    let rows = stmt.query_map([], |r| {
+        Ok(Category {
+            id: r.get(0)?,
+            code: r.get(1)?,
+            name: r.get(2)?,
+        })
+    })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
@@ -369,7 +406,10 @@ pub fn save_category(conn: &Connection, c: &Category, archived: bool) -> Result<
             params![c.id, c.name.trim(), archived],
         )?;
         if n == 0 {
-            return Err(Error::NotFound { entity: "category", id: c.id });
+            return Err(Error::NotFound {
+                entity: "category",
+                id: c.id,
+            });
         }
     }
     Ok(())
@@ -377,7 +417,8 @@ pub fn save_category(conn: &Connection, c: &Category, archived: bool) -> Result<
 
 /// A customer's complaints: open ones first, then newest first.
 pub fn list_for_customer(conn: &Connection, customer_id: i64, now: chrono::NaiveDateTime) -> Result<Vec<Complaint>> {
-    let sql = format!("SELECT {COLS} {FROM} WHERE c.customer_id = ?1 ORDER BY c.is_open DESC, c.received_at DESC, c.id DESC");
+    let sql =
+        format!("SELECT {COLS} {FROM} WHERE c.customer_id = ?1 ORDER BY c.is_open DESC, c.received_at DESC, c.id DESC");
     let mut stmt = conn.prepare_cached(&sql)?;
     let rows = stmt.query_map([customer_id], |r| from_row(r, now))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)

@@ -35,17 +35,32 @@ pub fn is_reopen(from: ComplaintState, to: ComplaintState) -> bool {
 
 /// Money as typed: `1200`, `1,200.5`, `88.50` → cents; empty → none.
 pub fn parse_amount(s: &str) -> Result<Option<i64>, &'static str> {
-    let s: String = s.trim().chars().filter(|c| *c != ',' && *c != ',' && *c != '¥' && *c != ' ').collect();
+    let s: String = s
+        .trim()
+        .chars()
+        .filter(|c| !matches!(c, ',' | '\u{FF0C}' | '¥' | '\u{FFE5}' | ' '))
+        .collect();
     if s.is_empty() {
         return Ok(None);
     }
     let (whole, frac) = s.split_once('.').unwrap_or((&s, ""));
-    if whole.is_empty() || !whole.chars().all(|c| c.is_ascii_digit()) || frac.len() > 2 || !frac.chars().all(|c| c.is_ascii_digit()) {
+    if whole.is_empty()
+        || !whole.chars().all(|c| c.is_ascii_digit())
+        || frac.len() > 2
+        || !frac.chars().all(|c| c.is_ascii_digit())
+    {
         return Err("invalid_amount");
     }
     let whole: i64 = whole.parse().map_err(|_| "invalid_amount")?;
-    let frac: i64 = if frac.is_empty() { 0 } else { format!("{frac:0<2}").parse().map_err(|_| "invalid_amount")? };
-    let cents = whole.checked_mul(100).and_then(|w| w.checked_add(frac)).ok_or("invalid_amount")?;
+    let frac: i64 = if frac.is_empty() {
+        0
+    } else {
+        format!("{frac:0<2}").parse().map_err(|_| "invalid_amount")?
+    };
+    let cents = whole
+        .checked_mul(100)
+        .and_then(|w| w.checked_add(frac))
+        .ok_or("invalid_amount")?;
     if cents > MAX_CENTS {
         return Err("invalid_amount");
     }
@@ -97,7 +112,10 @@ pub fn validate_register(input: &ComplaintInput, now: NaiveDateTime) -> Result<(
             }
         }
     };
-    let amount = parse_amount(&input.claim_amount).map_err(|c| errors.push(FieldError::new("claim_amount", c))).ok().flatten();
+    let amount = parse_amount(&input.claim_amount)
+        .map_err(|c| errors.push(FieldError::new("claim_amount", c)))
+        .ok()
+        .flatten();
     match received {
         Some(r) if errors.is_empty() => Ok((r, amount)),
         _ => Err(Error::Invalid(errors)),
@@ -128,14 +146,22 @@ pub fn deadlines(
     received: NaiveDateTime,
 ) -> (NaiveDateTime, NaiveDateTime) {
     let d = settings.of(effective_severity(severity, tier, settings));
-    (span_due(&settings.schedule, received, d.response), span_due(&settings.schedule, received, d.resolution))
+    (
+        span_due(&settings.schedule, received, d.response),
+        span_due(&settings.schedule, received, d.resolution),
+    )
 }
 
 /// The escalation level at `now` for the missed deadlines: 0 none, 1 handler reminded,
 /// 2 manager flagged, 3 high risk. Each step comes `hours[i]` after the earliest breach.
 pub fn escalation_level(now: NaiveDateTime, breaches: &[Option<NaiveDateTime>], hours: [u32; 3]) -> u8 {
-    let Some(first) = breaches.iter().flatten().min() else { return 0 };
-    hours.iter().filter(|h| *first + TimeDelta::hours(i64::from(**h)) <= now).count() as u8
+    let Some(first) = breaches.iter().flatten().min() else {
+        return 0;
+    };
+    hours
+        .iter()
+        .filter(|h| *first + TimeDelta::hours(i64::from(**h)) <= now)
+        .count() as u8
 }
 
 #[cfg(test)]
@@ -195,24 +221,67 @@ mod tests {
         let mut settings = ComplaintSettings::default();
         let cases = [
             // A normal complaint on Monday morning: reply within 1 business day, solve in 7.
-            (Severity::Normal, Tier::Regular, "2026-11-23 10:00", "2026-11-24 10:00", "2026-12-01 10:00"),
+            (
+                Severity::Normal,
+                Tier::Regular,
+                "2026-11-23 10:00",
+                "2026-11-24 10:00",
+                "2026-12-01 10:00",
+            ),
             // High, Friday 17:00: 4 business hours run into Saturday.
-            (Severity::High, Tier::Regular, "2026-11-20 17:00", "2026-11-21 13:00", "2026-11-24 17:00"),
+            (
+                Severity::High,
+                Tier::Regular,
+                "2026-11-20 17:00",
+                "2026-11-21 13:00",
+                "2026-11-24 17:00",
+            ),
             // Urgent at 23:50 on a Friday: the clock starts at Saturday's opening.
-            (Severity::Urgent, Tier::Regular, "2026-11-20 23:50", "2026-11-21 11:00", "2026-11-24 18:00"),
+            (
+                Severity::Urgent,
+                Tier::Regular,
+                "2026-11-20 23:50",
+                "2026-11-21 11:00",
+                "2026-11-24 18:00",
+            ),
             // Received on Sunday (closed): counted from Monday 09:00.
-            (Severity::Low, Tier::Regular, "2026-11-22 11:00", "2026-11-25 09:00", "2026-12-09 09:00"),
+            (
+                Severity::Low,
+                Tier::Regular,
+                "2026-11-22 11:00",
+                "2026-11-25 09:00",
+                "2026-12-09 09:00",
+            ),
             // A VIP's normal complaint gets the high deadlines.
-            (Severity::Normal, Tier::Vip, "2026-11-23 10:00", "2026-11-23 14:00", "2026-11-26 10:00"),
+            (
+                Severity::Normal,
+                Tier::Vip,
+                "2026-11-23 10:00",
+                "2026-11-23 14:00",
+                "2026-11-26 10:00",
+            ),
         ];
         for (sev, tier, received, response, resolution) in cases {
-            assert_eq!(deadlines(&settings, sev, tier, at(received)), (at(response), at(resolution)), "{sev:?} {tier:?} {received}");
+            assert_eq!(
+                deadlines(&settings, sev, tier, at(received)),
+                (at(response), at(resolution)),
+                "{sev:?} {tier:?} {received}"
+            );
         }
         // A holiday on Tuesday pushes Monday's normal reply to Wednesday.
-        settings.schedule.holidays.insert(chrono::NaiveDate::from_ymd_opt(2026, 11, 24).unwrap());
-        assert_eq!(deadlines(&settings, Severity::Normal, Tier::Regular, at("2026-11-23 10:00")).0, at("2026-11-25 10:00"));
+        settings
+            .schedule
+            .holidays
+            .insert(chrono::NaiveDate::from_ymd_opt(2026, 11, 24).unwrap());
+        assert_eq!(
+            deadlines(&settings, Severity::Normal, Tier::Regular, at("2026-11-23 10:00")).0,
+            at("2026-11-25 10:00")
+        );
         settings.vip_tighten = false;
-        assert_eq!(deadlines(&settings, Severity::Normal, Tier::Vip, at("2026-11-23 10:00")).0, at("2026-11-25 10:00"));
+        assert_eq!(
+            deadlines(&settings, Severity::Normal, Tier::Vip, at("2026-11-23 10:00")).0,
+            at("2026-11-25 10:00")
+        );
     }
 
     #[test]
@@ -239,7 +308,11 @@ mod tests {
     #[test]
     fn register_validation() {
         let now = at("2026-11-23 10:00");
-        let ok = ComplaintInput { customer_id: Some(1), summary: "菜上得太慢".into(), ..Default::default() };
+        let ok = ComplaintInput {
+            customer_id: Some(1),
+            summary: "菜上得太慢".into(),
+            ..Default::default()
+        };
         assert_eq!(validate_register(&ok, now).unwrap(), (now, None));
         let bad = ComplaintInput {
             summary: " ".into(),
@@ -251,7 +324,12 @@ mod tests {
         let codes: Vec<_> = e.fields().iter().map(|f| (f.field.as_str(), f.code)).collect();
         assert_eq!(
             codes,
-            vec![("customer", "required"), ("summary", "required"), ("received_at", "in_future"), ("claim_amount", "invalid_amount")]
+            vec![
+                ("customer", "required"),
+                ("summary", "required"),
+                ("received_at", "in_future"),
+                ("claim_amount", "invalid_amount")
+            ]
         );
     }
 }

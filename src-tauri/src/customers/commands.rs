@@ -82,6 +82,7 @@ impl App {
         let customer = repo::get_customer(&conn, id)?;
         let history = repo::list_history(&conn, id)?;
         let visits = crate::visits::repo::list_customer_visits(&conn, id)?;
+        let complaints = crate::complaints::repo::list_for_customer(&conn, id, self.now_local())?;
         drop(conn);
         let occasions = [
             (DateKind::Birthday, customer.birthday),
@@ -100,6 +101,7 @@ impl App {
             occasions,
             history,
             visits,
+            complaints,
         })
     }
 

@@ -156,6 +156,8 @@ pub struct CustomerDetail {
     pub history: Vec<HistoryEntry>,
     /// Return visits: planned ones first (soonest first), then done and cancelled (newest first).
     pub visits: Vec<crate::visits::Visit>,
+    /// Complaints: open ones first, then newest first.
+    pub complaints: Vec<crate::complaints::Complaint>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]

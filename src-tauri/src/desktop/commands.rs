@@ -5,6 +5,10 @@ use std::sync::Arc;
 use tauri::State;
 
 use crate::app::{App, Status};
+use crate::complaints::{
+    Category, CloseInput, Complaint, ComplaintDetail, ComplaintInput, ComplaintPage, ComplaintQuery, ComplaintSettings,
+    ResolveInput, Severity, TransitionInput,
+};
 use crate::customers::{Customer, CustomerDetail, CustomerInput, ListQuery, Page, TagCount};
 use crate::error::{Error, Result};
 use crate::visits::commands::{DueContacts, OutcomeResult, VisitCounts};
@@ -188,6 +192,76 @@ async fn due_contacts(state: S<'_>, offset: usize, limit: usize) -> Result<DueCo
     call(&state, move |a| a.due_contacts(offset, limit)).await
 }
 
+#[tauri::command]
+async fn complaint_register(state: S<'_>, input: ComplaintInput) -> Result<Complaint> {
+    call(&state, move |a| a.register_complaint(&input)).await
+}
+
+#[tauri::command]
+async fn complaint_list(state: S<'_>, query: ComplaintQuery) -> Result<ComplaintPage> {
+    call(&state, move |a| a.list_complaints(&query)).await
+}
+
+#[tauri::command]
+async fn complaint_get(state: S<'_>, id: i64) -> Result<ComplaintDetail> {
+    call(&state, move |a| a.complaint_detail(id)).await
+}
+
+#[tauri::command]
+async fn complaint_transition(state: S<'_>, id: i64, transition: TransitionInput) -> Result<Complaint> {
+    call(&state, move |a| a.transition_complaint(id, &transition)).await
+}
+
+#[tauri::command]
+async fn complaint_note(state: S<'_>, id: i64, note: String, staff: String) -> Result<Complaint> {
+    call(&state, move |a| a.add_complaint_note(id, &note, &staff)).await
+}
+
+#[tauri::command]
+async fn complaint_handler(state: S<'_>, id: i64, handler: String, staff: String) -> Result<Complaint> {
+    call(&state, move |a| a.set_complaint_handler(id, &handler, &staff)).await
+}
+
+#[tauri::command]
+async fn complaint_severity(state: S<'_>, id: i64, severity: Severity, staff: String) -> Result<Complaint> {
+    call(&state, move |a| a.set_complaint_severity(id, severity, &staff)).await
+}
+
+#[tauri::command]
+async fn complaint_resolve(state: S<'_>, id: i64, input: ResolveInput) -> Result<Complaint> {
+    call(&state, move |a| a.resolve_complaint(id, &input)).await
+}
+
+#[tauri::command]
+async fn complaint_close(state: S<'_>, id: i64, input: CloseInput) -> Result<Complaint> {
+    call(&state, move |a| a.close_complaint(id, &input)).await
+}
+
+#[tauri::command]
+async fn complaint_categories(state: S<'_>) -> Result<Vec<Category>> {
+    call(&state, |a| a.complaint_categories()).await
+}
+
+#[tauri::command]
+async fn complaint_category_save(state: S<'_>, category: Category, archived: bool) -> Result<Vec<Category>> {
+    call(&state, move |a| a.save_complaint_category(&category, archived)).await
+}
+
+#[tauri::command]
+async fn complaint_settings(state: S<'_>) -> Result<ComplaintSettings> {
+    call(&state, |a| a.complaint_settings()).await
+}
+
+#[tauri::command]
+async fn complaint_settings_save(state: S<'_>, settings: ComplaintSettings) -> Result<ComplaintSettings> {
+    call(&state, move |a| a.set_complaint_settings(&settings)).await
+}
+
+#[tauri::command]
+async fn complaint_sweep(state: S<'_>) -> Result<usize> {
+    call(&state, |a| a.sweep_complaints()).await
+}
+
 pub(super) fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static {
     tauri::generate_handler![
         app_status,
@@ -222,5 +296,19 @@ pub(super) fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + '
         cadence_get,
         cadence_save,
         due_contacts,
+        complaint_register,
+        complaint_list,
+        complaint_get,
+        complaint_transition,
+        complaint_note,
+        complaint_handler,
+        complaint_severity,
+        complaint_resolve,
+        complaint_close,
+        complaint_categories,
+        complaint_category_save,
+        complaint_settings,
+        complaint_settings_save,
+        complaint_sweep,
     ]
 }

@@ -64,10 +64,24 @@ pub fn run() {
                 app: OnceCell::new(),
             });
             app.manage(shared.clone());
-            // Open the store now, off the UI thread, so the first screen is quick.
+            // Open the store now, off the UI thread, so the first screen is quick; then
+            // record complaint breaches and escalations as deadlines pass.
             tauri::async_runtime::spawn(async move {
-                if let Err(e) = shared.app().await {
-                    eprintln!("FrontDesk: the store could not be opened: {e}");
+                let app = match shared.app().await {
+                    Ok(app) => app,
+                    Err(e) => {
+                        eprintln!("FrontDesk: the store could not be opened: {e}");
+                        return;
+                    }
+                };
+                loop {
+                    let a = app.clone();
+                    match tauri::async_runtime::spawn_blocking(move || a.sweep_complaints()).await {
+                        Ok(Err(e)) => eprintln!("FrontDesk: complaint sweep failed: {e}"),
+                        Err(e) => eprintln!("FrontDesk: complaint sweep stopped: {e}"),
+                        Ok(Ok(_)) => {}
+                    }
+                    tokio::time::sleep(std::time::Duration::from_secs(30)).await;
                 }
             });
             Ok(())

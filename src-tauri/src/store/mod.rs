@@ -134,7 +134,9 @@ pub fn local_to_ts(local: chrono::NaiveDateTime) -> String {
 
 /// A stored timestamp as local wall-clock time.
 pub fn ts_to_local(ts: &str) -> Option<chrono::NaiveDateTime> {
-    chrono::DateTime::parse_from_rfc3339(ts).ok().map(|t| t.with_timezone(&chrono::Local).naive_local())
+    chrono::DateTime::parse_from_rfc3339(ts)
+        .ok()
+        .map(|t| t.with_timezone(&chrono::Local).naive_local())
 }
 
 #[cfg(test)]
