@@ -36,8 +36,11 @@ fn next_due(
     response: Option<&str>,
     resolution: Option<&str>,
 ) -> Option<String> {
-    if !state.is_open() || state == ComplaintState::Waiting {
+    if !state.is_open() {
         return None;
+    }
+    if state == ComplaintState::Waiting {
+        return Some(repo::PAUSED.to_string());
     }
     if !first_response {
         return [response, resolution].into_iter().flatten().min().map(str::to_string);
@@ -454,8 +457,10 @@ impl App {
         })
     }
 
-    /// Bulk-insert generated complaints (the bench): each is registered as a user would.
-    pub fn insert_complaints_bulk(&self, inputs: &[ComplaintInput]) -> Result<()> {
+    /// Bulk-insert generated complaints (the bench): each is registered as a user would;
+    /// those marked `true` are then closed.
+    pub fn insert_complaints_bulk(&self, rows: &[(ComplaintInput, bool)]) -> Result<()> {
+        let inputs: Vec<&ComplaintInput> = rows.iter().map(|(i, _)| i).collect();
         let settings = self.complaint_settings()?;
         let now_local = self.now_local();
         let now = self.now_ts();
@@ -471,7 +476,7 @@ impl App {
             .ok_or_else(|| invalid("customer", "required"))?;
         self.write(|tx| {
             let category = repo::default_category(tx)?;
-            for (input, (customer_id, tier)) in inputs.iter().zip(tiers) {
+            for ((input, (customer_id, tier)), (_, closed)) in inputs.iter().zip(tiers).zip(rows) {
                 let (received, amount) = rules::validate_register(input, now_local)?;
                 let severity = input.severity.unwrap_or(Severity::Normal);
                 let (resp, resol) = rules::deadlines(&settings, severity, tier, received);
@@ -497,6 +502,13 @@ impl App {
                     &now,
                 )?;
                 repo::add_log(tx, id, &now, "", "registered", &serial)?;
+                if *closed {
+                    let c = repo::get_complaint(tx, id, now_local)?;
+                    let mut wf = Workflow::of(tx, &c)?;
+                    wf.state = ComplaintState::Closed;
+                    wf.first_response_at = Some(now.clone());
+                    wf.save(tx, id, &now)?;
+                }
             }
             Ok(())
         })

@@ -10,6 +10,10 @@ use super::model::{
     Category, ClaimKind, Complaint, ComplaintChannel, ComplaintQuery, ComplaintState, LogEntry, Severity,
 };
 
+/// `next_due` of a complaint waiting on the customer: its clock is stopped, so it sorts
+/// after every running deadline and is never overdue.
+pub const PAUSED: &str = "9999-12-31T00:00:00.000Z";
+
 fn parse<T>(s: String, f: fn(&str) -> Option<T>) -> rusqlite::Result<T> {
     f(&s).ok_or_else(|| rusqlite::Error::InvalidColumnType(0, s, rusqlite::types::Type::Text))
 }
@@ -112,6 +116,7 @@ fn from_row(r: &Row<'_>, now: chrono::NaiveDateTime) -> rusqlite::Result<Complai
     let next_due: Option<String> = r.get(39)?;
     let minutes_left = next_due
         .as_deref()
+        .filter(|d| *d != PAUSED)
         .and_then(store::ts_to_local)
         .map(|due| (due - now).num_minutes());
     Ok(Complaint {
@@ -230,12 +235,18 @@ pub fn list_complaints(
         format!("WHERE {}", wh.join(" AND "))
     };
     let order = if open_only {
-        "ORDER BY c.is_open DESC, c.next_due IS NULL, c.next_due, c.id"
+        "ORDER BY c.next_due, c.id"
     } else {
         "ORDER BY c.received_at DESC, c.id DESC"
     };
+    // Counting needs the customer only when the text search looks at the name.
+    let count_from = if text.is_empty() {
+        "FROM complaints c"
+    } else {
+        "FROM complaints c JOIN customers cu ON cu.id = c.customer_id"
+    };
     let total: i64 = conn
-        .prepare(&format!("SELECT count(*) {FROM} {where_sql}"))?
+        .prepare_cached(&format!("SELECT count(*) {count_from} {where_sql}"))?
         .query_row(rusqlite::params_from_iter(args.iter().map(|a| a.as_ref())), |r| {
             r.get(0)
         })?;

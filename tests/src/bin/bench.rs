@@ -3,6 +3,7 @@
 
 use std::time::{Duration, Instant};
 
+use frontdesk::complaints::{ComplaintInput, ComplaintQuery, Severity};
 use frontdesk::customers::{ListQuery, SortBy};
 use frontdesk::{seed, App};
 
@@ -46,8 +47,11 @@ fn main() {
             n = args.next().and_then(|v| v.parse().ok()).unwrap_or(n);
         }
     }
-    let dir = tempfile::tempdir().expect("temp dir");
-    let app = App::open(dir.path()).expect("open");
+    // FRONTDESK_BENCH_DIR keeps the seeded database for a look afterwards.
+    let kept = std::env::var_os("FRONTDESK_BENCH_DIR").map(std::path::PathBuf::from);
+    let temp = tempfile::tempdir().expect("temp dir");
+    let dir_path = kept.unwrap_or_else(|| temp.path().to_path_buf());
+    let app = App::open(&dir_path).expect("open");
 
     let inputs = seed::customers(n, 42);
     let t = Instant::now();
@@ -85,9 +89,45 @@ fn main() {
     println!("seed_visits {:.3} s", t.elapsed().as_secs_f64());
     println!("visits {} count", visits.len());
 
+    // 50,000 complaints received over the past 60 days; two in three are closed.
+    let severities = [
+        Severity::Low,
+        Severity::Normal,
+        Severity::Normal,
+        Severity::High,
+        Severity::Urgent,
+    ];
+    let summaries = [
+        "上菜太慢",
+        "房间有异味",
+        "账单多收了服务费",
+        "服务员态度冷淡",
+        "空调不制冷",
+        "wrong dish served",
+        "noisy room",
+    ];
+    let complaints: Vec<(ComplaintInput, bool)> = (0..n / 2)
+        .map(|i| {
+            let received =
+                chrono::Local::now().naive_local() - chrono::TimeDelta::minutes(rng.below(60 * 24 * 60) as i64 + 10);
+            let input = ComplaintInput {
+                customer_id: Some(first_id + rng.below(n) as i64),
+                severity: Some(severities[rng.below(severities.len())]),
+                summary: summaries[i % summaries.len()].to_string(),
+                received_at: received.format("%Y-%m-%d %H:%M").to_string(),
+                ..Default::default()
+            };
+            (input, i % 3 != 0)
+        })
+        .collect();
+    let t = Instant::now();
+    app.insert_complaints_bulk(&complaints).expect("seed complaints");
+    println!("seed_complaints {:.3} s", t.elapsed().as_secs_f64());
+    println!("complaints {} count", complaints.len());
+
     drop(app);
     let t = Instant::now();
-    let app = App::open(dir.path()).expect("reopen");
+    let app = App::open(&dir_path).expect("reopen");
     println!("open_and_index {:.1} ms", t.elapsed().as_secs_f64() * 1000.0);
 
     // Queries drawn from the data: two-character Chinese names, phone fragments,
@@ -162,6 +202,29 @@ fn main() {
     });
     time_it("due_to_contact", || {
         std::hint::black_box(app.due_contacts(0, 50).expect("due"));
+    });
+    time_it("complaints_open_list", || {
+        std::hint::black_box(app.list_complaints(&ComplaintQuery::default()).expect("complaints"));
+    });
+    time_it("complaints_overdue_list", || {
+        std::hint::black_box(
+            app.list_complaints(&ComplaintQuery {
+                overdue: true,
+                ..Default::default()
+            })
+            .expect("overdue"),
+        );
+    });
+    let mut k = 0i64;
+    time_it("complaint_log_one", || {
+        k += 1;
+        let input = ComplaintInput {
+            customer_id: Some(first_id + k),
+            severity: Some(Severity::Normal),
+            summary: "bench: 上菜太慢".into(),
+            ..Default::default()
+        };
+        std::hint::black_box(app.register_complaint(&input).expect("register"));
     });
 }
 
