@@ -20,6 +20,8 @@ pub struct App {
     conn: Mutex<Connection>,
     customers: RwLock<CustomerIndex>,
     clock: Clock,
+    /// Set when customers change, so day-based reminders are planned again.
+    customers_changed: std::sync::atomic::AtomicBool,
 }
 
 /// What the window shows about the running app.
@@ -45,6 +47,7 @@ impl App {
             conn: Mutex::new(conn),
             customers: RwLock::new(index),
             clock: Box::new(|| chrono::Local::now().naive_local()),
+            customers_changed: std::sync::atomic::AtomicBool::new(true),
         })
     }
 
@@ -58,6 +61,14 @@ impl App {
     /// Local date and time now.
     pub fn now_local(&self) -> NaiveDateTime {
         (self.clock)()
+    }
+
+    pub(crate) fn mark_customers_changed(&self) {
+        self.customers_changed.store(true, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    pub(crate) fn take_customers_changed(&self) -> bool {
+        self.customers_changed.swap(false, std::sync::atomic::Ordering::SeqCst)
     }
 
     /// Now as stored (UTC, RFC 3339), from the same clock.

@@ -5,6 +5,7 @@ pub mod app;
 pub mod complaints;
 pub mod customers;
 pub mod error;
+pub mod reminders;
 pub mod seed;
 pub mod store;
 pub mod visits;

@@ -282,3 +282,54 @@ pub fn artefact_dir() -> PathBuf {
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from("e2e-artifacts"))
 }
+
+/// A notification daemon (dunst) on the test's D-Bus session, printing what it receives.
+pub struct Notifications {
+    child: Child,
+    log: PathBuf,
+}
+
+impl Notifications {
+    pub fn start(dir: &Path) -> R<Notifications> {
+        let log = dir.join("dunst.log");
+        let out = std::fs::File::create(&log).map_err(|e| e.to_string())?;
+        let child = Command::new("dunst")
+            .arg("-print")
+            .stdout(out)
+            .stderr(Stdio::null())
+            .spawn()
+            .map_err(|e| format!("cannot start dunst: {e}"))?;
+        std::thread::sleep(Duration::from_millis(500));
+        Ok(Notifications { child, log })
+    }
+
+    /// Everything received so far.
+    pub fn received(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+
+    /// Wait (up to `secs`) until a notification containing every one of `words` arrived.
+    pub fn wait_for(&self, words: &[&str], secs: u64) -> R<String> {
+        let end = Instant::now() + Duration::from_secs(secs);
+        loop {
+            let got = self.received();
+            // dunst prints one block per notification; look for a block with every word.
+            if got.split("\n}\n").any(|block| words.iter().all(|w| block.contains(w)))
+                || words.iter().all(|w| got.contains(w))
+            {
+                return Ok(got);
+            }
+            if Instant::now() > end {
+                return Err(format!("no notification with {words:?}; dunst received: {got}"));
+            }
+            std::thread::sleep(Duration::from_millis(200));
+        }
+    }
+}
+
+impl Drop for Notifications {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

@@ -55,3 +55,15 @@ Object.assign(api, {
   saveComplaintSettings: (settings) => invoke('complaint_settings_save', { settings }),
   sweepComplaints: () => invoke('complaint_sweep'),
 });
+
+Object.assign(api, {
+  reminderCenter: (query) => invoke('reminder_center', { query }),
+  reminderCounts: () => invoke('reminder_counts'),
+  snoozeReminder: (id, snooze) => invoke('reminder_snooze', { id, snooze }),
+  closeReminder: (id, done) => invoke('reminder_close', { id, done }),
+  createReminder: (input) => invoke('reminder_create', { input }),
+  reminderSettings: () => invoke('reminder_settings'),
+  saveReminderSettings: (settings) => invoke('reminder_settings_save', { settings }),
+  /** Rust tells the window when reminders fire. */
+  onRemindersChanged: (cb) => window.__TAURI__.event.listen('reminders-changed', cb),
+});

@@ -6,10 +6,11 @@ import * as customers from './customers.js';
 import * as visits from './visits.js';
 import * as settings from './settings.js';
 import * as complaints from './complaints.js';
+import * as reminders from './reminders.js';
 import { activeSection, navigate, refreshCounts, registerSections, render } from './nav.js';
 import { showError } from './toast.js';
 
-registerSections({ customers, visits, complaints, settings });
+registerSections({ customers, visits, complaints, reminders, settings });
 
 function showFatal(err) {
   $('#app').hidden = true;
@@ -47,9 +48,9 @@ function onKey(e) {
     e.preventDefault();
     if (activeSection() !== complaints) navigate('complaints');
     complaints.createNew();
-  } else if (mod && /^[1-4]$/.test(e.key)) {
+  } else if (mod && /^[1-5]$/.test(e.key)) {
     e.preventDefault();
-    navigate(['customers', 'visits', 'complaints', 'settings'][Number(e.key) - 1]);
+    navigate(['customers', 'visits', 'complaints', 'reminders', 'settings'][Number(e.key) - 1]);
   } else {
     activeSection().onKey?.(e, typing);
   }
@@ -66,6 +67,8 @@ async function boot() {
     return;
   }
   setLanguage(status.language || defaultLanguage());
+  // Rust writes notifications in the UI language: tell it which one.
+  if (!status.language) api.setLanguage(language()).catch(showError);
   $('#language').value = language();
   $('#language').addEventListener('change', (e) => switchLanguage(e.target.value));
   $('#version').textContent = `v${status.version}`;
@@ -74,6 +77,10 @@ async function boot() {
   render();
   // Day changes and visits coming due while the window stays open.
   setInterval(refreshCounts, 60_000);
+  api.onRemindersChanged(() => {
+    refreshCounts();
+    if (activeSection() === reminders) reminders.load();
+  });
   document.body.dataset.ready = 'true';
 }
 

@@ -33,6 +33,14 @@ export function render(options = {}) {
 export async function refreshCounts() {
   const visits = $('#nav-count-visits');
   const complaints = $('#nav-count-complaints');
+  const reminders = $('#nav-count-reminders');
+  try {
+    const r = await api.reminderCounts();
+    reminders.textContent = r.due ? String(r.due) : '';
+    reminders.classList.toggle('has-overdue', r.due > 0);
+  } catch {
+    reminders.textContent = '';
+  }
   try {
     const c = await api.visitCounts();
     const n = c.overdue + c.today;

@@ -15,7 +15,8 @@ export async function mount(main) {
     const [staff, cadences, templates, plans, complaintSettings, categories] = await Promise.all([
       api.staffList(), api.cadenceGet(), api.outlineList(), api.planList(), api.complaintSettings(), api.complaintCategories(),
     ]);
-    $('#settings-body').append(staffCard(staff), cadenceCard(cadences), complaintCard(complaintSettings), categoriesCard(categories),
+    const reminderSettings = await api.reminderSettings();
+    $('#settings-body').append(staffCard(staff), reminderCard(reminderSettings), cadenceCard(cadences), complaintCard(complaintSettings), categoriesCard(categories),
       templatesCard(templates), plansCard(plans));
   } catch (e) {
     showError(e);
@@ -229,5 +230,29 @@ function categoryForm(c, redraw) {
     if (list) redraw(list);
   } }, t('form.remove')) : null,
   h('span', { class: 'field-error', dataset: { errorFor: 'name' } }));
+  return form;
+}
+
+function reminderCard(rs) {
+  const form = h('form', { class: 'card settings-card', id: 'reminder-settings-form', onsubmit: (e) => {
+    e.preventDefault();
+    save(form, () => api.saveReminderSettings({
+      quiet_outside_hours: $('#rs-quiet').checked,
+      complaint_warning_minutes: Number($('#rs-warn').value) || 0,
+      days_before_dates: Number($('#rs-days').value) || 0,
+      start_at_login: $('#rs-login').checked,
+    }), t('toast.saved'));
+  } },
+  h('h2', {}, t('reminders.settings')),
+  h('div', { class: 'form-errors', role: 'alert' }),
+  h('label', { class: 'radio' }, h('input', { type: 'checkbox', id: 'rs-quiet', checked: rs.quiet_outside_hours }), t('reminders.quiet')),
+  h('label', { class: 'field' }, h('span', { class: 'field-label' }, t('reminders.warn_minutes')),
+    h('input', { id: 'rs-warn', class: 'narrow', inputmode: 'numeric', value: rs.complaint_warning_minutes }),
+    h('span', { class: 'field-error', dataset: { errorFor: 'complaint_warning_minutes' } })),
+  h('label', { class: 'field' }, h('span', { class: 'field-label' }, t('reminders.days_before')),
+    h('input', { id: 'rs-days', class: 'narrow', inputmode: 'numeric', value: rs.days_before_dates }),
+    h('span', { class: 'field-error', dataset: { errorFor: 'days_before_dates' } })),
+  h('label', { class: 'radio' }, h('input', { type: 'checkbox', id: 'rs-login', checked: rs.start_at_login }), t('reminders.start_at_login')),
+  h('button', { type: 'submit', class: 'btn primary', id: 'save-reminder-settings' }, t('form.save')));
   return form;
 }

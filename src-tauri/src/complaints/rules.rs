@@ -67,9 +67,11 @@ pub fn parse_amount(s: &str) -> Result<Option<i64>, &'static str> {
     Ok(Some(cents))
 }
 
-/// A local date and time as typed (`YYYY-MM-DD HH:MM`).
+/// A local date and time as typed (`YYYY-MM-DD HH:MM`, seconds optional).
 pub fn parse_local(s: &str) -> Result<NaiveDateTime, &'static str> {
-    NaiveDateTime::parse_from_str(s.trim(), "%Y-%m-%d %H:%M").map_err(|_| "invalid_datetime")
+    NaiveDateTime::parse_from_str(s.trim(), "%Y-%m-%d %H:%M:%S")
+        .or_else(|_| NaiveDateTime::parse_from_str(s.trim(), "%Y-%m-%d %H:%M"))
+        .map_err(|_| "invalid_datetime")
 }
 
 fn too_long(errors: &mut Vec<FieldError>, field: &str, value: &str, max: usize) {

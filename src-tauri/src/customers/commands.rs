@@ -156,6 +156,7 @@ impl App {
         })?;
         let ids = entries.iter().map(|e| e.id).collect();
         self.customer_index_mut()?.extend(entries);
+        self.mark_customers_changed();
         Ok(ids)
     }
 
@@ -173,6 +174,7 @@ impl App {
 
     /// Rebuild the customer index from the database (after bulk writes elsewhere).
     pub(crate) fn reload_customer_index(&self) -> Result<()> {
+        self.mark_customers_changed();
         let entries = repo::list_index_entries(&*self.conn()?)?;
         *self.customer_index_mut()? = super::search::CustomerIndex::build(entries);
         Ok(())
@@ -187,6 +189,7 @@ impl App {
     }
 
     pub(crate) fn reindex_customer(&self, id: i64) -> Result<()> {
+        self.mark_customers_changed();
         let entry = repo::get_index_entry(&*self.conn()?, id)?;
         self.customer_index_mut()?.upsert(entry);
         Ok(())

@@ -382,6 +382,19 @@ impl CustomerIndex {
         (total, due.into_iter().skip(offset).take(limit).collect())
     }
 
+    /// Each active customer's cadence clock: (id, day it started, cadence).
+    pub fn contact_bases(&self, ctx: &QueryContext) -> Vec<(i64, NaiveDate, Cadence)> {
+        self.keys
+            .iter()
+            .zip(&self.flags)
+            .filter(|(_, f)| *f & 0b100 == 0)
+            .map(|(k, _)| {
+                let (_, cadence, _) = k.contact(ctx);
+                (k.id, k.last_contact.unwrap_or(k.created_date), cadence)
+            })
+            .collect()
+    }
+
     /// Every tag in use by active customers, with how many carry it, most used first.
     pub fn tags(&self) -> Vec<TagCount> {
         let mut counts: HashMap<&str, usize> = HashMap::new();

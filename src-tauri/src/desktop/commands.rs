@@ -11,6 +11,7 @@ use crate::complaints::{
 };
 use crate::customers::{Customer, CustomerDetail, CustomerInput, ListQuery, Page, TagCount};
 use crate::error::{Error, Result};
+use crate::reminders::{CenterPage, CenterQuery, ManualInput, Reminder, ReminderCounts, ReminderSettings, Snooze};
 use crate::visits::commands::{DueContacts, OutcomeResult, VisitCounts};
 use crate::visits::{
     Agenda, CalendarDay, FollowupPlan, OutcomeCorrection, OutcomeInput, OutlineTemplate, Retry, TierCadences, Visit,
@@ -29,6 +30,13 @@ async fn call<T: Send + 'static>(state: &Shared, f: impl FnOnce(&App) -> Result<
         .map_err(Error::internal)?
 }
 
+/// [`call`] for a change: the reminder scheduler looks again afterwards.
+async fn change<T: Send + 'static>(state: &Shared, f: impl FnOnce(&App) -> Result<T> + Send + 'static) -> Result<T> {
+    let out = call(state, f).await;
+    state.wake.notify_one();
+    out
+}
+
 #[tauri::command]
 async fn app_status(state: S<'_>) -> Result<Status> {
     call(&state, |a| a.status()).await
@@ -36,7 +44,7 @@ async fn app_status(state: S<'_>) -> Result<Status> {
 
 #[tauri::command]
 async fn set_language(state: S<'_>, language: String) -> Result<()> {
-    call(&state, move |a| a.set_language(&language)).await
+    change(&state, move |a| a.set_language(&language)).await
 }
 
 #[tauri::command]
@@ -59,27 +67,27 @@ async fn customer_get(state: S<'_>, id: i64) -> Result<CustomerDetail> {
 
 #[tauri::command]
 async fn customer_create(state: S<'_>, input: CustomerInput) -> Result<Customer> {
-    call(&state, move |a| a.create_customer(&input)).await
+    change(&state, move |a| a.create_customer(&input)).await
 }
 
 #[tauri::command]
 async fn customer_update(state: S<'_>, id: i64, input: CustomerInput) -> Result<Customer> {
-    call(&state, move |a| a.update_customer(id, &input)).await
+    change(&state, move |a| a.update_customer(id, &input)).await
 }
 
 #[tauri::command]
 async fn customer_archive(state: S<'_>, id: i64) -> Result<Customer> {
-    call(&state, move |a| a.archive_customer(id)).await
+    change(&state, move |a| a.archive_customer(id)).await
 }
 
 #[tauri::command]
 async fn customer_restore(state: S<'_>, id: i64) -> Result<Customer> {
-    call(&state, move |a| a.restore_customer(id)).await
+    change(&state, move |a| a.restore_customer(id)).await
 }
 
 #[tauri::command]
 async fn demo_seed(state: S<'_>) -> Result<usize> {
-    call(&state, |a| a.seed_demo()).await
+    change(&state, |a| a.seed_demo()).await
 }
 
 #[tauri::command]
@@ -89,32 +97,32 @@ async fn staff_list(state: S<'_>) -> Result<Vec<String>> {
 
 #[tauri::command]
 async fn staff_save(state: S<'_>, staff: Vec<String>) -> Result<Vec<String>> {
-    call(&state, move |a| a.set_staff(&staff)).await
+    change(&state, move |a| a.set_staff(&staff)).await
 }
 
 #[tauri::command]
 async fn visit_plan(state: S<'_>, input: VisitInput) -> Result<Visit> {
-    call(&state, move |a| a.plan_visit(&input)).await
+    change(&state, move |a| a.plan_visit(&input)).await
 }
 
 #[tauri::command]
 async fn visit_outcome(state: S<'_>, id: i64, outcome: OutcomeInput) -> Result<OutcomeResult> {
-    call(&state, move |a| a.record_outcome(id, &outcome)).await
+    change(&state, move |a| a.record_outcome(id, &outcome)).await
 }
 
 #[tauri::command]
 async fn visit_reschedule(state: S<'_>, id: i64, retry: Retry) -> Result<Visit> {
-    call(&state, move |a| a.reschedule_visit(id, &retry)).await
+    change(&state, move |a| a.reschedule_visit(id, &retry)).await
 }
 
 #[tauri::command]
 async fn visit_cancel(state: S<'_>, id: i64) -> Result<Visit> {
-    call(&state, move |a| a.cancel_visit(id)).await
+    change(&state, move |a| a.cancel_visit(id)).await
 }
 
 #[tauri::command]
 async fn visit_correct(state: S<'_>, id: i64, correction: OutcomeCorrection) -> Result<Visit> {
-    call(&state, move |a| a.correct_outcome(id, &correction)).await
+    change(&state, move |a| a.correct_outcome(id, &correction)).await
 }
 
 #[tauri::command]
@@ -149,7 +157,7 @@ async fn customer_visits(state: S<'_>, id: i64) -> Result<Vec<Visit>> {
 
 #[tauri::command]
 async fn plan_apply(state: S<'_>, customer: i64, plan: i64, staff: String) -> Result<Visit> {
-    call(&state, move |a| a.apply_plan(customer, plan, &staff)).await
+    change(&state, move |a| a.apply_plan(customer, plan, &staff)).await
 }
 
 #[tauri::command]
@@ -159,7 +167,7 @@ async fn plan_list(state: S<'_>) -> Result<Vec<FollowupPlan>> {
 
 #[tauri::command]
 async fn plan_save(state: S<'_>, plan: FollowupPlan) -> Result<FollowupPlan> {
-    call(&state, move |a| a.save_plan(&plan)).await
+    change(&state, move |a| a.save_plan(&plan)).await
 }
 
 #[tauri::command]
@@ -184,7 +192,7 @@ async fn cadence_get(state: S<'_>) -> Result<TierCadences> {
 
 #[tauri::command]
 async fn cadence_save(state: S<'_>, cadences: TierCadences) -> Result<TierCadences> {
-    call(&state, move |a| a.set_cadences(&cadences)).await
+    change(&state, move |a| a.set_cadences(&cadences)).await
 }
 
 #[tauri::command]
@@ -194,7 +202,7 @@ async fn due_contacts(state: S<'_>, offset: usize, limit: usize) -> Result<DueCo
 
 #[tauri::command]
 async fn complaint_register(state: S<'_>, input: ComplaintInput) -> Result<Complaint> {
-    call(&state, move |a| a.register_complaint(&input)).await
+    change(&state, move |a| a.register_complaint(&input)).await
 }
 
 #[tauri::command]
@@ -209,32 +217,32 @@ async fn complaint_get(state: S<'_>, id: i64) -> Result<ComplaintDetail> {
 
 #[tauri::command]
 async fn complaint_transition(state: S<'_>, id: i64, transition: TransitionInput) -> Result<Complaint> {
-    call(&state, move |a| a.transition_complaint(id, &transition)).await
+    change(&state, move |a| a.transition_complaint(id, &transition)).await
 }
 
 #[tauri::command]
 async fn complaint_note(state: S<'_>, id: i64, note: String, staff: String) -> Result<Complaint> {
-    call(&state, move |a| a.add_complaint_note(id, &note, &staff)).await
+    change(&state, move |a| a.add_complaint_note(id, &note, &staff)).await
 }
 
 #[tauri::command]
 async fn complaint_handler(state: S<'_>, id: i64, handler: String, staff: String) -> Result<Complaint> {
-    call(&state, move |a| a.set_complaint_handler(id, &handler, &staff)).await
+    change(&state, move |a| a.set_complaint_handler(id, &handler, &staff)).await
 }
 
 #[tauri::command]
 async fn complaint_severity(state: S<'_>, id: i64, severity: Severity, staff: String) -> Result<Complaint> {
-    call(&state, move |a| a.set_complaint_severity(id, severity, &staff)).await
+    change(&state, move |a| a.set_complaint_severity(id, severity, &staff)).await
 }
 
 #[tauri::command]
 async fn complaint_resolve(state: S<'_>, id: i64, input: ResolveInput) -> Result<Complaint> {
-    call(&state, move |a| a.resolve_complaint(id, &input)).await
+    change(&state, move |a| a.resolve_complaint(id, &input)).await
 }
 
 #[tauri::command]
 async fn complaint_close(state: S<'_>, id: i64, input: CloseInput) -> Result<Complaint> {
-    call(&state, move |a| a.close_complaint(id, &input)).await
+    change(&state, move |a| a.close_complaint(id, &input)).await
 }
 
 #[tauri::command]
@@ -254,12 +262,64 @@ async fn complaint_settings(state: S<'_>) -> Result<ComplaintSettings> {
 
 #[tauri::command]
 async fn complaint_settings_save(state: S<'_>, settings: ComplaintSettings) -> Result<ComplaintSettings> {
-    call(&state, move |a| a.set_complaint_settings(&settings)).await
+    change(&state, move |a| a.set_complaint_settings(&settings)).await
 }
 
 #[tauri::command]
 async fn complaint_sweep(state: S<'_>) -> Result<usize> {
     call(&state, |a| a.sweep_complaints()).await
+}
+
+#[tauri::command]
+async fn reminder_center(state: S<'_>, query: CenterQuery) -> Result<CenterPage> {
+    call(&state, move |a| a.reminder_center(&query)).await
+}
+
+#[tauri::command]
+async fn reminder_counts(state: S<'_>) -> Result<ReminderCounts> {
+    call(&state, |a| a.reminder_counts()).await
+}
+
+#[tauri::command]
+async fn reminder_snooze(state: S<'_>, id: i64, snooze: Snooze) -> Result<Reminder> {
+    change(&state, move |a| a.snooze_reminder(id, &snooze)).await
+}
+
+#[tauri::command]
+async fn reminder_close(state: S<'_>, id: i64, done: bool) -> Result<Reminder> {
+    change(&state, move |a| a.close_reminder(id, done)).await
+}
+
+#[tauri::command]
+async fn reminder_create(state: S<'_>, input: ManualInput) -> Result<i64> {
+    change(&state, move |a| a.create_manual_reminder(&input)).await
+}
+
+#[tauri::command]
+async fn reminder_settings(state: S<'_>) -> Result<ReminderSettings> {
+    call(&state, |a| a.reminder_settings()).await
+}
+
+/// Save reminder settings; "start at login" is applied through the autostart plugin.
+#[tauri::command]
+async fn reminder_settings_save(
+    app: tauri::AppHandle,
+    state: S<'_>,
+    settings: ReminderSettings,
+) -> Result<ReminderSettings> {
+    use tauri_plugin_autostart::ManagerExt;
+    let saved = change(&state, move |a| a.set_reminder_settings(&settings)).await?;
+    let launcher = app.autolaunch();
+    let now = launcher.is_enabled().unwrap_or(false);
+    if saved.start_at_login != now {
+        let r = if saved.start_at_login {
+            launcher.enable()
+        } else {
+            launcher.disable()
+        };
+        r.map_err(|e| Error::Internal(format!("start at login: {e}")))?;
+    }
+    Ok(saved)
 }
 
 pub(super) fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static {
@@ -310,5 +370,12 @@ pub(super) fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + '
         complaint_settings,
         complaint_settings_save,
         complaint_sweep,
+        reminder_center,
+        reminder_counts,
+        reminder_snooze,
+        reminder_close,
+        reminder_create,
+        reminder_settings,
+        reminder_settings_save,
     ]
 }

@@ -1,13 +1,16 @@
-//! The desktop shell: app start-up with Tauri (window, plugins, state). With `commands`, the
-//! only code that names Tauri.
+//! The desktop shell: app start-up with Tauri (window, plugins, tray, state, the reminder
+//! scheduler). With `commands`, `scheduler` and `tray`, the only code that names Tauri.
 
 mod commands;
+mod scheduler;
+mod tray;
 
 use std::path::PathBuf;
+use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
-use tauri::Manager;
-use tokio::sync::OnceCell;
+use tauri::{Manager, WindowEvent};
+use tokio::sync::{Notify, OnceCell};
 
 use crate::app::App;
 use crate::error::{Error, Result};
@@ -18,6 +21,8 @@ use crate::store;
 pub struct Shared {
     dir: std::result::Result<PathBuf, String>,
     app: OnceCell<std::result::Result<Arc<App>, Error>>,
+    /// Wakes the reminder scheduler when data changes.
+    wake: Notify,
 }
 
 impl Shared {
@@ -57,34 +62,33 @@ fn replay(e: &Error) -> Error {
 pub fn run() {
     let builder = tauri::Builder::default()
         .plugin(tauri_plugin_notification::init())
+        .plugin(tauri_plugin_autostart::init(
+            tauri_plugin_autostart::MacosLauncher::LaunchAgent,
+            None,
+        ))
         .setup(|app| {
             let dir = store::data_dir(app.path().app_data_dir().ok()).map_err(|e| e.to_string());
             let shared = Arc::new(Shared {
                 dir,
                 app: OnceCell::new(),
+                wake: Notify::new(),
             });
             app.manage(shared.clone());
-            // Open the store now, off the UI thread, so the first screen is quick; then
-            // record complaint breaches and escalations as deadlines pass.
-            tauri::async_runtime::spawn(async move {
-                let app = match shared.app().await {
-                    Ok(app) => app,
-                    Err(e) => {
-                        eprintln!("FrontDesk: the store could not be opened: {e}");
-                        return;
-                    }
-                };
-                loop {
-                    let a = app.clone();
-                    match tauri::async_runtime::spawn_blocking(move || a.sweep_complaints()).await {
-                        Ok(Err(e)) => eprintln!("FrontDesk: complaint sweep failed: {e}"),
-                        Err(e) => eprintln!("FrontDesk: complaint sweep stopped: {e}"),
-                        Ok(Ok(_)) => {}
-                    }
-                    tokio::time::sleep(std::time::Duration::from_secs(30)).await;
-                }
-            });
+            if let Err(e) = tray::create(app.handle()) {
+                eprintln!("FrontDesk: no tray icon ({e}); closing the window will quit");
+            }
+            // Opens the store off the UI thread, then plans and fires reminders.
+            scheduler::spawn(app.handle().clone(), shared);
             Ok(())
+        })
+        .on_window_event(|window, event| {
+            // With a tray icon, closing the window hides it: reminders keep firing.
+            if let WindowEvent::CloseRequested { api, .. } = event {
+                if tray::IN_TRAY.load(Ordering::SeqCst) {
+                    api.prevent_close();
+                    let _ = window.hide();
+                }
+            }
         })
         .invoke_handler(commands::handler());
     if let Err(e) = builder.run(tauri::generate_context!()) {

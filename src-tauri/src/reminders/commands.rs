@@ -1,0 +1,561 @@
+//! Reminder actions of the command layer: plan occurrences from the sources, fire what is
+//! due (held back in quiet hours), and the reminder center's snooze / done / dismiss.
+
+use chrono::{Days, NaiveDate, NaiveDateTime, TimeDelta};
+
+use crate::app::App;
+use crate::complaints::repo::PAUSED;
+use crate::customers::model::{Calendar, DateKind, SpecialDate};
+use crate::error::{Error, FieldError, Result};
+use crate::store::{self, settings};
+use crate::visits::rules as visit_rules;
+
+use super::model::{
+    CenterPage, CenterQuery, Fired, ManualInput, Reminder, ReminderCounts, ReminderKind, ReminderSettings,
+    ReminderState, Snooze,
+};
+use super::repo;
+use super::rules::{self, Planned};
+use super::texts;
+
+const SETTINGS_KEY: &str = "reminders";
+const PLANNED_AT: &str = "reminders.planned_at";
+const DAYS_PLANNED_THROUGH: &str = "reminders.days_planned_through";
+/// How far ahead occurrences are planned.
+pub const HORIZON_HOURS: i64 = 36;
+/// How far back a restart catches up on what came due while the app was closed.
+pub const CATCH_UP_DAYS: u64 = 7;
+
+impl App {
+    pub fn reminder_settings(&self) -> Result<ReminderSettings> {
+        let raw = settings::get_setting(&*self.conn()?, SETTINGS_KEY)?;
+        Ok(raw.and_then(|s| serde_json::from_str(&s).ok()).unwrap_or_default())
+    }
+
+    pub fn set_reminder_settings(&self, s: &ReminderSettings) -> Result<ReminderSettings> {
+        let mut errors = Vec::new();
+        if s.complaint_warning_minutes > 24 * 60 {
+            errors.push(FieldError::with_max(
+                "complaint_warning_minutes",
+                "out_of_range",
+                24 * 60,
+            ));
+        }
+        if s.days_before_dates > 60 {
+            errors.push(FieldError::with_max("days_before_dates", "out_of_range", 60));
+        }
+        if !errors.is_empty() {
+            return Err(Error::Invalid(errors));
+        }
+        let json = serde_json::to_string(s).map_err(Error::internal)?;
+        let conn = self.conn()?;
+        settings::set_setting(&conn, SETTINGS_KEY, &json)?;
+        // Plan again with the new settings.
+        settings::set_setting(&conn, DAYS_PLANNED_THROUGH, "")?;
+        Ok(s.clone())
+    }
+
+    fn language(&self) -> Result<String> {
+        Ok(settings::get_setting(&*self.conn()?, "language")?.unwrap_or_else(|| "zh-CN".into()))
+    }
+
+    /// Plan occurrences from every source for the window since the last planning (at most
+    /// a week back) up to `HORIZON_HOURS` ahead. Safe to run often: each occurrence is
+    /// stored once. Returns how many were added.
+    pub fn plan_reminders(&self) -> Result<usize> {
+        let now = self.now_local();
+        let rs = self.reminder_settings()?;
+        let cs = self.complaint_settings()?;
+        let schedule = &cs.schedule;
+        let to = now + TimeDelta::hours(HORIZON_HOURS);
+        let earliest = now - TimeDelta::days(CATCH_UP_DAYS as i64);
+        let (from, days_through) = {
+            let conn = self.conn()?;
+            let from = settings::get_setting(&conn, PLANNED_AT)?
+                .as_deref()
+                .and_then(store::ts_to_local)
+                .map(|t| t.max(earliest))
+                .unwrap_or(now - TimeDelta::hours(1));
+            let through = settings::get_setting(&conn, DAYS_PLANNED_THROUGH)?
+                .and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok());
+            (from, through)
+        };
+        let mut planned: Vec<Planned> = Vec::new();
+        // Day-based sources (special dates, keep-in-touch) are planned once per new day, and
+        // again from today when a customer changed.
+        let dirty = self.take_customers_changed();
+        let day_from = match days_through {
+            Some(d) if !dirty => d + Days::new(1),
+            _ => from.date().min(now.date()),
+        }
+        .max(earliest.date());
+        let day_to = to.date();
+        let plan_days = day_from <= day_to;
+        if plan_days {
+            let ctx = self.query_context()?;
+            let index = self.customer_index()?;
+            for (id, base, cadence) in index.contact_bases(&ctx) {
+                if let Some(p) = rules::keep_in_touch(schedule, id, "", base, cadence.max_days, day_from, day_to) {
+                    planned.push(p);
+                }
+            }
+        }
+        let now_ts = self.now_ts();
+        let lang_free = |p: &Planned| serde_json::to_string(&p.args).unwrap_or_default();
+        let added = self.write(|tx| {
+            // Names for keep-in-touch rows.
+            for p in planned.iter_mut() {
+                if let (Some(id), Some(obj)) = (p.customer_id, p.args.as_object_mut()) {
+                    if obj.get("name").and_then(|n| n.as_str()).is_some_and(str::is_empty) {
+                        let name: Option<String> = tx
+                            .prepare_cached("SELECT name FROM customers WHERE id = ?1 AND archived_at IS NULL")?
+                            .query_row([id], |r| r.get(0))
+                            .ok();
+                        match name {
+                            Some(n) => {
+                                obj.insert("name".into(), n.into());
+                            }
+                            None => p.customer_id = None,
+                        }
+                    }
+                }
+            }
+            planned.retain(|p| p.customer_id.is_some());
+            if plan_days {
+                planned.extend(plan_special_dates(
+                    tx,
+                    schedule,
+                    rs.days_before_dates,
+                    day_from,
+                    day_to,
+                )?);
+            }
+            planned.extend(plan_visits(tx, schedule, from.date(), to.date(), &now_ts)?);
+            planned.extend(plan_complaints(
+                tx,
+                &cs,
+                rs.complaint_warning_minutes,
+                from,
+                to,
+                &now_ts,
+            )?);
+            planned.extend(plan_manual(tx, to, &now_ts)?);
+            let mut added = 0;
+            for p in &planned {
+                if p.due > to {
+                    continue;
+                }
+                let due = store::local_to_ts(p.due);
+                if repo::insert_occurrence(
+                    tx,
+                    p.kind,
+                    &p.key,
+                    p.customer_id,
+                    p.source_id,
+                    &due,
+                    &lang_free(p),
+                    &p.staff,
+                    &now_ts,
+                )? {
+                    added += 1;
+                }
+            }
+            settings::set_setting(tx, PLANNED_AT, &now_ts)?;
+            if plan_days {
+                settings::set_setting(tx, DAYS_PLANNED_THROUGH, &day_to.format("%Y-%m-%d").to_string())?;
+            }
+            Ok(added)
+        })?;
+        Ok(added)
+    }
+
+    /// Fire what is due now: mark it fired (late when it pops more than two minutes after
+    /// its time) and return the texts to show. Nothing fires in quiet hours.
+    pub fn take_due_reminders(&self) -> Result<Vec<Fired>> {
+        let now = self.now_local();
+        let rs = self.reminder_settings()?;
+        let cs = self.complaint_settings()?;
+        if rules::is_quiet(&cs.schedule, rs.quiet_outside_hours, now) {
+            return Ok(vec![]);
+        }
+        let lang = self.language()?;
+        let now_ts = self.now_ts();
+        self.write(|tx| {
+            let due = repo::list_due(tx, &now_ts)?;
+            let mut fired = Vec::with_capacity(due.len());
+            for r in due {
+                let wake = store::ts_to_local(&r.wake_at).unwrap_or(now);
+                let late = rules::is_late(now, wake);
+                repo::mark_fired(tx, r.id, &now_ts, late)?;
+                let mut args = r.args.clone();
+                if let (Some(name), Some(obj)) = (&r.customer_name, args.as_object_mut()) {
+                    obj.insert("name".into(), name.clone().into());
+                }
+                let (title, body) = texts::render(&lang, r.kind, &args, late);
+                fired.push(Fired {
+                    id: r.id,
+                    title,
+                    body,
+                    late,
+                });
+            }
+            Ok(fired)
+        })
+    }
+
+    /// One notification for many late reminders (after the app was closed a while).
+    pub fn late_summary(&self, fired: &[Fired]) -> Result<(String, String)> {
+        let lang = self.language()?;
+        let names: Vec<&str> = fired.iter().take(3).map(|f| f.title.as_str()).collect();
+        let args = serde_json::json!({ "n": fired.len(), "first": names.join(" · ") });
+        Ok((
+            texts::t(&lang, "reminder.summary_title", &args),
+            texts::t(&lang, "reminder.summary_body", &args),
+        ))
+    }
+
+    /// When the scheduler should look again: the next reminder, or the end of quiet hours,
+    /// or the planning horizon, whichever comes first.
+    pub fn next_reminder_wake(&self) -> Result<Option<NaiveDateTime>> {
+        let now = self.now_local();
+        let next = repo::next_wake(&*self.conn()?)?.as_deref().and_then(store::ts_to_local);
+        let rs = self.reminder_settings()?;
+        let cs = self.complaint_settings()?;
+        let replan = now + TimeDelta::hours(1);
+        let wake = match next {
+            Some(n) if rules::is_quiet(&cs.schedule, rs.quiet_outside_hours, n.max(now)) => {
+                Some(cs.schedule.next_open(n.max(now)))
+            }
+            other => other,
+        };
+        Ok(Some(wake.map_or(replan, |w| w.min(replan))))
+    }
+
+    pub fn reminder_center(&self, q: &CenterQuery) -> Result<CenterPage> {
+        let limit = q.limit.unwrap_or(100).clamp(1, 500);
+        let (total, items) = repo::list_center(&*self.conn()?, q, limit)?;
+        Ok(CenterPage { total, items })
+    }
+
+    pub fn reminder_counts(&self) -> Result<ReminderCounts> {
+        let conn = self.conn()?;
+        Ok(ReminderCounts {
+            due: repo::count_state(&conn, "'fired'")?,
+            upcoming: repo::count_state(&conn, "'pending', 'snoozed'")?,
+        })
+    }
+
+    pub fn snooze_reminder(&self, id: i64, s: &Snooze) -> Result<Reminder> {
+        let cs = self.complaint_settings()?;
+        let until = rules::snooze_until(s, self.now_local(), &cs.schedule)
+            .map_err(|c| Error::Invalid(vec![FieldError::new("snooze", c)]))?;
+        let now = self.now_ts();
+        self.write(|tx| {
+            let r = repo::get_reminder(tx, id)?;
+            if matches!(r.state, ReminderState::Done | ReminderState::Dismissed) {
+                return Err(Error::state(
+                    "reminder_closed",
+                    "this reminder is already done or dismissed",
+                ));
+            }
+            repo::snooze(tx, id, &store::local_to_ts(until), &now)
+        })?;
+        repo::get_reminder(&*self.conn()?, id)
+    }
+
+    /// Done (it was handled) or dismissed (not needed); both stay in the history.
+    pub fn close_reminder(&self, id: i64, done: bool) -> Result<Reminder> {
+        let now = self.now_ts();
+        self.write(|tx| {
+            let r = repo::get_reminder(tx, id)?;
+            if matches!(r.state, ReminderState::Done | ReminderState::Dismissed) {
+                return Err(Error::state(
+                    "reminder_closed",
+                    "this reminder is already done or dismissed",
+                ));
+            }
+            repo::close(
+                tx,
+                id,
+                if done {
+                    ReminderState::Done
+                } else {
+                    ReminderState::Dismissed
+                },
+                &now,
+            )
+        })?;
+        repo::get_reminder(&*self.conn()?, id)
+    }
+
+    /// Set a reminder by hand (text, local date and time, optional repeat).
+    pub fn create_manual_reminder(&self, input: &ManualInput) -> Result<i64> {
+        let mut errors = Vec::new();
+        let text = input.text.trim();
+        if text.is_empty() {
+            errors.push(FieldError::new("text", "required"));
+        }
+        if text.chars().count() > 500 {
+            errors.push(FieldError::with_max("text", "too_long", 500));
+        }
+        let due = crate::complaints::rules::parse_local(&input.due_at)
+            .map_err(|c| errors.push(FieldError::new("due_at", c)))
+            .ok();
+        if let Some(r) = input.repeat {
+            if r.every == 0 || r.every > 365 {
+                errors.push(FieldError::with_max("repeat", "out_of_range", 365));
+            }
+        }
+        let Some(due) = due.filter(|_| errors.is_empty()) else {
+            return Err(Error::Invalid(errors));
+        };
+        let now = self.now_ts();
+        self.write(|tx| {
+            if let Some(c) = input.customer_id {
+                crate::customers::repo::get_customer(tx, c)?;
+            }
+            let anchor = input.repeat.map(|_| due.format("%Y-%m-%d %H:%M").to_string());
+            repo::insert_manual(
+                tx,
+                input.customer_id,
+                text,
+                &store::local_to_ts(due),
+                input.repeat,
+                anchor.as_deref(),
+                input.staff.trim(),
+                &now,
+            )
+        })
+    }
+}
+
+fn parse_day(s: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
+}
+
+/// Planned visits due in the window; reminders of visits since done, cancelled or moved
+/// are closed.
+fn plan_visits(
+    tx: &rusqlite::Connection,
+    schedule: &crate::complaints::business::Schedule,
+    from: NaiveDate,
+    to: NaiveDate,
+    now: &str,
+) -> Result<Vec<Planned>> {
+    let mut stmt = tx.prepare_cached(
+        "SELECT v.id, v.customer_id, c.name, v.purpose, v.due_date, v.due_time, v.staff
+         FROM visits v JOIN customers c ON c.id = v.customer_id
+         WHERE v.state = 'planned' AND v.due_date BETWEEN ?1 AND ?2",
+    )?;
+    let rows = stmt.query_map([from.to_string(), to.to_string()], |r| {
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, i64>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, String>(3)?,
+            r.get::<_, String>(4)?,
+            r.get::<_, Option<String>>(5)?,
+            r.get::<_, String>(6)?,
+        ))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (id, customer, name, purpose, date, time, staff) = row?;
+        let Some(date) = parse_day(&date) else { continue };
+        let time = time.as_deref().and_then(|t| visit_rules::parse_time(t).ok().flatten());
+        out.push(rules::visit(
+            schedule, id, customer, &name, &purpose, date, time, &staff,
+        ));
+    }
+    drop(stmt);
+    for id in repo::open_sources(tx, ReminderKind::Visit)? {
+        let current = crate::visits::repo::get_visit(tx, id)
+            .ok()
+            .filter(|v| v.state == crate::visits::VisitState::Planned)
+            .map(|v| {
+                let date = parse_day(&v.due_date).unwrap_or(from);
+                let time = v
+                    .due_time
+                    .as_deref()
+                    .and_then(|t| visit_rules::parse_time(t).ok().flatten());
+                rules::visit(
+                    schedule,
+                    v.id,
+                    v.customer_id,
+                    &v.customer_name,
+                    v.purpose.as_str(),
+                    date,
+                    time,
+                    &v.staff,
+                )
+                .key
+            });
+        repo::close_stale(
+            tx,
+            ReminderKind::Visit,
+            id,
+            &current.into_iter().collect::<Vec<_>>(),
+            now,
+        )?;
+    }
+    Ok(out)
+}
+
+/// Open complaints whose running deadline is near: a warning before it and the escalation
+/// steps after; reminders of complaints since finished or re-timed are closed.
+fn plan_complaints(
+    tx: &rusqlite::Connection,
+    cs: &crate::complaints::ComplaintSettings,
+    warn: u32,
+    from: NaiveDateTime,
+    to: NaiveDateTime,
+    now: &str,
+) -> Result<Vec<Planned>> {
+    let ladder = i64::from(cs.escalation_hours[2]);
+    let lo = store::local_to_ts(from - TimeDelta::hours(ladder));
+    let hi = store::local_to_ts(to + TimeDelta::minutes(i64::from(warn)));
+    let mut stmt = tx.prepare_cached(
+        "SELECT c.id, c.customer_id, cu.name, c.serial, c.next_due, c.handler
+         FROM complaints c JOIN customers cu ON cu.id = c.customer_id
+         WHERE c.is_open = 1 AND c.next_due >= ?1 AND c.next_due <= ?2 AND c.next_due != ?3",
+    )?;
+    let rows = stmt.query_map([&lo, &hi, PAUSED], |r| {
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, i64>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, String>(3)?,
+            r.get::<_, String>(4)?,
+            r.get::<_, String>(5)?,
+        ))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (id, customer, name, serial, due, handler) = row?;
+        let Some(due) = store::ts_to_local(&due) else { continue };
+        out.extend(rules::complaint(
+            id,
+            customer,
+            &name,
+            &serial,
+            due,
+            warn,
+            cs.escalation_hours,
+            &handler,
+        ));
+    }
+    drop(stmt);
+    for kind in [ReminderKind::ComplaintWarning, ReminderKind::ComplaintEscalation] {
+        for id in repo::open_sources(tx, kind)? {
+            let keys: Vec<String> = tx
+                .prepare_cached("SELECT c.id, c.customer_id, c.serial, c.next_due, c.handler FROM complaints c WHERE c.id = ?1 AND c.is_open = 1 AND c.next_due != ?2")?
+                .query_row(rusqlite::params![id, PAUSED], |r| Ok((r.get::<_, i64>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?, r.get::<_, String>(4)?)))
+                .ok()
+                .and_then(|(cust, serial, due, handler)| {
+                    store::ts_to_local(&due).map(|d| rules::complaint(id, cust, "", &serial, d, warn, cs.escalation_hours, &handler))
+                })
+                .unwrap_or_default()
+                .into_iter()
+                .map(|p| p.key)
+                .collect();
+            repo::close_stale(tx, kind, id, &keys, now)?;
+        }
+    }
+    Ok(out)
+}
+
+/// Birthdays and anniversaries whose reminder day falls in `[from, to]`.
+fn plan_special_dates(
+    tx: &rusqlite::Connection,
+    schedule: &crate::complaints::business::Schedule,
+    days_before: u32,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<Planned>> {
+    let mut stmt = tx.prepare_cached(
+        "SELECT d.customer_id, c.name, d.kind, d.calendar, d.year, d.month, d.day, d.leap_month
+         FROM special_dates d JOIN customers c ON c.id = d.customer_id WHERE c.archived_at IS NULL",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, String>(3)?,
+            r.get::<_, Option<i32>>(4)?,
+            r.get::<_, u32>(5)?,
+            r.get::<_, u32>(6)?,
+            r.get::<_, bool>(7)?,
+        ))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (customer, name, kind, calendar, year, month, day, leap_month) = row?;
+        let (Some(kind), Some(calendar)) = (DateKind::parse(&kind), Calendar::parse(&calendar)) else {
+            continue;
+        };
+        let date = SpecialDate {
+            calendar,
+            year,
+            month,
+            day,
+            leap_month,
+        };
+        out.extend(rules::special_date(
+            schedule,
+            customer,
+            &name,
+            kind,
+            &date,
+            days_before,
+            from,
+            to,
+        ));
+    }
+    Ok(out)
+}
+
+/// Manual reminders due by `to`: one occurrence each, then the next repeat (or retired).
+fn plan_manual(tx: &rusqlite::Connection, to: NaiveDateTime, now: &str) -> Result<Vec<Planned>> {
+    let mut out = Vec::new();
+    let until = store::local_to_ts(to);
+    for _ in 0..50 {
+        let due = repo::list_manual_until(tx, &until)?;
+        if due.is_empty() {
+            break;
+        }
+        for m in due {
+            let Some(at) = store::ts_to_local(&m.due_at) else {
+                continue;
+            };
+            let name: Option<String> = match m.customer_id {
+                Some(c) => tx
+                    .prepare_cached("SELECT name FROM customers WHERE id = ?1")?
+                    .query_row([c], |r| r.get(0))
+                    .ok(),
+                None => None,
+            };
+            out.push(Planned {
+                kind: ReminderKind::Manual,
+                key: format!("manual:{}:{}", m.id, m.due_at),
+                customer_id: m.customer_id,
+                source_id: Some(m.id),
+                due: at,
+                args: serde_json::json!({ "name": name.unwrap_or_default(), "text": m.text }),
+                staff: m.staff.clone(),
+            });
+            let next = match (
+                m.repeat,
+                m.repeat_anchor
+                    .as_deref()
+                    .and_then(|a| crate::complaints::rules::parse_local(a).ok()),
+            ) {
+                (Some(r), Some(anchor)) => visit_rules::next_occurrence(anchor.date(), r, m.repeat_index, at.date())
+                    .map(|(d, i)| (store::local_to_ts(d.and_time(anchor.time())), i)),
+                _ => None,
+            };
+            repo::advance_manual(tx, m.id, next.as_ref().map(|(d, i)| (d.as_str(), *i)), now)?;
+        }
+    }
+    Ok(out)
+}
