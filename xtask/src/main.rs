@@ -83,7 +83,7 @@ fn cargo() -> Command {
 }
 
 fn status(what: &str, mut cmd: Command) -> Result {
-    println!("==> {what}");
+    eprintln!("==> {what}");
     let st = cmd.status().map_err(|e| format!("{what}: cannot start: {e}"))?;
     if st.success() {
         Ok(())
@@ -266,5 +266,45 @@ fn bench(extra: &[String]) -> Result {
         "--",
     ])
     .args(extra);
-    status("bench (release build)", c)
+    status("bench (release build)", c)?;
+    idle_cpu()
+}
+
+/// CPU used by the running app with nothing due, over 30 s (Linux, under Xvfb).
+fn idle_cpu() -> Result {
+    if !cfg!(target_os = "linux") || !on_path("xvfb-run") {
+        println!("==> idle CPU is measured on Linux only");
+        return Ok(());
+    }
+    let mut c = cargo();
+    c.args(["build", "--quiet", "--package", "frontdesk", "--bin", "frontdesk"]);
+    status("build the app", c)?;
+    let app = target_dir().join("debug").join("frontdesk");
+    let data = env::temp_dir().join(format!("frontdesk-idle-{}", std::process::id()));
+    let script = format!(
+        "NO_AT_BRIDGE=1 FRONTDESK_DATA_DIR='{}' '{}' >/dev/null 2>&1 & pid=$!; sleep 10; \
+         a=$(awk '{{print $14+$15}}' /proc/$pid/stat); sleep 30; b=$(awk '{{print $14+$15}}' /proc/$pid/stat); \
+         kill $pid; v=$(awk -v a=$a -v b=$b -v t=$(getconf CLK_TCK) 'BEGIN {{ printf \"%.2f\", (b - a) * 100 / (t * 30) }}'); \
+         echo \"idle_cpu $v percent\"",
+        data.display(),
+        app.display()
+    );
+    eprintln!("==> idle CPU over 30 s");
+    let out = Command::new("xvfb-run")
+        .args(["-a", "dbus-run-session", "--", "sh", "-c", &script])
+        .stderr(std::process::Stdio::null())
+        .output()
+        .map_err(|e| format!("idle CPU: {e}"))?;
+    // Only the figure: the session's helpers print their own chatter.
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter(|l| l.starts_with("idle_cpu "))
+        .for_each(|l| println!("{l}"));
+    let r = if out.status.success() {
+        Ok(())
+    } else {
+        Err(format!("idle CPU measurement failed ({})", out.status))
+    };
+    let _ = std::fs::remove_dir_all(&data);
+    r
 }

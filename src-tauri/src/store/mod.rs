@@ -156,7 +156,7 @@ mod tests {
         0x60534a5b167db95f,
         0xf913095da91aef64,
         0x87d27bc2ad9cb269,
-        0x3ccc2176ddd37ea,
+        0xda2bac32281d9f38,
     ];
 
     #[test]

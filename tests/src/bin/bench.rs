@@ -203,6 +203,16 @@ fn main() {
     time_it("due_to_contact", || {
         std::hint::black_box(app.due_contacts(0, 50).expect("due"));
     });
+    let t = Instant::now();
+    let added = app.plan_reminders().expect("plan reminders");
+    println!("plan_reminders {:.1} ms", t.elapsed().as_secs_f64() * 1000.0);
+    println!("reminders_planned {added} count");
+    time_it("next_due_reminder", || {
+        std::hint::black_box(app.next_reminder_wake().expect("next"));
+    });
+    time_it("reminder_center_page", || {
+        std::hint::black_box(app.reminder_center(&Default::default()).expect("center"));
+    });
     time_it("complaints_open_list", || {
         std::hint::black_box(app.list_complaints(&ComplaintQuery::default()).expect("complaints"));
     });

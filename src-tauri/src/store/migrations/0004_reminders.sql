@@ -34,5 +34,7 @@ CREATE TABLE reminders (
     updated_at  TEXT NOT NULL
 );
 CREATE INDEX reminders_wake ON reminders (state, wake_at);
+-- The reminder center's "to do" list, in wake order.
+CREATE INDEX reminders_open ON reminders (wake_at) WHERE state IN ('pending', 'fired', 'snoozed');
 CREATE INDEX reminders_customer ON reminders (customer_id);
 CREATE INDEX reminders_source ON reminders (kind, source_id, state);
