@@ -216,6 +216,11 @@ fn free_port() -> u16 {
 impl RealApp {
     /// Start the app binary (`FRONTDESK_APP`) on `data_dir` through tauri-driver.
     pub fn start(data_dir: &Path) -> R<RealApp> {
+        Self::start_with_env(data_dir, &[])
+    }
+
+    /// [`start`](Self::start) with extra environment for the app.
+    pub fn start_with_env(data_dir: &Path, env: &[(&str, &str)]) -> R<RealApp> {
         let app = env_path("FRONTDESK_APP", "../target/debug/frontdesk");
         let app = app
             .canonicalize()
@@ -227,6 +232,7 @@ impl RealApp {
             .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
             .args(["--native-driver", "/usr/bin/WebKitWebDriver"])
             .env("FRONTDESK_DATA_DIR", data_dir)
+            .envs(env.iter().copied())
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())
             .spawn()
