@@ -3,6 +3,9 @@
 pub mod webdriver;
 
 use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+use chrono::NaiveDateTime;
 
 use frontdesk::customers::{CustomerInput, Preference, PreferenceKind, Tier};
 use frontdesk::App;
@@ -62,4 +65,30 @@ pub fn make_newer_database(dir: &std::path::Path) -> PathBuf {
     c.pragma_update(None, "user_version", 999).expect("stamp version");
     c.pragma_update(None, "journal_mode", "DELETE").expect("leave WAL");
     path
+}
+
+/// A local time as tests write it (`YYYY-MM-DD HH:MM`).
+pub fn at(s: &str) -> NaiveDateTime {
+    NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").expect("a time like 2026-11-23 10:00")
+}
+
+/// An app on a fresh data folder whose clock the test moves by hand (no real waiting).
+pub struct Clocked {
+    pub dir: tempfile::TempDir,
+    pub app: App,
+    now: Arc<Mutex<NaiveDateTime>>,
+}
+
+impl Clocked {
+    pub fn new(start: &str) -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let now = Arc::new(Mutex::new(at(start)));
+        let n = now.clone();
+        let app = App::open_with_clock(dir.path(), Box::new(move || *n.lock().expect("clock"))).expect("open app");
+        Clocked { dir, app, now }
+    }
+
+    pub fn set(&self, s: &str) {
+        *self.now.lock().expect("clock") = at(s);
+    }
 }

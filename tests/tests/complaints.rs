@@ -1,9 +1,6 @@
 //! Complaints through the real database file: the register, serial numbers under
 //! concurrent saves, every workflow move and its log, deadlines, breaches and escalation.
 
-use std::sync::{Arc, Mutex};
-
-use chrono::NaiveDateTime;
 use frontdesk::complaints::{
     ClaimKind, CloseInput, ComplaintChannel, ComplaintInput, ComplaintQuery, ComplaintState, InlineCustomer,
     ResolveInput, Severity, TransitionInput,
@@ -11,30 +8,7 @@ use frontdesk::complaints::{
 use frontdesk::customers::{ListQuery, Tier};
 use frontdesk::visits::Purpose;
 use frontdesk::App;
-use frontdesk_tests::customer;
-
-struct Clocked {
-    dir: tempfile::TempDir,
-    app: App,
-    now: Arc<Mutex<NaiveDateTime>>,
-}
-
-fn at(s: &str) -> NaiveDateTime {
-    NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap()
-}
-
-impl Clocked {
-    fn new(start: &str) -> Self {
-        let dir = tempfile::tempdir().unwrap();
-        let now = Arc::new(Mutex::new(at(start)));
-        let n = now.clone();
-        let app = App::open_with_clock(dir.path(), Box::new(move || *n.lock().unwrap())).unwrap();
-        Clocked { dir, app, now }
-    }
-    fn set(&self, s: &str) {
-        *self.now.lock().unwrap() = at(s);
-    }
-}
+use frontdesk_tests::{customer, Clocked};
 
 fn complaint(customer_id: i64, severity: Severity) -> ComplaintInput {
     ComplaintInput {

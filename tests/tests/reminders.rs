@@ -1,39 +1,25 @@
 //! Reminders through the real database file with an injected clock: what is due at time t
 //! for every source, firing, lateness, quiet hours, snooze, done and the history.
 
-use std::sync::{Arc, Mutex};
-
-use chrono::NaiveDateTime;
 use frontdesk::complaints::{ComplaintInput, Severity};
 use frontdesk::customers::{Calendar, SpecialDate, Tier};
 use frontdesk::reminders::{CenterQuery, ManualInput, ReminderKind, ReminderSettings, ReminderState, Snooze};
 use frontdesk::visits::{OutcomeInput, Retry, VisitInput};
-use frontdesk::App;
-use frontdesk_tests::customer;
+use frontdesk_tests::{at, customer, Clocked};
 
-struct Clocked {
-    _dir: tempfile::TempDir,
-    app: App,
-    now: Arc<Mutex<NaiveDateTime>>,
+/// Monday 2026-11-23 is a business day (Mon–Fri 09–18, Sat 10–16).
+fn clocked(start: &str) -> Clocked {
+    let t = Clocked::new(start);
+    t.app.set_language("zh-CN").unwrap();
+    t
 }
 
-fn at(s: &str) -> NaiveDateTime {
-    NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap()
+trait Scheduler {
+    fn tick(&self) -> Vec<frontdesk::reminders::Fired>;
+    fn open(&self) -> Vec<frontdesk::reminders::Reminder>;
 }
 
-impl Clocked {
-    /// Monday 2026-11-23 is a business day (Mon–Fri 09–18, Sat 10–16).
-    fn new(start: &str) -> Self {
-        let dir = tempfile::tempdir().unwrap();
-        let now = Arc::new(Mutex::new(at(start)));
-        let n = now.clone();
-        let app = App::open_with_clock(dir.path(), Box::new(move || *n.lock().unwrap())).unwrap();
-        app.set_language("zh-CN").unwrap();
-        Clocked { _dir: dir, app, now }
-    }
-    fn set(&self, s: &str) {
-        *self.now.lock().unwrap() = at(s);
-    }
+impl Scheduler for Clocked {
     /// What the scheduler does on each pass.
     fn tick(&self) -> Vec<frontdesk::reminders::Fired> {
         self.app.plan_reminders().unwrap();
@@ -46,7 +32,7 @@ impl Clocked {
 
 #[test]
 fn a_manual_reminder_fires_snoozes_and_is_done() {
-    let t = Clocked::new("2026-11-23 10:00");
+    let t = clocked("2026-11-23 10:00");
     let c = t.app.create_customer(&customer("张伟", &["13800138000"])).unwrap();
     let bad = ManualInput {
         text: " ".into(),
@@ -106,7 +92,7 @@ fn a_manual_reminder_fires_snoozes_and_is_done() {
 
 #[test]
 fn catch_up_after_downtime_marks_reminders_late_and_quiet_hours_hold_them() {
-    let t = Clocked::new("2026-11-20 17:00"); // Friday
+    let t = clocked("2026-11-20 17:00"); // Friday
     let c = t.app.create_customer(&customer("王芳", &[])).unwrap();
     for (text, due) in [
         ("早会前打电话", "2026-11-20 17:30"),
@@ -155,7 +141,7 @@ fn catch_up_after_downtime_marks_reminders_late_and_quiet_hours_hold_them() {
 
 #[test]
 fn visits_complaints_dates_and_keep_in_touch_each_remind() {
-    let t = Clocked::new("2026-11-23 08:00");
+    let t = clocked("2026-11-23 08:00");
     let mut vip = customer("钱多多", &[]);
     vip.tier = Some(Tier::Vip);
     vip.birthday = Some(SpecialDate {
@@ -230,7 +216,7 @@ fn visits_complaints_dates_and_keep_in_touch_each_remind() {
 
 #[test]
 fn mid_autumn_birthday_reminds_three_days_ahead_and_on_the_day() {
-    let t = Clocked::new("2026-09-21 18:30");
+    let t = clocked("2026-09-21 18:30");
     let mut c = customer("中秋生", &[]);
     c.birthday = Some(SpecialDate {
         calendar: Calendar::Lunar,

@@ -1,40 +1,14 @@
 //! Return visits through the real database file: planning, outcomes, retries, recurrence,
 //! plans, the agenda by the local day, and the keep-in-touch cadence.
 
-use std::sync::{Arc, Mutex};
-
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::NaiveDate;
 use frontdesk::customers::{ContactFilter, FollowupFilter, ListQuery, SortBy, Tier};
 use frontdesk::visits::{
     Channel, NextVisit, OutcomeCorrection, OutcomeInput, Purpose, Repeat, RepeatUnit, Retry, VisitInput, VisitState,
 };
-use frontdesk::App;
-use frontdesk_tests::customer;
+use frontdesk_tests::{customer, Clocked};
 
 /// An app whose clock the test moves by hand.
-struct Clocked {
-    _dir: tempfile::TempDir,
-    app: App,
-    now: Arc<Mutex<NaiveDateTime>>,
-}
-
-fn at(s: &str) -> NaiveDateTime {
-    NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap()
-}
-
-impl Clocked {
-    fn new(start: &str) -> Self {
-        let dir = tempfile::tempdir().unwrap();
-        let now = Arc::new(Mutex::new(at(start)));
-        let n = now.clone();
-        let app = App::open_with_clock(dir.path(), Box::new(move || *n.lock().unwrap())).unwrap();
-        Clocked { _dir: dir, app, now }
-    }
-    fn set(&self, s: &str) {
-        *self.now.lock().unwrap() = at(s);
-    }
-}
-
 fn visit(customer_id: i64, date: &str) -> VisitInput {
     VisitInput {
         customer_id,
