@@ -32,6 +32,13 @@ impl FieldError {
     }
 }
 
+/// Record a `too_long` problem when `value` has more than `max` characters.
+pub fn check_len(errors: &mut Vec<FieldError>, field: &str, value: &str, max: usize) {
+    if value.chars().count() > max {
+        errors.push(FieldError::with_max(field, "too_long", max));
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     #[error("some fields are not valid: {}", describe(.0))]

@@ -94,7 +94,7 @@ impl Session {
     pub fn wait_text(&self, css: &str, want: &str) -> R<()> {
         let mut last = String::new();
         self.wait_named(&format!("{css} to read {want:?}"), || {
-            last = self.find(css).and_then(|e| self.text(&e)).unwrap_or_default();
+            last = self.text_of(css);
             (last == want).then_some(())
         })
         .map_err(|e| format!("{e}; it reads {last:?}"))
@@ -104,7 +104,7 @@ impl Session {
     pub fn wait_text_contains(&self, css: &str, want: &str) -> R<String> {
         let mut last = String::new();
         self.wait_named(&format!("{css} to contain {want:?}"), || {
-            last = self.find(css).and_then(|e| self.text(&e)).unwrap_or_default();
+            last = self.text_of(css);
             last.contains(want).then(|| last.clone())
         })
         .map_err(|e| format!("{e}; it reads {last:?}"))
@@ -159,6 +159,11 @@ impl Session {
 
     pub fn property(&self, e: &Element, name: &str) -> R<Value> {
         self.send("GET", &format!("/element/{}/property/{name}", e.0), None)
+    }
+
+    /// The text of the element `css` names, or empty when there is none.
+    pub fn text_of(&self, css: &str) -> String {
+        self.find(css).and_then(|e| self.text(&e)).unwrap_or_default()
     }
 
     pub fn value(&self, css: &str) -> R<String> {
@@ -216,11 +221,6 @@ fn free_port() -> u16 {
 impl RealApp {
     /// Start the app binary (`FRONTDESK_APP`) on `data_dir` through tauri-driver.
     pub fn start(data_dir: &Path) -> R<RealApp> {
-        Self::start_with_env(data_dir, &[])
-    }
-
-    /// [`start`](Self::start) with extra environment for the app.
-    pub fn start_with_env(data_dir: &Path, env: &[(&str, &str)]) -> R<RealApp> {
         let app = env_path("FRONTDESK_APP", "../target/debug/frontdesk");
         let app = app
             .canonicalize()
@@ -232,7 +232,6 @@ impl RealApp {
             .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
             .args(["--native-driver", "/usr/bin/WebKitWebDriver"])
             .env("FRONTDESK_DATA_DIR", data_dir)
-            .envs(env.iter().copied())
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())
             .spawn()

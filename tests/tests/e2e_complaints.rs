@@ -20,10 +20,6 @@ fn seed(dir: &std::path::Path) {
     .unwrap();
 }
 
-fn text(s: &Session, css: &str) -> String {
-    s.find(css).and_then(|e| s.text(&e)).unwrap_or_default()
-}
-
 fn submit(s: &Session, dialog: &str) {
     s.click_css(&format!("#{dialog} [data-action='submit']")).unwrap();
     s.wait(|| s.find(&format!("#{dialog}")).is_err().then_some(())).unwrap();
@@ -86,7 +82,7 @@ fn complaints_in_the_real_app() {
     s.wait_for("#complaint-return-visit").unwrap();
 
     // The handling log tells the story, in order.
-    let log = text(s, "#complaint-log");
+    let log = s.text_of("#complaint-log");
     for (i, w) in ["登记", "已致电道歉", "等客户回来确认", "已换到高层安静房间", "结案"]
         .iter()
         .enumerate()

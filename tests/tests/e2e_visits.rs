@@ -5,7 +5,7 @@ use frontdesk::customers::Tier;
 use frontdesk::visits::{Channel, OutcomeInput, Purpose, VisitInput};
 use frontdesk::App;
 use frontdesk_tests::customer;
-use frontdesk_tests::webdriver::{artefact_dir, RealApp, Session};
+use frontdesk_tests::webdriver::{artefact_dir, RealApp};
 
 /// A VIP last reached 40 days ago, and a regular customer to call today.
 fn seed(dir: &std::path::Path) {
@@ -37,10 +37,6 @@ fn seed(dir: &std::path::Path) {
     app.create_customer(&customer("周到", &["13833334444"])).unwrap();
 }
 
-fn text(s: &Session, css: &str) -> String {
-    s.find(css).and_then(|e| s.text(&e)).unwrap_or_default()
-}
-
 #[test]
 #[ignore = "needs the desktop harness: run `cargo xtask test`"]
 fn return_visits_in_the_real_app() {
@@ -53,7 +49,7 @@ fn return_visits_in_the_real_app() {
 
     // Plan a visit for today, with an outline, from the customer's page.
     s.fill("#search", "周到").unwrap();
-    s.wait(|| (text(s, ".customer-row .row-name") == "周到").then_some(()))
+    s.wait(|| (s.text_of(".customer-row .row-name") == "周到").then_some(()))
         .unwrap();
     s.click_css(".customer-row").unwrap();
     s.wait_text("#detail-name", "周到").unwrap();
@@ -81,7 +77,7 @@ fn return_visits_in_the_real_app() {
     s.wait(|| s.find("#outcome-dialog").is_err().then_some(())).unwrap();
     s.wait_text_contains("#agenda-upcoming", "周到").unwrap();
     s.wait_text_contains("#agenda-upcoming", "已打 1 次").unwrap();
-    assert!(!text(s, "#agenda-today").contains("周到"), "still listed today");
+    assert!(!s.text_of("#agenda-today").contains("周到"), "still listed today");
 
     // Reached the next day: satisfaction 4, a next step and the next visit.
     s.click_css("#agenda-upcoming .visit-done").unwrap();
@@ -96,13 +92,13 @@ fn return_visits_in_the_real_app() {
     s.fill("#o-next-date", &next_date).unwrap();
     s.click_css("#outcome-dialog [data-action='submit']").unwrap();
     s.wait(|| s.find("#outcome-dialog").is_err().then_some(())).unwrap();
-    s.wait(|| (!text(s, "#agenda-upcoming").contains("周到")).then_some(()))
+    s.wait(|| (!s.text_of("#agenda-upcoming").contains("周到")).then_some(()))
         .unwrap();
 
     // Open the customer from the keyboard-less path: the next visit and the timeline.
     s.click_css(".nav-item[data-section='customers']").unwrap();
     s.fill("#search", "周到").unwrap();
-    s.wait(|| (text(s, ".customer-row .row-name") == "周到").then_some(()))
+    s.wait(|| (s.text_of(".customer-row .row-name") == "周到").then_some(()))
         .unwrap();
     s.click_css(".customer-row").unwrap();
     s.wait_text_contains("#followups", &next_date).unwrap();

@@ -6,7 +6,7 @@ use chrono::{Datelike, NaiveDateTime};
 use crate::app::App;
 use crate::customers::model::{CustomerInput, Tier};
 use crate::customers::{repo as customer_repo, rules as customer_rules};
-use crate::error::{Error, FieldError, Result};
+use crate::error::{check_len, Error, FieldError, Result};
 use crate::store::{self, settings};
 use crate::visits::repo::{self as visit_repo, NewVisit};
 use crate::visits::{Channel, Purpose};
@@ -182,14 +182,7 @@ impl App {
 
     /// The escalation level as of now, even before the sweep has recorded it.
     fn with_live_level(&self, mut c: Complaint) -> Result<Complaint> {
-        if c.state.is_open() {
-            let now = self.now_local();
-            let hours = self.complaint_settings()?.escalation_hours;
-            let (resp, resol) = breaches(&c, now);
-            c.escalation_level = c
-                .escalation_level
-                .max(rules::escalation_level(now, &[resp, resol], hours));
-        }
+        live_level(&mut c, self.now_local(), self.complaint_settings()?.escalation_hours);
         Ok(c)
     }
 
@@ -198,11 +191,8 @@ impl App {
         let now = self.now_local();
         let hours = self.complaint_settings()?.escalation_hours;
         let (total, mut items) = repo::list_complaints(&*self.conn()?, q, now, limit)?;
-        for c in items.iter_mut().filter(|c| c.state.is_open()) {
-            let (resp, resol) = breaches(c, now);
-            c.escalation_level = c
-                .escalation_level
-                .max(rules::escalation_level(now, &[resp, resol], hours));
+        for c in items.iter_mut() {
+            live_level(c, now, hours);
         }
         Ok(ComplaintPage { total, items })
     }
@@ -338,17 +328,14 @@ impl App {
             ("root_cause", &r.root_cause),
             ("corrective_action", &r.corrective_action),
         ] {
-            if v.chars().count() > rules::MAX_TEXT {
-                errors.push(FieldError::with_max(f, "too_long", rules::MAX_TEXT));
-            }
+            check_len(&mut errors, f, v, rules::MAX_TEXT);
         }
-        if r.root_cause_category.chars().count() > rules::MAX_SHORT {
-            errors.push(FieldError::with_max(
-                "root_cause_category",
-                "too_long",
-                rules::MAX_SHORT,
-            ));
-        }
+        check_len(
+            &mut errors,
+            "root_cause_category",
+            &r.root_cause_category,
+            rules::MAX_SHORT,
+        );
         let amount = rules::parse_amount(&r.remedy_amount)
             .map_err(|c| errors.push(FieldError::new("remedy_amount", c)))
             .ok()
@@ -512,6 +499,16 @@ impl App {
             }
             Ok(())
         })
+    }
+}
+
+/// Raise an open complaint's escalation level to what `now` has reached.
+fn live_level(c: &mut Complaint, now: NaiveDateTime, hours: [u32; 3]) {
+    if c.state.is_open() {
+        let (resp, resol) = breaches(c, now);
+        c.escalation_level = c
+            .escalation_level
+            .max(rules::escalation_level(now, &[resp, resol], hours));
     }
 }
 

@@ -3,7 +3,7 @@
 use chrono::{NaiveDateTime, TimeDelta};
 
 use crate::customers::model::Tier;
-use crate::error::{Error, FieldError};
+use crate::error::{check_len, Error, FieldError};
 
 use super::business::Schedule;
 use super::model::{ComplaintInput, ComplaintSettings, ComplaintState, Severity, Span, SpanUnit};
@@ -74,12 +74,6 @@ pub fn parse_local(s: &str) -> Result<NaiveDateTime, &'static str> {
         .map_err(|_| "invalid_datetime")
 }
 
-fn too_long(errors: &mut Vec<FieldError>, field: &str, value: &str, max: usize) {
-    if value.chars().count() > max {
-        errors.push(FieldError::with_max(field, "too_long", max));
-    }
-}
-
 /// Check a register form against `now` (local). Returns the received time and claim amount.
 pub fn validate_register(input: &ComplaintInput, now: NaiveDateTime) -> Result<(NaiveDateTime, Option<i64>), Error> {
     let mut errors = Vec::new();
@@ -87,7 +81,7 @@ pub fn validate_register(input: &ComplaintInput, now: NaiveDateTime) -> Result<(
         errors.push(FieldError::new("customer", "required"));
     }
     if let Some(c) = &input.new_customer {
-        too_long(&mut errors, "customer", c.name.trim(), MAX_SHORT);
+        check_len(&mut errors, "customer", c.name.trim(), MAX_SHORT);
         if !c.phone.trim().is_empty() && !crate::customers::rules::is_valid_phone(c.phone.trim()) {
             errors.push(FieldError::new("new_phone", "invalid_phone"));
         }
@@ -95,10 +89,10 @@ pub fn validate_register(input: &ComplaintInput, now: NaiveDateTime) -> Result<(
     if input.summary.trim().is_empty() {
         errors.push(FieldError::new("summary", "required"));
     }
-    too_long(&mut errors, "summary", input.summary.trim(), MAX_SUMMARY);
-    too_long(&mut errors, "details", &input.details, MAX_TEXT);
-    too_long(&mut errors, "claim_text", &input.claim_text, MAX_TEXT);
-    too_long(&mut errors, "staff", &input.staff, MAX_SHORT);
+    check_len(&mut errors, "summary", input.summary.trim(), MAX_SUMMARY);
+    check_len(&mut errors, "details", &input.details, MAX_TEXT);
+    check_len(&mut errors, "claim_text", &input.claim_text, MAX_TEXT);
+    check_len(&mut errors, "staff", &input.staff, MAX_SHORT);
     let received = if input.received_at.trim().is_empty() {
         Some(now)
     } else {

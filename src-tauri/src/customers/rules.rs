@@ -1,6 +1,6 @@
 //! Customer validation: what a saved record must satisfy, as plain functions.
 
-use crate::error::{Error, FieldError};
+use crate::error::{check_len, Error, FieldError};
 
 use super::dates;
 use super::model::{CustomerInput, Preference, Source, SpecialDate, Tier};
@@ -62,12 +62,6 @@ pub fn is_valid_email(e: &str) -> bool {
 
 fn clean(s: &str) -> String {
     s.trim().to_string()
-}
-
-fn check_len(errors: &mut Vec<FieldError>, field: &str, value: &str, max: usize) {
-    if value.chars().count() > max {
-        errors.push(FieldError::with_max(field, "too_long", max));
-    }
 }
 
 /// Validate and normalise a form. Every problem is reported at once, by field.

@@ -78,7 +78,7 @@ fn tick(app: &App) -> crate::Result<Tick> {
         .unwrap_or(Duration::ZERO)
         .clamp(Duration::from_millis(250), MAX_SLEEP);
     let due = app.reminder_counts()?.due;
-    let lang = app.status()?.language.unwrap_or_else(|| "zh-CN".into());
+    let lang = app.language()?;
     Ok(Tick {
         fired,
         due,

@@ -6,7 +6,7 @@ use chrono::{Days, NaiveDate, NaiveDateTime, TimeDelta};
 use crate::app::App;
 use crate::complaints::repo::PAUSED;
 use crate::customers::model::{Calendar, DateKind, SpecialDate};
-use crate::error::{Error, FieldError, Result};
+use crate::error::{check_len, Error, FieldError, Result};
 use crate::store::{self, settings};
 use crate::visits::rules as visit_rules;
 
@@ -55,7 +55,8 @@ impl App {
         Ok(s.clone())
     }
 
-    fn language(&self) -> Result<String> {
+    /// The UI language, which notifications are written in.
+    pub fn language(&self) -> Result<String> {
         Ok(settings::get_setting(&*self.conn()?, "language")?.unwrap_or_else(|| "zh-CN".into()))
     }
 
@@ -251,13 +252,7 @@ impl App {
             .map_err(|c| Error::Invalid(vec![FieldError::new("snooze", c)]))?;
         let now = self.now_ts();
         self.write(|tx| {
-            let r = repo::get_reminder(tx, id)?;
-            if matches!(r.state, ReminderState::Done | ReminderState::Dismissed) {
-                return Err(Error::state(
-                    "reminder_closed",
-                    "this reminder is already done or dismissed",
-                ));
-            }
+            ensure_open(&repo::get_reminder(tx, id)?)?;
             repo::snooze(tx, id, &store::local_to_ts(until), &now)
         })?;
         repo::get_reminder(&*self.conn()?, id)
@@ -267,13 +262,7 @@ impl App {
     pub fn close_reminder(&self, id: i64, done: bool) -> Result<Reminder> {
         let now = self.now_ts();
         self.write(|tx| {
-            let r = repo::get_reminder(tx, id)?;
-            if matches!(r.state, ReminderState::Done | ReminderState::Dismissed) {
-                return Err(Error::state(
-                    "reminder_closed",
-                    "this reminder is already done or dismissed",
-                ));
-            }
+            ensure_open(&repo::get_reminder(tx, id)?)?;
             repo::close(
                 tx,
                 id,
@@ -295,9 +284,7 @@ impl App {
         if text.is_empty() {
             errors.push(FieldError::new("text", "required"));
         }
-        if text.chars().count() > 500 {
-            errors.push(FieldError::with_max("text", "too_long", 500));
-        }
+        check_len(&mut errors, "text", text, 500);
         let due = crate::complaints::rules::parse_local(&input.due_at)
             .map_err(|c| errors.push(FieldError::new("due_at", c)))
             .ok();
@@ -327,6 +314,17 @@ impl App {
             )
         })
     }
+}
+
+/// Snooze, done and dismiss act only on a reminder still to be handled.
+fn ensure_open(r: &Reminder) -> Result<()> {
+    if matches!(r.state, ReminderState::Done | ReminderState::Dismissed) {
+        return Err(Error::state(
+            "reminder_closed",
+            "this reminder is already done or dismissed",
+        ));
+    }
+    Ok(())
 }
 
 fn parse_day(s: &str) -> Option<NaiveDate> {

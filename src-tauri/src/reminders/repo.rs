@@ -261,10 +261,6 @@ pub fn list_manual_until(conn: &Connection, until: &str) -> Result<Vec<Manual>> 
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-pub fn get_manual(conn: &Connection, id: i64) -> Result<Option<Manual>> {
-    Ok(list_manual_until(conn, "9999")?.into_iter().find(|m| m.id == id))
-}
-
 /// Move a repeating manual reminder to its next occurrence, or retire a one-off.
 pub fn advance_manual(conn: &Connection, id: i64, next: Option<(&str, u32)>, now: &str) -> Result<()> {
     match next {

@@ -112,11 +112,7 @@ fn has_foreign_tables(conn: &Connection) -> Result<bool> {
     Ok(n > 0)
 }
 
-/// Now, as stored: RFC 3339 UTC with milliseconds (sorts as text).
-pub fn now() -> String {
-    format_ts(chrono::Utc::now())
-}
-
+/// A time as stored: RFC 3339 UTC with milliseconds (sorts as text).
 pub fn format_ts(t: chrono::DateTime<chrono::Utc>) -> String {
     t.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
 }

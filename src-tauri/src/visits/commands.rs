@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use crate::app::App;
 use crate::customers::repo as customer_repo;
-use crate::error::{Error, FieldError, Result};
+use crate::error::{check_len, Error, FieldError, Result};
 use crate::store::{self, settings};
 
 use super::model::{
@@ -423,12 +423,8 @@ impl App {
         if t.name.trim().is_empty() {
             errors.push(FieldError::new("name", "required"));
         }
-        if t.name.chars().count() > rules::MAX_SHORT {
-            errors.push(FieldError::with_max("name", "too_long", rules::MAX_SHORT));
-        }
-        if t.body.chars().count() > rules::MAX_OUTLINE {
-            errors.push(FieldError::with_max("body", "too_long", rules::MAX_OUTLINE));
-        }
+        check_len(&mut errors, "name", &t.name, rules::MAX_SHORT);
+        check_len(&mut errors, "body", &t.body, rules::MAX_OUTLINE);
         if !errors.is_empty() {
             return Err(Error::Invalid(errors));
         }

@@ -2,7 +2,7 @@
 
 use chrono::{Days, Months, NaiveDate, NaiveDateTime, NaiveTime, TimeDelta};
 
-use crate::error::{Error, FieldError};
+use crate::error::{check_len, Error, FieldError};
 
 use super::model::{
     Cadence, Channel, ContactStatus, FollowupPlan, OutcomeInput, Purpose, Repeat, RepeatUnit, Retry, VisitInput,
@@ -36,12 +36,6 @@ pub fn parse_time(s: &str) -> Result<Option<NaiveTime>, &'static str> {
         .map_err(|_| "invalid_time")
 }
 
-fn too_long(errors: &mut Vec<FieldError>, field: &str, value: &str, max: usize) {
-    if value.chars().count() > max {
-        errors.push(FieldError::with_max(field, "too_long", max));
-    }
-}
-
 /// A visit that passed validation.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ValidVisit {
@@ -73,9 +67,9 @@ pub fn validate_visit(v: &VisitInput) -> Result<ValidVisit, Error> {
         .ok()
         .flatten();
     let outline = v.outline.trim().to_string();
-    too_long(&mut errors, "outline", &outline, MAX_OUTLINE);
+    check_len(&mut errors, "outline", &outline, MAX_OUTLINE);
     let staff = v.staff.trim().to_string();
-    too_long(&mut errors, "staff", &staff, MAX_SHORT);
+    check_len(&mut errors, "staff", &staff, MAX_SHORT);
     check_repeat(&mut errors, &v.repeat);
     match due_date {
         Some(due_date) if errors.is_empty() => Ok(ValidVisit {
@@ -100,8 +94,8 @@ pub fn validate_outcome(o: &OutcomeInput, today: NaiveDate) -> Result<(), Error>
             errors.push(FieldError::with_max("satisfaction", "out_of_range", 5));
         }
     }
-    too_long(&mut errors, "notes", &o.notes, MAX_NOTES);
-    too_long(&mut errors, "next_step", &o.next_step, MAX_NEXT_STEP);
+    check_len(&mut errors, "notes", &o.notes, MAX_NOTES);
+    check_len(&mut errors, "next_step", &o.next_step, MAX_NEXT_STEP);
     if let Some(Retry::On { date, time }) = &o.retry {
         match parse_date(date) {
             Ok(d) if d < today => errors.push(FieldError::new("retry_date", "date_in_past")),
@@ -119,7 +113,7 @@ pub fn validate_outcome(o: &OutcomeInput, today: NaiveDate) -> Result<(), Error>
         if let Err(c) = parse_time(&n.due_time) {
             errors.push(FieldError::new("next_time", c));
         }
-        too_long(&mut errors, "next_outline", &n.outline, MAX_OUTLINE);
+        check_len(&mut errors, "next_outline", &n.outline, MAX_OUTLINE);
     }
     if errors.is_empty() {
         Ok(())
@@ -217,7 +211,7 @@ pub fn validate_plan(p: &FollowupPlan) -> Result<(), Error> {
     if p.name.trim().is_empty() {
         errors.push(FieldError::new("name", "required"));
     }
-    too_long(&mut errors, "name", p.name.trim(), MAX_SHORT);
+    check_len(&mut errors, "name", p.name.trim(), MAX_SHORT);
     if p.steps.is_empty() {
         errors.push(FieldError::new("steps", "required"));
     }
@@ -232,7 +226,7 @@ pub fn validate_plan(p: &FollowupPlan) -> Result<(), Error> {
                 MAX_DAYS as usize,
             ));
         }
-        too_long(&mut errors, &format!("steps.{i}"), &s.outline, MAX_OUTLINE);
+        check_len(&mut errors, &format!("steps.{i}"), &s.outline, MAX_OUTLINE);
     }
     if errors.is_empty() {
         Ok(())
