@@ -198,11 +198,15 @@ fn element(v: &Value) -> Option<Element> {
         .map(|s| Element(s.to_string()))
 }
 
-/// The real app under tauri-driver, with its own data folder; stopped when dropped.
+/// The real app under tauri-driver, with its own data folder and its own desktop session
+/// (D-Bus and notification daemon, XDG folders); everything is stopped when dropped.
 pub struct RealApp {
     pub session: Session,
     driver: Child,
     pub data_dir: PathBuf,
+    /// The notification daemon of this app's private D-Bus session.
+    pub notifications: Notifications,
+    _home: Option<tempfile::TempDir>,
 }
 
 fn env_path(name: &str, default: &str) -> PathBuf {
@@ -219,21 +223,46 @@ fn free_port() -> u16 {
 }
 
 impl RealApp {
-    /// Start the app binary (`FRONTDESK_APP`) on `data_dir` through tauri-driver.
+    /// Start the app binary (`FRONTDESK_APP`) on `data_dir` through tauri-driver, in a
+    /// desktop session of its own: a private D-Bus bus, a notification daemon the harness
+    /// owns from the first moment, and its own XDG data, config and cache folders.
     pub fn start(data_dir: &Path) -> R<RealApp> {
+        let home = tempfile::tempdir().map_err(|e| format!("home folder: {e}"))?;
+        let mut app = Self::start_at_home(data_dir, home.path())?;
+        app._home = Some(home);
+        Ok(app)
+    }
+
+    /// [`start`](Self::start), with the XDG folders under `home` (which the caller keeps),
+    /// so that two runs of the app can share what a user's home keeps between them.
+    pub fn start_at_home(data_dir: &Path, home: &Path) -> R<RealApp> {
         let app = env_path("FRONTDESK_APP", "../target/debug/frontdesk");
         let app = app
             .canonicalize()
             .map_err(|e| format!("app binary {}: {e}", app.display()))?;
+        let notifications = Notifications::start()?;
         let driver_bin = env_path("FRONTDESK_TAURI_DRIVER", "tauri-driver");
         let port = free_port();
         let native_port = free_port();
-        let driver = Command::new(&driver_bin)
-            .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
+        let mut cmd = Command::new(&driver_bin);
+        cmd.args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
             .args(["--native-driver", "/usr/bin/WebKitWebDriver"])
             .env("FRONTDESK_DATA_DIR", data_dir)
+            .env("DBUS_SESSION_BUS_ADDRESS", &notifications.bus.address)
+            // No accessibility bus: it would be D-Bus-activated, and nothing here is.
+            .env("NO_AT_BRIDGE", "1")
             .stdout(Stdio::null())
-            .stderr(Stdio::inherit())
+            .stderr(Stdio::inherit());
+        for (var, sub) in [
+            ("XDG_DATA_HOME", "data"),
+            ("XDG_CONFIG_HOME", "config"),
+            ("XDG_CACHE_HOME", "cache"),
+        ] {
+            let dir = home.join(sub);
+            std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+            cmd.env(var, dir);
+        }
+        let driver = cmd
             .spawn()
             .map_err(|e| format!("cannot start {}: {e}", driver_bin.display()))?;
         let base = format!("http://127.0.0.1:{port}");
@@ -267,6 +296,8 @@ impl RealApp {
             session,
             driver,
             data_dir: data_dir.to_path_buf(),
+            notifications,
+            _home: None,
         };
         app.session.wait_for("body[data-ready='true'], #fatal:not([hidden])")?;
         Ok(app)
@@ -288,24 +319,129 @@ pub fn artefact_dir() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("e2e-artifacts"))
 }
 
-/// A notification daemon (dunst) on the test's D-Bus session, printing what it receives.
+/// A private D-Bus session bus. Its configuration names no service folder, so nothing is
+/// ever D-Bus-activated on it: only what the harness starts is there.
+pub struct Bus {
+    child: Child,
+    pub address: String,
+    dir: tempfile::TempDir,
+}
+
+impl Bus {
+    pub fn start() -> R<Bus> {
+        let dir = tempfile::tempdir().map_err(|e| format!("bus folder: {e}"))?;
+        let config = dir.path().join("bus.conf");
+        let socket = dir.path().join("bus");
+        std::fs::write(
+            &config,
+            format!(
+                r#"<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <type>session</type>
+  <listen>unix:path={}</listen>
+  <auth>EXTERNAL</auth>
+  <policy context="default">
+    <allow send_destination="*" eavesdrop="true"/>
+    <allow eavesdrop="true"/>
+    <allow own="*"/>
+  </policy>
+</busconfig>
+"#,
+                socket.display()
+            ),
+        )
+        .map_err(|e| format!("bus config: {e}"))?;
+        // Its chatter (as root: "Failed to set fd limit") goes to a log beside the socket.
+        let chatter = std::fs::File::create(dir.path().join("dbus-daemon.log")).map_err(|e| format!("bus log: {e}"))?;
+        let mut child = Command::new("dbus-daemon")
+            .arg(format!("--config-file={}", config.display()))
+            .args(["--nofork", "--print-address=1"])
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(chatter)
+            .spawn()
+            .map_err(|e| format!("cannot start dbus-daemon: {e}"))?;
+        let mut line = String::new();
+        if let Some(out) = child.stdout.take() {
+            use std::io::BufRead;
+            let _ = std::io::BufReader::new(out).read_line(&mut line);
+        }
+        let address = line.trim().to_string();
+        if address.is_empty() {
+            let _ = child.kill();
+            let _ = child.wait();
+            return Err("dbus-daemon printed no address".into());
+        }
+        Ok(Bus { child, address, dir })
+    }
+
+    /// Whether `name` has an owner on this bus.
+    pub fn has_owner(&self, name: &str) -> bool {
+        Command::new("dbus-send")
+            .arg(format!("--bus={}", self.address))
+            .args([
+                "--dest=org.freedesktop.DBus",
+                "--type=method_call",
+                "--print-reply",
+                "/org/freedesktop/DBus",
+                "org.freedesktop.DBus.NameHasOwner",
+            ])
+            .arg(format!("string:{name}"))
+            .stderr(Stdio::null())
+            .output()
+            .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).contains("boolean true"))
+    }
+}
+
+impl Drop for Bus {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = &self.dir;
+    }
+}
+
+/// The notification daemon (dunst) of one app's private D-Bus session, printing what it
+/// receives. It holds `org.freedesktop.Notifications` before the app starts.
 pub struct Notifications {
     child: Child,
     log: PathBuf,
+    // Dropped after the daemon: the bus outlives its clients.
+    bus: Bus,
 }
 
+const NOTIFICATIONS: &str = "org.freedesktop.Notifications";
+
 impl Notifications {
-    pub fn start(dir: &Path) -> R<Notifications> {
-        let log = dir.join("dunst.log");
+    pub fn start() -> R<Notifications> {
+        let bus = Bus::start()?;
+        let log = bus.dir.path().join("dunst.log");
         let out = std::fs::File::create(&log).map_err(|e| e.to_string())?;
-        let child = Command::new("dunst")
+        let err_log = bus.dir.path().join("dunst.err");
+        let err = std::fs::File::create(&err_log).map_err(|e| e.to_string())?;
+        let mut child = Command::new("dunst")
             .arg("-print")
+            .env("DBUS_SESSION_BUS_ADDRESS", &bus.address)
             .stdout(out)
-            .stderr(Stdio::null())
+            .stderr(err)
             .spawn()
             .map_err(|e| format!("cannot start dunst: {e}"))?;
-        std::thread::sleep(Duration::from_millis(500));
-        Ok(Notifications { child, log })
+        let end = Instant::now() + Duration::from_secs(15);
+        while !bus.has_owner(NOTIFICATIONS) {
+            if let Ok(Some(st)) = child.try_wait() {
+                let why = std::fs::read_to_string(&err_log).unwrap_or_default();
+                return Err(format!("dunst exited ({st}): {why}"));
+            }
+            if Instant::now() > end {
+                let _ = child.kill();
+                let _ = child.wait();
+                let why = std::fs::read_to_string(&err_log).unwrap_or_default();
+                return Err(format!("dunst did not take {NOTIFICATIONS}: {why}"));
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        Ok(Notifications { child, log, bus })
     }
 
     /// Everything received so far.

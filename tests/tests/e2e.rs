@@ -155,3 +155,82 @@ fn a_database_from_a_newer_version_is_refused_in_the_window() {
     drop(app);
     assert_eq!(std::fs::read(&path).unwrap(), before, "the newer database was changed");
 }
+
+/// Open the new-customer form with Ctrl+N from the search box.
+fn open_new_customer_form(s: &Session) {
+    let search = s.wait_for("#search").unwrap();
+    s.type_text(&search, &format!("{}n", keys::CONTROL)).unwrap();
+    s.wait_for("#customer-dialog[open]").unwrap();
+}
+
+#[test]
+#[ignore = "needs the desktop harness: run `cargo xtask test`"]
+fn an_unsaved_draft_stays_with_its_data_folder() {
+    // One user home for every run below: only the data folder differs.
+    let home = tempfile::tempdir().unwrap();
+    let usb_stick = tempfile::tempdir().unwrap();
+    let other = tempfile::tempdir().unwrap();
+
+    // Typed against the data folder on the stick, then interrupted (Esc keeps the draft).
+    let app = RealApp::start_at_home(usb_stick.path(), home.path()).unwrap();
+    let s = &app.session;
+    open_new_customer_form(s);
+    s.fill("#f-name", "草稿里的客人").unwrap();
+    s.fill("#f-notes", "不要香菜").unwrap();
+    let name = s.find("#f-name").unwrap();
+    s.type_text(&name, keys::ESCAPE).unwrap();
+    s.wait_named("dialog closed", || s.find("#customer-dialog").is_err().then_some(()))
+        .unwrap();
+    open_new_customer_form(s);
+    s.wait_for("#draft-note").unwrap();
+    assert_eq!(s.value("#f-name").unwrap(), "草稿里的客人");
+    let name = s.find("#f-name").unwrap();
+    s.type_text(&name, keys::ESCAPE).unwrap();
+    s.wait_named("dialog closed", || s.find("#customer-dialog").is_err().then_some(()))
+        .unwrap();
+    // WebKit writes local storage to disk shortly after a change.
+    std::thread::sleep(std::time::Duration::from_secs(2));
+    drop(app);
+    let webview = usb_stick.path().join("webview");
+    let kept = std::fs::read_dir(&webview).map(|d| d.count()).unwrap_or(0);
+    assert!(kept > 0, "no webview storage in {}", webview.display());
+
+    // Another data folder on the same PC: a fresh form, no draft from the stick.
+    let app = RealApp::start_at_home(other.path(), home.path()).unwrap();
+    let s = &app.session;
+    open_new_customer_form(s);
+    assert!(
+        s.find("#draft-note").is_err(),
+        "a draft typed against another data folder appeared"
+    );
+    assert_eq!(s.value("#f-name").unwrap(), "");
+    drop(app);
+
+    // Back on the stick, the draft is still there.
+    let app = RealApp::start_at_home(usb_stick.path(), home.path()).unwrap();
+    let s = &app.session;
+    open_new_customer_form(s);
+    s.wait_for("#draft-note").unwrap();
+    assert_eq!(s.value("#f-name").unwrap(), "草稿里的客人");
+    assert_eq!(s.value("#f-notes").unwrap(), "不要香菜");
+}
+
+#[test]
+#[ignore = "needs the desktop harness: run `cargo xtask test`"]
+fn the_window_and_the_core_agree_on_the_time_zone() {
+    // Dates typed in the window and dates the core works out must be the same local dates,
+    // whatever zone the machine (or `cargo xtask test`'s TZ) is in.
+    let data = tempfile::tempdir().unwrap();
+    let app = RealApp::start(data.path()).unwrap();
+    let window = app
+        .session
+        .execute("return -new Date().getTimezoneOffset();", vec![])
+        .unwrap();
+    let core = chrono::Local::now().offset().local_minus_utc() / 60;
+    assert_eq!(
+        window.as_i64(),
+        Some(i64::from(core)),
+        "the window's UTC offset differs from the core's (TZ={:?})",
+        std::env::var("TZ")
+    );
+}

@@ -5,7 +5,7 @@ use chrono::{Local, TimeDelta};
 use frontdesk::reminders::ReminderSettings;
 use frontdesk::App;
 use frontdesk_tests::customer;
-use frontdesk_tests::webdriver::{artefact_dir, Notifications, RealApp, Session};
+use frontdesk_tests::webdriver::{artefact_dir, RealApp, Session};
 
 fn seed(dir: &std::path::Path) {
     let app = App::open(dir).unwrap();
@@ -42,9 +42,9 @@ fn new_reminder(s: &Session, text: &str, due: &str) {
 fn reminders_reach_the_desktop() {
     let data = tempfile::tempdir().unwrap();
     seed(data.path());
-    let dunst = Notifications::start(data.path()).unwrap();
     let app = RealApp::start(data.path()).unwrap();
     let s = &app.session;
+    let dunst = &app.notifications;
     s.click_css("#nav-reminders").unwrap();
     s.wait_for("#reminders-body[aria-busy='false']").unwrap();
 
@@ -71,6 +71,7 @@ fn reminders_reach_the_desktop() {
     s.click_css("#tab-open").unwrap();
     s.wait_for("#reminders-body[aria-busy='false']").unwrap();
     new_reminder(s, "确认周末订位", &in_secs(150));
+    let first_run = app.notifications.received();
     drop(app);
     // Move the reminder into the past while the app is closed, as if time had passed.
     let db = rusqlite::Connection::open(data.path().join(frontdesk::store::DB_FILE)).unwrap();
@@ -86,9 +87,9 @@ fn reminders_reach_the_desktop() {
     )
     .unwrap();
     drop(db);
-    assert!(!dunst.received().contains("确认周末订位"), "fired before the restart");
+    assert!(!first_run.contains("确认周末订位"), "fired before the restart");
     let app = RealApp::start(data.path()).unwrap();
-    let got = dunst.wait_for(&["错过的提醒", "确认周末订位"], 25).unwrap();
+    let got = app.notifications.wait_for(&["错过的提醒", "确认周末订位"], 25).unwrap();
     assert!(got.contains("冯提醒"), "{got}");
     drop(app);
 }

@@ -18,13 +18,14 @@ const BUILD_PACKAGES: &[&str] = &[
     "librsvg2-dev",
 ];
 
-/// Debian/Ubuntu packages the end-to-end tests need: a headless X server, a private
-/// D-Bus session, WebKit's WebDriver, a notification daemon, CJK fonts for screenshots.
+/// Debian/Ubuntu packages the end-to-end tests need: a headless X server, D-Bus (each test
+/// starts a private bus), WebKit's WebDriver, a notification daemon, CJK fonts for
+/// screenshots, the time-zone database (the tests run in two chosen zones).
 const TEST_PACKAGES: &[&str] = &[
     "xvfb",
     "xauth",
     "dbus",
-    "dbus-x11",
+    "tzdata",
     "webkit2gtk-driver",
     "dunst",
     "libnotify-bin",
@@ -229,28 +230,126 @@ fn test() -> Result {
     };
     let app = target_dir().join("debug").join("frontdesk");
     let artefacts = target_dir().join("e2e-artifacts");
-    let mut c = Command::new("xvfb-run");
-    c.current_dir(root())
-        .args(["-a", "-s", "-screen 0 1400x900x24", "dbus-run-session", "--"])
-        .arg(env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-        .args([
-            "test",
-            "--locked",
-            "--package",
-            "frontdesk-tests",
-            "--test",
-            "e2e*",
-            "--",
-            "--ignored",
-            "--test-threads=1",
-        ])
-        .env("CARGO_TARGET_DIR", target_dir())
-        .env("FRONTDESK_APP", &app)
-        .env("FRONTDESK_TAURI_DRIVER", &driver)
-        .env("FRONTDESK_E2E_ARTIFACTS", &artefacts);
-    status("end-to-end tests (Xvfb + D-Bus + tauri-driver + WebKitWebDriver)", c)?;
+    let (inside, outside) = choose_zones()?;
+    for (pass, zone) in [(1, &inside), (2, &outside)] {
+        println!("==> end-to-end pass {pass} of 2: {}", zone.describe());
+        let mut c = Command::new("xvfb-run");
+        c.current_dir(root())
+            .args(["-a", "-s", "-screen 0 1400x900x24"])
+            .arg(env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+            .args([
+                "test",
+                "--locked",
+                "--package",
+                "frontdesk-tests",
+                "--test",
+                "e2e*",
+                "--",
+                "--ignored",
+                "--test-threads=1",
+            ])
+            // Each test starts its own D-Bus bus and notification daemon: none is inherited.
+            .env_remove("DBUS_SESSION_BUS_ADDRESS")
+            .env("TZ", &zone.tz)
+            .env("CARGO_TARGET_DIR", target_dir())
+            .env("FRONTDESK_APP", &app)
+            .env("FRONTDESK_TAURI_DRIVER", &driver)
+            .env("FRONTDESK_E2E_ARTIFACTS", artefacts.join(format!("pass-{pass}")));
+        status(
+            &format!("end-to-end tests, pass {pass} (Xvfb + private D-Bus + tauri-driver + WebKitWebDriver)"),
+            c,
+        )?;
+    }
     println!("==> screenshots kept in {}", artefacts.display());
     Ok(())
+}
+
+/// A time zone for one end-to-end pass, and what the desk's default hours make of now there.
+#[derive(Clone)]
+struct Zone {
+    tz: String,
+    open: bool,
+    /// Minutes until the desk opens or closes there.
+    margin: i64,
+    local: String,
+}
+
+impl Zone {
+    fn describe(&self) -> String {
+        let (state, change) = if self.open {
+            ("INSIDE", "closes")
+        } else {
+            ("OUTSIDE", "opens")
+        };
+        format!(
+            "TZ={} (local time {}, {state} the default business hours; the desk {change} in {} min)",
+            self.tz, self.local, self.margin
+        )
+    }
+}
+
+/// Two time zones in which the current instant falls inside, and outside, the desk's
+/// default business hours, each as far from a change as possible. The fixed-offset zones
+/// UTC−12…UTC+14 are ones that glibc, chrono and the webview's ICU all understand alike.
+/// On a Sunday (UTC roughly 04:00–19:00) no zone on Earth is open: the "inside" pass then
+/// runs where the desk opens soonest, and says so.
+fn choose_zones() -> Result<(Zone, Zone)> {
+    let mut c = cargo();
+    c.args([
+        "build",
+        "--quiet",
+        "--locked",
+        "--package",
+        "frontdesk-tests",
+        "--bin",
+        "frontdesk-hours",
+    ]);
+    status("build frontdesk-hours", c)?;
+    let probe = target_dir().join("debug").join("frontdesk-hours");
+    let mut zones = Vec::new();
+    for hours in -12i32..=14 {
+        // POSIX sign: Etc/GMT-8 is eight hours east of Greenwich.
+        let tz = match hours {
+            0 => "Etc/UTC".to_string(),
+            h if h > 0 => format!("Etc/GMT-{h}"),
+            h => format!("Etc/GMT+{}", -h),
+        };
+        let out = Command::new(&probe)
+            .env("TZ", &tz)
+            .output()
+            .map_err(|e| format!("{}: {e}", probe.display()))?;
+        let text = String::from_utf8_lossy(&out.stdout).to_string();
+        let mut parts = text.trim().splitn(3, ' ');
+        let (Some(state), Some(margin), Some(local)) = (parts.next(), parts.next(), parts.next()) else {
+            return Err(format!("frontdesk-hours said {text:?} for TZ={tz}"));
+        };
+        let margin = margin
+            .parse()
+            .map_err(|_| format!("frontdesk-hours said {text:?} for TZ={tz}"))?;
+        zones.push(Zone {
+            tz,
+            open: state == "open",
+            margin,
+            local: local.to_string(),
+        });
+    }
+    let pick = |open: bool| -> Option<usize> {
+        (0..zones.len())
+            .filter(|&i| zones[i].open == open)
+            .max_by_key(|&i| zones[i].margin)
+    };
+    let outside = pick(false).ok_or("no time zone is outside business hours")?;
+    let inside = match pick(true) {
+        Some(i) => i,
+        None => {
+            println!("==> no time zone is inside the default business hours at this instant (Sunday everywhere)");
+            (0..zones.len())
+                .filter(|&i| i != outside)
+                .min_by_key(|&i| zones[i].margin)
+                .ok_or("no second time zone")?
+        }
+    };
+    Ok((zones[inside].clone(), zones[outside].clone()))
 }
 
 fn bench(extra: &[String]) -> Result {

@@ -59,6 +59,23 @@ fn replay(e: &Error) -> Error {
     }
 }
 
+/// The main window (configured in `tauri.conf.json`, created here): its webview keeps its
+/// storage (drafts in localStorage, caches) inside the data folder, so that another data
+/// folder, or a portable install on a USB stick, never shares or leaves behind unsaved text.
+fn create_window(app: &tauri::App, data: Option<&PathBuf>) -> tauri::Result<()> {
+    let Some(config) = app.config().app.windows.iter().find(|w| w.label == "main") else {
+        return Err(tauri::Error::WindowNotFound);
+    };
+    let mut builder = tauri::WebviewWindowBuilder::from_config(app.handle(), config)?;
+    if let Some(dir) = data {
+        builder = builder.data_directory(dir.join(WEBVIEW_DIR));
+    }
+    builder.build().map(|_| ())
+}
+
+/// The webview's folder inside the data folder.
+pub const WEBVIEW_DIR: &str = "webview";
+
 pub fn run() {
     let builder = tauri::Builder::default()
         .plugin(tauri_plugin_notification::init())
@@ -68,6 +85,7 @@ pub fn run() {
         ))
         .setup(|app| {
             let dir = store::data_dir(app.path().app_data_dir().ok()).map_err(|e| e.to_string());
+            create_window(app, dir.as_ref().ok())?;
             let shared = Arc::new(Shared {
                 dir,
                 app: OnceCell::new(),
