@@ -34,13 +34,29 @@ pub struct Status {
     pub version: &'static str,
 }
 
+/// Bring stored search keys up to the current normalisation, once per version.
+fn refresh_normalisation(conn: &mut Connection) -> Result<()> {
+    use crate::customers::search::NORMALISATION_VERSION;
+    const KEY: &str = "search_normalisation";
+    let stored = settings::get_setting(conn, KEY)?.and_then(|v| v.parse::<i64>().ok());
+    if stored == Some(NORMALISATION_VERSION) {
+        return Ok(());
+    }
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    repo::renormalise_names(&tx)?;
+    settings::set_setting(&tx, KEY, &NORMALISATION_VERSION.to_string())?;
+    tx.commit()?;
+    Ok(())
+}
+
 /// UI languages the translation tables cover.
 pub const LANGUAGES: &[&str] = &["zh-CN", "en"];
 
 impl App {
     /// Open (or create) the store in `dir` and load the indexes.
     pub fn open(dir: &Path) -> Result<App> {
-        let conn = store::open_in(dir)?;
+        let mut conn = store::open_in(dir)?;
+        refresh_normalisation(&mut conn)?;
         let index = CustomerIndex::build(repo::list_index_entries(&conn)?);
         Ok(App {
             data_dir: dir.to_path_buf(),

@@ -59,6 +59,9 @@ pub enum Error {
     /// cancelled visit, …); `code` names it for translation.
     #[error("{message}")]
     State { code: &'static str, message: String },
+    /// The window asked for a command that does not exist.
+    #[error("unknown command {0:?}")]
+    UnknownCommand(String),
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -83,6 +86,7 @@ impl Error {
             Error::Db(_) => "db",
             Error::Conflict(_) => "conflict",
             Error::State { .. } => "invalid_state",
+            Error::UnknownCommand(_) => "unknown_command",
             Error::Internal(_) => "internal",
         }
     }

@@ -5,6 +5,8 @@ pub mod app;
 pub mod complaints;
 pub mod customers;
 pub mod error;
+pub mod ipc;
+pub mod kernel;
 pub mod reminders;
 pub mod seed;
 pub mod store;

@@ -377,3 +377,37 @@ fn deadlines_breaches_and_escalation() {
     });
     assert_eq!(e.unwrap_err().fields()[0].field, "escalation_hours");
 }
+
+#[test]
+fn search_finds_percent_and_underscore_as_typed() {
+    let t = Clocked::new("2026-11-23 10:00");
+    let c = t.app.create_customer(&customer("郑女士", &["13500001111"])).unwrap();
+    for summary in ["要求 50% refund", "整单打五折", "账号 a_b 登不上", "路径 C:\\temp 出错"] {
+        t.app
+            .register_complaint(&ComplaintInput {
+                summary: summary.into(),
+                ..complaint(c.id, Severity::Normal)
+            })
+            .unwrap();
+    }
+    let find = |q: &str| -> Vec<String> {
+        let page = t
+            .app
+            .list_complaints(&ComplaintQuery {
+                q: q.into(),
+                state: "all".into(),
+                ..Default::default()
+            })
+            .unwrap();
+        let mut s: Vec<String> = page.items.into_iter().map(|c| c.summary).collect();
+        s.sort();
+        s
+    };
+    assert_eq!(find("50%"), ["要求 50% refund"]);
+    assert_eq!(find("_"), ["账号 a_b 登不上"]);
+    assert_eq!(find("%"), ["要求 50% refund"]);
+    assert_eq!(find("\\"), ["路径 C:\\temp 出错"]);
+    // Serial numbers: a fragment finds its complaint, a wildcard finds nothing extra.
+    assert_eq!(find("TS-2026-000002"), ["整单打五折"]);
+    assert_eq!(find("ts-2026-00000_"), Vec::<String>::new());
+}

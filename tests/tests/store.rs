@@ -146,3 +146,34 @@ fn language_is_remembered() {
     let t = t.reopen();
     assert_eq!(t.app.status().unwrap().language.as_deref(), Some("en"));
 }
+
+#[test]
+fn names_saved_by_an_older_version_are_found_by_their_surname_reading() {
+    let t = TempApp::new();
+    let c = t.app.create_customer(&customer("曾小贤", &["13600001111"])).unwrap();
+    let find = |app: &App, q: &str| -> Vec<i64> {
+        let page = app
+            .list_customers(&ListQuery {
+                q: q.into(),
+                ..Default::default()
+            })
+            .unwrap();
+        page.items.iter().map(|s| s.id).collect()
+    };
+    assert_eq!(find(&t.app, "zengxiaoxian"), vec![c.id]);
+    assert_eq!(find(&t.app, "zxx"), vec![c.id]);
+    // As an older FrontDesk left it: 曾 read as "ceng", no normalisation version stored.
+    let db = rusqlite::Connection::open(t.db_path()).unwrap();
+    db.execute(
+        "UPDATE customers SET search_text = '曾小贤' || char(1) || 'cengxiaoxian' || char(1) || 'cxx', \
+         name_key = 'ceng xiao xian ' WHERE id = ?1",
+        [c.id],
+    )
+    .unwrap();
+    db.execute("DELETE FROM settings WHERE key = 'search_normalisation'", [])
+        .unwrap();
+    drop(db);
+    let t = t.reopen();
+    assert_eq!(find(&t.app, "zengxiaoxian"), vec![c.id]);
+    assert_eq!(find(&t.app, "zxx"), vec![c.id]);
+}

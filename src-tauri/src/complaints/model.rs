@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::customers::model::Tier;
 
-use super::business::Schedule;
+use crate::kernel::schedule::Schedule;
 
 crate::str_enum!(
     /// How the complaint reached the desk.

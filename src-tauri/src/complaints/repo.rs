@@ -10,6 +10,19 @@ use super::model::{
     Category, ClaimKind, Complaint, ComplaintChannel, ComplaintQuery, ComplaintState, LogEntry, Severity,
 };
 
+/// `text` as a literal inside a LIKE pattern (with `ESCAPE`): `%`, `_` and the backslash
+/// match themselves.
+fn like_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for ch in text.chars() {
+        if matches!(ch, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(ch);
+    }
+    out
+}
+
 /// `next_due` of a complaint waiting on the customer: its clock is stopped, so it sorts
 /// after every running deadline and is never overdue.
 pub const PAUSED: &str = "9999-12-31T00:00:00.000Z";
@@ -221,9 +234,13 @@ pub fn list_complaints(
     }
     let text = q.q.trim();
     if !text.is_empty() {
-        wh.push("(c.serial LIKE ? OR c.summary LIKE ? OR c.details LIKE ? OR cu.name LIKE ?)".into());
-        let pat = format!("%{}%", text.replace('%', "\\%").replace('_', "\\_"));
-        let serial = format!("%{}%", text.to_uppercase());
+        wh.push(
+            "(c.serial LIKE ? ESCAPE '\\' OR c.summary LIKE ? ESCAPE '\\' OR c.details LIKE ? ESCAPE '\\' \
+             OR cu.name LIKE ? ESCAPE '\\')"
+                .into(),
+        );
+        let pat = format!("%{}%", like_escape(text));
+        let serial = format!("%{}%", like_escape(&text.to_uppercase()));
         args.push(Box::new(serial));
         for _ in 0..3 {
             args.push(Box::new(pat.clone()));

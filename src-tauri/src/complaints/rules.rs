@@ -5,8 +5,8 @@ use chrono::{NaiveDateTime, TimeDelta};
 use crate::customers::model::Tier;
 use crate::error::{check_len, Error, FieldError};
 
-use super::business::Schedule;
 use super::model::{ComplaintInput, ComplaintSettings, ComplaintState, Severity, Span, SpanUnit};
+use crate::kernel::schedule::Schedule;
 
 pub const MAX_SUMMARY: usize = 200;
 pub const MAX_TEXT: usize = 5000;
@@ -67,12 +67,7 @@ pub fn parse_amount(s: &str) -> Result<Option<i64>, &'static str> {
     Ok(Some(cents))
 }
 
-/// A local date and time as typed (`YYYY-MM-DD HH:MM`, seconds optional).
-pub fn parse_local(s: &str) -> Result<NaiveDateTime, &'static str> {
-    NaiveDateTime::parse_from_str(s.trim(), "%Y-%m-%d %H:%M:%S")
-        .or_else(|_| NaiveDateTime::parse_from_str(s.trim(), "%Y-%m-%d %H:%M"))
-        .map_err(|_| "invalid_datetime")
-}
+pub use crate::kernel::time::parse_local;
 
 /// Check a register form against `now` (local). Returns the received time and claim amount.
 pub fn validate_register(input: &ComplaintInput, now: NaiveDateTime) -> Result<(NaiveDateTime, Option<i64>), Error> {

@@ -2,21 +2,6 @@
 
 use serde::{Deserialize, Serialize};
 
-/// A string-backed enum: serde names, `as_str`, `parse` and `ALL`.
-#[macro_export]
-macro_rules! str_enum {
-    ($(#[$m:meta])* $name:ident { $($var:ident = $s:literal),+ $(,)? }) => {
-        $(#[$m])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-        pub enum $name { $(#[serde(rename = $s)] $var),+ }
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$var),+];
-            pub fn as_str(self) -> &'static str { match self { $($name::$var => $s),+ } }
-            pub fn parse(s: &str) -> Option<Self> { match s { $($s => Some($name::$var),)+ _ => None } }
-        }
-    };
-}
-
 crate::str_enum!(
     /// The customer pyramid, highest first: VIP客户 / 主要客户 / 普通客户 / 小客户.
     Tier { Vip = "vip", Major = "major", Regular = "regular", Small = "small" }

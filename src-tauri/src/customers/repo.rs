@@ -36,6 +36,25 @@ fn parse_enum<T>(s: &str, parse: fn(&str) -> Option<T>) -> rusqlite::Result<T> {
     parse(s).ok_or_else(|| rusqlite::Error::InvalidColumnType(0, s.to_string(), rusqlite::types::Type::Text))
 }
 
+/// Normalise every stored name again (after the normalisation changed: a newer FrontDesk
+/// reads 曾 as zeng); returns how many rows changed.
+pub fn renormalise_names(conn: &Connection) -> Result<usize> {
+    let rows: Vec<(i64, String, String, String)> = conn
+        .prepare("SELECT id, name, search_text, name_key FROM customers")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut update = conn.prepare("UPDATE customers SET search_text = ?2, name_key = ?3 WHERE id = ?1")?;
+    let mut changed = 0;
+    for (id, name, text, key) in rows {
+        let (new_text, new_key) = (search::search_text(&name), search::name_key(&name));
+        if new_text != text || new_key != key {
+            update.execute(params![id, new_text, new_key])?;
+            changed += 1;
+        }
+    }
+    Ok(changed)
+}
+
 /// Insert a validated customer; returns its new id.
 pub fn insert_customer(conn: &Connection, c: &ValidCustomer, s: &SearchFields, now: &str) -> Result<i64> {
     let mut stmt = conn.prepare_cached(

@@ -20,16 +20,47 @@ use crate::visits::rules::{contact_status, effective_cadence};
 /// Separates the parts of a normalised search string so no match spans two fields.
 const SEP: char = '\u{1}';
 
+/// The version of the normalisation below; stored names are normalised again at start-up
+/// when it changes.
+pub const NORMALISATION_VERSION: i64 = 2;
+
+/// Surnames read differently from the character's everyday reading (曾 is zeng, not ceng).
+const SURNAME_READINGS: &[(char, &str)] = &[
+    ('曾', "zeng"),
+    ('单', "shan"),
+    ('解', "xie"),
+    ('仇', "qiu"),
+    ('区', "ou"),
+    ('朴', "piao"),
+    ('查', "zha"),
+    ('盖', "ge"),
+    ('缪', "miao"),
+    ('翟', "zhai"),
+    ('覃', "qin"),
+    ('乐', "yue"),
+];
+
+/// The plain pinyin of character `i` of a name: the surname reading for the first one.
+fn reading(i: usize, c: char) -> Option<&'static str> {
+    if i == 0 {
+        if let Some((_, r)) = SURNAME_READINGS.iter().find(|(s, _)| *s == c) {
+            return Some(r);
+        }
+    }
+    c.to_pinyin().map(|p| p.plain())
+}
+
 /// Full pinyin (no tones, no spaces) and initials of a name; non-Chinese
 /// characters are kept, lower-cased, in both (initials take each word's first letter).
+/// A surname with its own reading (曾 zeng, 单 shan) is read as a surname.
 pub fn pinyin_keys(name: &str) -> (String, String) {
     let mut full = String::new();
     let mut initials = String::new();
     let mut in_word = false;
-    for c in name.chars() {
-        if let Some(p) = c.to_pinyin() {
-            full.push_str(p.plain());
-            initials.push_str(p.first_letter());
+    for (i, c) in name.trim().chars().enumerate() {
+        if let Some(p) = reading(i, c) {
+            full.push_str(p);
+            initials.extend(p.chars().next());
             in_word = false;
         } else if c.is_alphanumeric() {
             for l in c.to_lowercase() {
@@ -50,9 +81,9 @@ pub fn pinyin_keys(name: &str) -> (String, String) {
 /// so 张伟 sorts among the Z's next to "Zhang Wei".
 pub fn name_key(name: &str) -> String {
     let mut key = String::with_capacity(name.len() * 2);
-    for c in name.trim().chars() {
-        if let Some(p) = c.to_pinyin() {
-            key.push_str(p.plain());
+    for (i, c) in name.trim().chars().enumerate() {
+        if let Some(p) = reading(i, c) {
+            key.push_str(p);
             key.push(' ');
         } else {
             key.extend(c.to_lowercase());
@@ -649,6 +680,15 @@ mod tests {
     #[test]
     fn pinyin_of_names() {
         assert_eq!(pinyin_keys("张伟"), ("zhangwei".into(), "zw".into()));
+        assert_eq!(pinyin_keys("曾小贤"), ("zengxiaoxian".into(), "zxx".into()));
+        assert_eq!(pinyin_keys("单田芳").0, "shantianfang");
+        assert_eq!(pinyin_keys("解缙").0, "xiejin");
+        assert_eq!(pinyin_keys("仇英").0, "qiuying");
+        assert_eq!(pinyin_keys("区志强").0, "ouzhiqiang");
+        assert_eq!(pinyin_keys("朴树").0, "piaoshu");
+        // Only as the surname: 单 inside a name keeps its everyday reading.
+        assert_eq!(pinyin_keys("王单").0, "wangdan");
+        assert!(name_key("曾小贤") > name_key("蔡"), "曾 sorts among the Z's");
         assert_eq!(pinyin_keys("Anna Müller"), ("annamüller".into(), "am".into()));
         assert_eq!(pinyin_keys("李 Lee"), ("lilee".into(), "ll".into()));
         assert_eq!(name_key("张伟"), "zhang wei ");

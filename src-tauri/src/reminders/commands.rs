@@ -335,7 +335,7 @@ fn parse_day(s: &str) -> Option<NaiveDate> {
 /// are closed.
 fn plan_visits(
     tx: &rusqlite::Connection,
-    schedule: &crate::complaints::business::Schedule,
+    schedule: &crate::kernel::schedule::Schedule,
     from: NaiveDate,
     to: NaiveDate,
     now: &str,
@@ -465,7 +465,7 @@ fn plan_complaints(
 /// Birthdays and anniversaries whose reminder day falls in `[from, to]`.
 fn plan_special_dates(
     tx: &rusqlite::Connection,
-    schedule: &crate::complaints::business::Schedule,
+    schedule: &crate::kernel::schedule::Schedule,
     days_before: u32,
     from: NaiveDate,
     to: NaiveDate,

@@ -3,9 +3,9 @@
 use chrono::{Datelike, Days, NaiveDate, NaiveDateTime, NaiveTime, TimeDelta};
 use serde_json::json;
 
-use crate::complaints::business::Schedule;
 use crate::customers::dates;
 use crate::customers::model::{DateKind, SpecialDate};
+use crate::kernel::schedule::Schedule;
 
 use super::model::{ReminderKind, Snooze};
 

@@ -112,29 +112,7 @@ fn has_foreign_tables(conn: &Connection) -> Result<bool> {
     Ok(n > 0)
 }
 
-/// A time as stored: RFC 3339 UTC with milliseconds (sorts as text).
-pub fn format_ts(t: chrono::DateTime<chrono::Utc>) -> String {
-    t.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
-}
-
-/// A local wall-clock time as stored (UTC). A time skipped by a daylight-saving change
-/// is taken as UTC-less local (rare; never fails).
-pub fn local_to_ts(local: chrono::NaiveDateTime) -> String {
-    use chrono::TimeZone;
-    let utc = chrono::Local
-        .from_local_datetime(&local)
-        .earliest()
-        .map(|t| t.with_timezone(&chrono::Utc))
-        .unwrap_or_else(|| local.and_utc());
-    format_ts(utc)
-}
-
-/// A stored timestamp as local wall-clock time.
-pub fn ts_to_local(ts: &str) -> Option<chrono::NaiveDateTime> {
-    chrono::DateTime::parse_from_rfc3339(ts)
-        .ok()
-        .map(|t| t.with_timezone(&chrono::Local).naive_local())
-}
+pub use crate::kernel::time::{format_ts, local_to_ts, ts_to_local};
 
 #[cfg(test)]
 mod tests {

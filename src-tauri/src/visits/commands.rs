@@ -1,13 +1,13 @@
 //! Visit actions of the command layer: every change is one transaction and a log line, and
 //! the customer index learns the new next visit and last contact.
 
-use chrono::{Days, Local, NaiveDate, NaiveTime, TimeZone};
+use chrono::{Days, NaiveDate, NaiveTime};
 use serde::Serialize;
 
 use crate::app::App;
 use crate::customers::repo as customer_repo;
 use crate::error::{check_len, Error, FieldError, Result};
-use crate::store::{self, settings};
+use crate::store::settings;
 
 use super::model::{
     Agenda, CalendarDay, Channel, DueContact, FollowupPlan, OutcomeCorrection, OutcomeInput, OutlineTemplate, Purpose,
@@ -42,18 +42,12 @@ fn day(d: NaiveDate) -> String {
     d.format("%Y-%m-%d").to_string()
 }
 
-fn hhmm(t: NaiveTime) -> String {
-    t.format("%H:%M").to_string()
-}
+use crate::kernel::time::format_time as hhmm;
 
-/// The UTC instant of a local date and time; `None` for all-day. A time that does not
-/// exist locally (skipped by a daylight-saving change) is refused.
-fn due_at(date: NaiveDate, time: Option<NaiveTime>, field: &str) -> Result<Option<String>> {
-    let Some(t) = time else { return Ok(None) };
-    match Local.from_local_datetime(&date.and_time(t)).earliest() {
-        Some(local) => Ok(Some(store::format_ts(local.with_timezone(&chrono::Utc)))),
-        None => Err(Error::Invalid(vec![FieldError::new(field, "invalid_time")])),
-    }
+/// The UTC instant of a local date and time; `None` for all-day (the kernel's one rule for
+/// a time skipped by a daylight-saving change).
+fn due_at(date: NaiveDate, time: Option<NaiveTime>) -> Option<String> {
+    time.map(|t| crate::kernel::time::local_to_ts(date.and_time(t)))
 }
 
 fn state_error(v: &Visit) -> Error {
@@ -68,7 +62,7 @@ impl App {
     /// Plan a visit for a customer.
     pub fn plan_visit(&self, input: &VisitInput) -> Result<Visit> {
         let v = rules::validate_visit(input)?;
-        let at = due_at(v.due_date, v.due_time, "due_time")?;
+        let at = due_at(v.due_date, v.due_time);
         let now = self.now_ts();
         let id = self.write(|tx| {
             let c = customer_repo::get_customer(tx, v.customer_id)?;
@@ -123,7 +117,7 @@ impl App {
                         None,
                     ),
                 };
-                let at = due_at(date, time, "retry_time")?;
+                let at = due_at(date, time);
                 repo::reschedule_visit(tx, id, &day(date), time.map(hhmm).as_deref(), at.as_deref(), true, &now)?;
                 if o.retry.is_some() {
                     let d = serde_json::json!({ "due_date": day(date), "due_time": time.map(hhmm) }).to_string();
@@ -159,7 +153,7 @@ impl App {
                     let row = NewVisit {
                         due_date: day(next),
                         due_time: time.map(hhmm),
-                        due_at: due_at(next, time, "due_time")?,
+                        due_at: due_at(next, time),
                         repeat: Some(r),
                         repeat_anchor: Some(day(anchor)),
                         repeat_index: index,
@@ -198,7 +192,7 @@ impl App {
                     purpose: n.purpose.unwrap_or(v.purpose),
                     due_date: day(date),
                     due_time: time.map(hhmm),
-                    due_at: due_at(date, time, "next_time")?,
+                    due_at: due_at(date, time),
                     outline: n.outline.trim().to_string(),
                     ..base.clone()
                 };
@@ -225,7 +219,7 @@ impl App {
         let now_local = self.now_local();
         let (date, time) =
             rules::retry_due(retry, now_local).map_err(|c| Error::Invalid(vec![FieldError::new("retry_date", c)]))?;
-        let at = due_at(date, time, "retry_time")?;
+        let at = due_at(date, time);
         let now = self.now_ts();
         let customer_id = self.write(|tx| {
             let v = repo::get_visit(tx, id)?;
@@ -492,7 +486,7 @@ impl App {
                     .flatten();
                 let row = NewVisit {
                     due_time: time.map(hhmm),
-                    due_at: due_at(*due, time, "due_time")?,
+                    due_at: due_at(*due, time),
                     ..NewVisit::new(*customer_id, channel, *purpose, day(*due))
                 };
                 let id = repo::insert_visit(tx, &row, &now)?;

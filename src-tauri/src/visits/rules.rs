@@ -16,25 +16,7 @@ pub const MAX_REPEAT: u32 = 365;
 pub const MAX_DAYS: u32 = 3650;
 pub const MAX_PLAN_STEPS: usize = 20;
 
-/// A local date as typed (`YYYY-MM-DD`); 2026-02-30 does not exist.
-pub fn parse_date(s: &str) -> Result<NaiveDate, &'static str> {
-    let s = s.trim();
-    if s.is_empty() {
-        return Err("required");
-    }
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| "invalid_date")
-}
-
-/// A local time as typed (`HH:MM`); empty means all day.
-pub fn parse_time(s: &str) -> Result<Option<NaiveTime>, &'static str> {
-    let s = s.trim();
-    if s.is_empty() {
-        return Ok(None);
-    }
-    NaiveTime::parse_from_str(s, "%H:%M")
-        .map(Some)
-        .map_err(|_| "invalid_time")
-}
+pub use crate::kernel::time::{parse_date, parse_time};
 
 /// A visit that passed validation.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,4 +1,4 @@
-//! Business hours: a weekly schedule and holidays, and deadline arithmetic in business time.
+//! The business schedule: a weekly timetable and holidays, and deadline arithmetic in business time.
 //! Times here are local wall-clock times; the caller converts to and from UTC.
 
 use std::collections::BTreeSet;

@@ -1,0 +1,7 @@
+//! The shared kernel: ideas every capability uses, defined once — local date and time
+//! (one parse and one format each, one local↔UTC rule), the desk's business schedule, and
+//! string-backed enums that cross IPC and sit in SQLite.
+
+pub mod enums;
+pub mod schedule;
+pub mod time;

@@ -1,0 +1,170 @@
+//! Local dates and times as typed and shown (`YYYY-MM-DD`, `HH:MM`, `YYYY-MM-DD HH:MM`), and
+//! the one rule between local wall-clock time and the stored UTC timestamp.
+
+use chrono::{DateTime, Local, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, TimeDelta, TimeZone, Utc};
+
+/// The years a date may fall in: wider than any business use, narrow enough that dates sort
+/// as text and every timer fires (`0000-01-01` and `+10000-01-01` are typing slips).
+pub const MIN_YEAR: i32 = 1900;
+pub const MAX_YEAR: i32 = 2199;
+
+fn in_range(d: NaiveDate) -> Result<NaiveDate, &'static str> {
+    use chrono::Datelike;
+    if (MIN_YEAR..=MAX_YEAR).contains(&d.year()) {
+        Ok(d)
+    } else {
+        Err("date_out_of_range")
+    }
+}
+
+/// A local date as typed (`YYYY-MM-DD`); 2026-02-30 does not exist.
+pub fn parse_date(s: &str) -> Result<NaiveDate, &'static str> {
+    let s = s.trim();
+    if s.is_empty() {
+        return Err("required");
+    }
+    NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .map_err(|_| "invalid_date")
+        .and_then(in_range)
+}
+
+/// A local time as typed (`HH:MM`); empty means none (all day).
+pub fn parse_time(s: &str) -> Result<Option<NaiveTime>, &'static str> {
+    let s = s.trim();
+    if s.is_empty() {
+        return Ok(None);
+    }
+    NaiveTime::parse_from_str(s, "%H:%M")
+        .map(Some)
+        .map_err(|_| "invalid_time")
+}
+
+/// A local date and time as typed (`YYYY-MM-DD HH:MM`, seconds optional, `T` allowed).
+pub fn parse_local(s: &str) -> Result<NaiveDateTime, &'static str> {
+    let s = s.trim();
+    if s.is_empty() {
+        return Err("required");
+    }
+    let s = s.replacen('T', " ", 1);
+    NaiveDateTime::parse_from_str(&s, "%Y-%m-%d %H:%M:%S")
+        .or_else(|_| NaiveDateTime::parse_from_str(&s, "%Y-%m-%d %H:%M"))
+        .map_err(|_| "invalid_datetime")
+        .and_then(|t| in_range(t.date()).map(|_| t))
+}
+
+pub fn format_date(d: NaiveDate) -> String {
+    d.format("%Y-%m-%d").to_string()
+}
+
+pub fn format_time(t: NaiveTime) -> String {
+    t.format("%H:%M").to_string()
+}
+
+/// A time as stored: RFC 3339 UTC with milliseconds (sorts as text).
+pub fn format_ts(t: DateTime<Utc>) -> String {
+    t.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
+}
+
+/// The one rule from local wall-clock time to an instant, in any zone: an ambiguous time
+/// (clocks set back) is the earlier one; a skipped time (clocks set forward) moves forward in
+/// half-hour steps to the first time that exists (02:30 → 03:00). Never fails.
+pub fn to_utc_in<Z: TimeZone>(zone: &Z, local: NaiveDateTime) -> DateTime<Utc> {
+    let mut probe = local;
+    for _ in 0..4 {
+        match zone.from_local_datetime(&probe) {
+            LocalResult::Single(t) | LocalResult::Ambiguous(t, _) => return t.with_timezone(&Utc),
+            LocalResult::None => probe += TimeDelta::minutes(30),
+        }
+    }
+    local.and_utc()
+}
+
+/// [`to_utc_in`] the machine's zone.
+pub fn to_utc(local: NaiveDateTime) -> DateTime<Utc> {
+    to_utc_in(&Local, local)
+}
+
+/// A local wall-clock time as stored (UTC).
+pub fn local_to_ts(local: NaiveDateTime) -> String {
+    format_ts(to_utc(local))
+}
+
+/// A stored timestamp as local wall-clock time.
+pub fn ts_to_local(ts: &str) -> Option<NaiveDateTime> {
+    DateTime::parse_from_rfc3339(ts)
+        .ok()
+        .map(|t| t.with_timezone(&Local).naive_local())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_outside_any_business_use_are_refused() {
+        assert_eq!(parse_date("0000-01-01"), Err("date_out_of_range"));
+        assert_eq!(parse_date("+10000-01-01"), Err("date_out_of_range"));
+        assert_eq!(parse_date("2026-02-30"), Err("invalid_date"));
+        assert_eq!(parse_date(" "), Err("required"));
+        assert!(parse_date("1930-05-01").is_ok());
+        assert_eq!(parse_local("+10000-01-01 10:00"), Err("date_out_of_range"));
+        assert_eq!(parse_local("2026-11-23T10:15").map(format_time_of), Ok("10:15".into()));
+    }
+
+    fn format_time_of(t: NaiveDateTime) -> String {
+        format_time(t.time())
+    }
+
+    /// A zone that skips 02:00–03:00 local on one day, like a spring-forward change.
+    #[derive(Clone, Copy, Debug)]
+    struct SpringForward;
+
+    impl TimeZone for SpringForward {
+        type Offset = chrono::FixedOffset;
+        fn from_offset(_: &Self::Offset) -> Self {
+            SpringForward
+        }
+        fn offset_from_local_date(&self, _: &NaiveDate) -> LocalResult<Self::Offset> {
+            LocalResult::Single(self.before())
+        }
+        fn offset_from_local_datetime(&self, local: &NaiveDateTime) -> LocalResult<Self::Offset> {
+            let t = local.time();
+            if t >= NaiveTime::from_hms_opt(2, 0, 0).unwrap() && t < NaiveTime::from_hms_opt(3, 0, 0).unwrap() {
+                LocalResult::None
+            } else if t >= NaiveTime::from_hms_opt(3, 0, 0).unwrap() {
+                LocalResult::Single(self.after())
+            } else {
+                LocalResult::Single(self.before())
+            }
+        }
+        fn offset_from_utc_date(&self, _: &NaiveDate) -> Self::Offset {
+            self.before()
+        }
+        fn offset_from_utc_datetime(&self, utc: &NaiveDateTime) -> Self::Offset {
+            if utc.time() >= NaiveTime::from_hms_opt(1, 0, 0).unwrap() {
+                self.after()
+            } else {
+                self.before()
+            }
+        }
+    }
+
+    impl SpringForward {
+        fn before(&self) -> chrono::FixedOffset {
+            chrono::FixedOffset::east_opt(3600).unwrap()
+        }
+        fn after(&self) -> chrono::FixedOffset {
+            chrono::FixedOffset::east_opt(7200).unwrap()
+        }
+    }
+
+    #[test]
+    fn a_skipped_local_time_moves_forward_never_back() {
+        let at = |s: &str| NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap();
+        let before = to_utc_in(&SpringForward, at("2026-03-29 01:30"));
+        let skipped = to_utc_in(&SpringForward, at("2026-03-29 02:30"));
+        let after = to_utc_in(&SpringForward, at("2026-03-29 03:30"));
+        assert!(before < skipped && skipped <= after, "{before} {skipped} {after}");
+        assert_eq!(skipped.format("%H:%M").to_string(), "01:00");
+    }
+}
