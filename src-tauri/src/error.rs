@@ -32,10 +32,13 @@ impl FieldError {
     }
 }
 
-/// Record a `too_long` problem when `value` has more than `max` characters.
+/// Record a `too_long` problem when `value` has more than `max` characters, and an
+/// `invalid_text` one when it holds a NUL character (which no stored text may hold).
 pub fn check_len(errors: &mut Vec<FieldError>, field: &str, value: &str, max: usize) {
     if value.chars().count() > max {
         errors.push(FieldError::with_max(field, "too_long", max));
+    } else if value.contains('\0') {
+        errors.push(FieldError::new(field, "invalid_text"));
     }
 }
 

@@ -105,6 +105,9 @@ fn return_visits_in_the_real_app() {
     let timeline = s.wait_text_contains("#timeline", "满意度 4/5").unwrap();
     assert!(timeline.contains("下一步:下个月再问候"), "{timeline}");
     assert!(timeline.contains("很满意,下次还来"), "{timeline}");
+    // The attempt that did not reach him is on his history too, with what was noted.
+    assert!(timeline.contains("未联系上(电话)"), "{timeline}");
+    assert!(timeline.contains("没人接"), "{timeline}");
     s.screenshot(&artefact_dir().join("customer-visits.png")).unwrap();
 
     // A finished visit can be corrected; the timeline shows the new value.

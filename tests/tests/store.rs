@@ -177,3 +177,23 @@ fn names_saved_by_an_older_version_are_found_by_their_surname_reading() {
     assert_eq!(find(&t.app, "zengxiaoxian"), vec![c.id]);
     assert_eq!(find(&t.app, "zxx"), vec![c.id]);
 }
+
+#[test]
+fn a_double_click_on_demo_data_loads_it_once() {
+    let t = TempApp::new();
+    let barrier = std::sync::Barrier::new(2);
+    let results: Vec<_> = std::thread::scope(|s| {
+        let clicks: Vec<_> = (0..2)
+            .map(|_| {
+                s.spawn(|| {
+                    barrier.wait();
+                    t.app.seed_demo()
+                })
+            })
+            .collect();
+        clicks.into_iter().map(|c| c.join().unwrap()).collect()
+    });
+    let loaded: Vec<usize> = results.iter().filter_map(|r| r.as_ref().ok().copied()).collect();
+    assert_eq!(loaded.len(), 1, "{results:?}");
+    assert_eq!(t.app.count_customers().unwrap(), loaded[0]);
+}

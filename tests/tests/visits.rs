@@ -57,6 +57,17 @@ fn a_visit_from_plan_to_outcome() {
     assert_eq!(r.visit.due_date, "2026-11-23");
     assert_eq!(r.visit.attempts, 1);
     assert!(t.app.agenda().unwrap().today_visits.is_empty());
+    // The customer's history shows the attempt and the move, newest first.
+    let d = t.app.customer_detail(c.id, t.app.today()).unwrap();
+    let events: Vec<(&str, &str)> = d
+        .visit_events
+        .iter()
+        .map(|e| (e.kind.as_str(), e.detail.as_str()))
+        .collect();
+    assert_eq!(events.len(), 2, "{events:?}");
+    assert_eq!(events[1].0, "not_reached");
+    assert!(events[1].1.contains("没人接"), "{events:?}");
+    assert_eq!(events[0].0, "rescheduled");
 
     // Tomorrow: reached, satisfaction 4, and a next visit in a month.
     t.set("2026-11-23 10:00");
@@ -310,4 +321,50 @@ fn keep_in_touch_cadence_and_the_due_list() {
     cad.vip.max_days = 10;
     assert_eq!(t.app.set_cadences(&cad).unwrap_err().fields()[0].field, "vip");
     let _ = NaiveDate::MIN;
+}
+
+#[test]
+fn counts_never_go_negative_while_another_desk_writes() {
+    let t = Clocked::new("2026-11-23 10:00");
+    let c = t.app.create_customer(&customer("韩梅梅", &["13700002222"])).unwrap();
+    let v = t.app.plan_visit(&visit(c.id, "2026-11-20")).unwrap();
+    let path = t.dir.path().join(frontdesk::store::DB_FILE);
+    let end = std::time::Instant::now() + std::time::Duration::from_secs(2);
+    let mut seen = std::collections::BTreeSet::new();
+    std::thread::scope(|s| {
+        // Another desk: the overdue visit is cancelled and planned again, over and over.
+        s.spawn(|| {
+            let db = rusqlite::Connection::open(&path).unwrap();
+            db.busy_timeout(std::time::Duration::from_secs(5)).unwrap();
+            while std::time::Instant::now() < end {
+                db.execute(
+                    "UPDATE visits SET state = CASE state WHEN 'planned' THEN 'cancelled' ELSE 'planned' END \
+                     WHERE id = ?1",
+                    [v.id],
+                )
+                .unwrap();
+            }
+        });
+        while std::time::Instant::now() < end {
+            let n = t.app.visit_counts().unwrap();
+            seen.insert((n.overdue, n.today));
+        }
+    });
+    assert!(
+        seen.iter().all(|&(overdue, today)| overdue <= 1 && today == 0),
+        "{seen:?}"
+    );
+}
+
+#[test]
+fn dates_outside_any_business_use_are_refused() {
+    let t = Clocked::new("2026-11-22 09:00");
+    let c = t.app.create_customer(&customer("林立", &["13800138001"])).unwrap();
+    for date in ["+10000-01-01", "0000-01-01", "1899-12-31", "2200-01-01"] {
+        let e = t.app.plan_visit(&visit(c.id, date)).unwrap_err();
+        let fields: Vec<(&str, &str)> = e.fields().iter().map(|f| (f.field.as_str(), f.code)).collect();
+        assert_eq!(fields, vec![("due_date", "date_out_of_range")], "{date}");
+    }
+    assert!(t.app.customer_visits(c.id).unwrap().is_empty());
+    t.app.plan_visit(&visit(c.id, "2199-12-31")).unwrap();
 }

@@ -351,19 +351,20 @@ function renderDetail() {
       h('ol', { class: 'timeline', id: 'timeline' }, timeline(d).map((e) => h('li', { class: e.visit ? `tl-visit tl-${e.visit.state}` : '' },
         h('time', {}, dateTime(e.at)),
         e.complaint ? [h('span', { class: 'tl-kind' }, t(`history.${e.kind}`, { serial: e.complaint.serial })), h('span', { class: 'muted' }, e.complaint.summary)]
-        : e.visit ? visitEntry(e.visit) : [
+        : e.visit ? visitEntry(e.visit) : e.attempt ? attemptEntry(e.attempt) : [
           h('span', { class: 'tl-kind' }, t(`history.${e.kind}`)),
           e.detail ? h('span', { class: 'muted' }, e.detail.split(',').map((f) => t(`field.${f}`)).join(', ')) : null])))));
 }
 
-/** Record events, finished visits and complaints, newest first. */
+/** Record events, finished visits, every attempt, reschedule and correction, and complaints, newest first. */
 function timeline(d) {
   const visits = d.visits.filter((v) => v.state !== 'planned').map((v) => ({ at: v.completed_at || v.updated_at, visit: v }));
+  const attempts = d.visit_events.map((e) => ({ at: e.at, attempt: e }));
   const complaints = d.complaints.flatMap((c) => [
     { at: c.received_at, kind: 'complaint', detail: '', complaint: c },
     ...(c.closed_at ? [{ at: c.closed_at, kind: 'complaint_closed', detail: '', complaint: c }] : []),
   ]);
-  return [...d.history, ...visits, ...complaints].sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0));
+  return [...d.history, ...visits, ...attempts, ...complaints].sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0));
 }
 
 /** The customer's complaints, open ones first, and the button to log one. */
@@ -381,6 +382,23 @@ function complaintsCard(d, archived) {
       h('button', { type: 'button', class: 'link-btn', onclick: () => navigate('complaints', { complaintId: x.id, customerId: c.id }) }, x.serial),
       h('span', { class: `badge state state-${x.state}` }, t(`cstate.${x.state}`)),
       h('span', {}, x.summary)))) : h('p', { class: 'muted' }, t('detail.no_complaints')));
+}
+
+/** A visit attempt that did not reach the customer, a reschedule or a correction. */
+function attemptEntry(a) {
+  let detail = {};
+  try {
+    detail = JSON.parse(a.detail || '{}') || {};
+  } catch {
+    detail = {};
+  }
+  const label = t(`history.visit_${a.kind}`, { channel: t(`channel.${a.channel}`), date: detail.due_date || '' });
+  const note = a.kind === 'not_reached' ? detail.notes : a.kind === 'rescheduled' ? [detail.due_date, detail.due_time].filter(Boolean).join(' ') : '';
+  return [
+    h('span', { class: 'tl-kind' }, label),
+    h('span', { class: 'chip' }, t(`purpose.${a.purpose}`)),
+    note ? h('span', { class: 'muted' }, note) : null,
+  ];
 }
 
 function visitEntry(v) {

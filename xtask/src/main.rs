@@ -216,6 +216,21 @@ fn test() -> Result {
     ]);
     status("cargo clippy -D warnings", c)?;
 
+    // The core without the desktop shell: only `desktop/` may know Tauri.
+    let mut c = cargo();
+    c.args([
+        "clippy",
+        "--package",
+        "frontdesk",
+        "--no-default-features",
+        "--all-targets",
+        "--locked",
+        "--",
+        "-D",
+        "warnings",
+    ]);
+    status("cargo clippy --no-default-features (the core without Tauri)", c)?;
+
     let mut c = cargo();
     c.args(["build", "--workspace", "--bins", "--locked"]);
     status("cargo build (app binary)", c)?;

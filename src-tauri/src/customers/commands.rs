@@ -83,6 +83,7 @@ impl App {
         let history = repo::list_history(&conn, id)?;
         let visits = crate::visits::repo::list_customer_visits(&conn, id)?;
         let complaints = crate::complaints::repo::list_for_customer(&conn, id, self.now_local())?;
+        let visit_events = crate::visits::repo::list_customer_visit_events(&conn, id)?;
         drop(conn);
         let occasions = [
             (DateKind::Birthday, customer.birthday),
@@ -102,6 +103,7 @@ impl App {
             history,
             visits,
             complaints,
+            visit_events,
         })
     }
 
@@ -128,9 +130,20 @@ impl App {
 
     /// Insert many customers in one transaction (demo data, bench, imports).
     pub fn insert_customers(&self, inputs: &[CustomerInput]) -> Result<Vec<i64>> {
+        self.insert_customers_into(inputs, false)
+    }
+
+    /// [`insert_customers`](Self::insert_customers); with `only_if_empty`, the emptiness
+    /// check is inside the same transaction, so two racing calls cannot both insert.
+    fn insert_customers_into(&self, inputs: &[CustomerInput], only_if_empty: bool) -> Result<Vec<i64>> {
         let valid: Vec<ValidCustomer> = inputs.iter().map(rules::validate).collect::<Result<_>>()?;
         let now = self.now_ts();
         let entries = self.write(|tx| {
+            if only_if_empty && repo::count_all(tx)? > 0 {
+                return Err(Error::Conflict(
+                    "demo data is only loaded into an empty database".into(),
+                ));
+            }
             let mut entries = Vec::with_capacity(valid.len());
             for v in &valid {
                 let s = repo::search_fields(v);
@@ -162,12 +175,7 @@ impl App {
 
     /// Load the demo customers into an empty database.
     pub fn seed_demo(&self) -> Result<usize> {
-        if self.count_customers()? > 0 {
-            return Err(Error::Conflict(
-                "demo data is only loaded into an empty database".into(),
-            ));
-        }
-        let ids = self.insert_customers(&crate::seed::demo_customers())?;
+        let ids = self.insert_customers_into(&crate::seed::demo_customers(), true)?;
         self.seed_demo_visits(&ids)?;
         Ok(ids.len())
     }

@@ -143,6 +143,8 @@ pub struct CustomerDetail {
     pub visits: Vec<crate::visits::Visit>,
     /// Complaints: open ones first, then newest first.
     pub complaints: Vec<crate::complaints::Complaint>,
+    /// Attempts that did not reach the customer, reschedules and corrections, newest first.
+    pub visit_events: Vec<crate::visits::CustomerVisitEvent>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]

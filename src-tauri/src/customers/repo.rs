@@ -55,6 +55,11 @@ pub fn renormalise_names(conn: &Connection) -> Result<usize> {
     Ok(changed)
 }
 
+/// How many customer records there are, archived ones included.
+pub fn count_all(conn: &Connection) -> Result<i64> {
+    Ok(conn.query_row("SELECT count(*) FROM customers", [], |r| r.get(0))?)
+}
+
 /// Insert a validated customer; returns its new id.
 pub fn insert_customer(conn: &Connection, c: &ValidCustomer, s: &SearchFields, now: &str) -> Result<i64> {
     let mut stmt = conn.prepare_cached(

@@ -326,13 +326,8 @@ impl App {
     /// Counts for the sidebar badge.
     pub fn visit_counts(&self) -> Result<VisitCounts> {
         let today = day(self.today());
-        let conn = self.conn()?;
-        let (overdue, _) = repo::list_overdue(&conn, &today, 0)?;
-        let through_today = repo::count_planned_through(&conn, &today)?;
-        Ok(VisitCounts {
-            overdue,
-            today: through_today - overdue,
-        })
+        let (overdue, today) = repo::count_overdue_and_on(&*self.conn()?, &today)?;
+        Ok(VisitCounts { overdue, today })
     }
 
     /// Per-day counts for a month's calendar.

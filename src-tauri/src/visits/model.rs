@@ -138,6 +138,19 @@ pub struct VisitLogEntry {
     pub detail: String,
 }
 
+/// One line of a customer's visit log for the customer's timeline: an attempt that did not
+/// reach them, a reschedule, a correction.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CustomerVisitEvent {
+    pub at: String,
+    pub kind: String,
+    /// JSON as logged (`notes`, `due_date`/`due_time`, `before`).
+    pub detail: String,
+    pub visit_id: i64,
+    pub channel: Channel,
+    pub purpose: Purpose,
+}
+
 /// Overdue, today and the next 7 days, by the local day.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Agenda {

@@ -6,7 +6,8 @@ use crate::customers::model::Tier;
 use crate::error::{Error, Result};
 
 use super::model::{
-    CalendarDay, Channel, FollowupPlan, OutlineTemplate, Purpose, Repeat, RepeatUnit, Visit, VisitLogEntry, VisitState,
+    CalendarDay, Channel, CustomerVisitEvent, FollowupPlan, OutlineTemplate, Purpose, Repeat, RepeatUnit, Visit,
+    VisitLogEntry, VisitState,
 };
 
 fn bad_enum(s: &str) -> rusqlite::Error {
@@ -172,6 +173,18 @@ pub fn list_planned_between(conn: &Connection, from: &str, to: &str, limit: usiz
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+/// Planned visits due before `day` and on `day`, counted in one statement (one snapshot:
+/// another desk writing between two counts cannot make them disagree).
+pub fn count_overdue_and_on(conn: &Connection, day: &str) -> Result<(usize, usize)> {
+    let (overdue, on): (i64, i64) = conn
+        .prepare_cached(
+            "SELECT coalesce(sum(due_date < ?1), 0), coalesce(sum(due_date = ?1), 0)
+             FROM visits WHERE state = 'planned' AND due_date <= ?1",
+        )?
+        .query_row([day], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok((overdue.max(0) as usize, on.max(0) as usize))
+}
+
 /// Planned visits due before `day`, most recently due first.
 pub fn list_overdue(conn: &Connection, day: &str, limit: usize) -> Result<(usize, Vec<Visit>)> {
     let total: i64 = conn
@@ -198,13 +211,6 @@ pub fn list_customer_visits(conn: &Connection, customer_id: i64) -> Result<Vec<V
     let mut stmt = conn.prepare_cached(&sql)?;
     let rows = stmt.query_map([customer_id], visit_from_row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
-}
-
-pub fn count_planned_through(conn: &Connection, day: &str) -> Result<usize> {
-    let n: i64 = conn
-        .prepare_cached("SELECT count(*) FROM visits WHERE state = 'planned' AND due_date <= ?1")?
-        .query_row([day], |r| r.get(0))?;
-    Ok(n as usize)
 }
 
 /// Move a planned visit to a new time, counting a failed attempt when `failed`.
@@ -268,6 +274,28 @@ pub fn list_visit_log(conn: &Connection, visit_id: i64) -> Result<Vec<VisitLogEn
             at: r.get(0)?,
             kind: r.get(1)?,
             detail: r.get(2)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The attempts, reschedules and corrections on all of a customer's visits, newest first
+/// (plans, outcomes and cancellations show as the visits themselves).
+pub fn list_customer_visit_events(conn: &Connection, customer_id: i64) -> Result<Vec<CustomerVisitEvent>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT l.at, l.kind, l.detail, v.id, v.channel, v.purpose FROM visit_log l
+         JOIN visits v ON v.id = l.visit_id
+         WHERE v.customer_id = ?1 AND l.kind IN ('not_reached', 'rescheduled', 'corrected')
+         ORDER BY l.at DESC, l.id DESC",
+    )?;
+    let rows = stmt.query_map([customer_id], |r| {
+        Ok(CustomerVisitEvent {
+            at: r.get(0)?,
+            kind: r.get(1)?,
+            detail: r.get(2)?,
+            visit_id: r.get(3)?,
+            channel: r.get(4)?,
+            purpose: r.get(5)?,
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
