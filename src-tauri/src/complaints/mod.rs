@@ -1,7 +1,6 @@
 //! Complaints (投诉): the register with serial numbers, the workflow and handling log,
 //! deadlines in business hours, escalation, resolution and closing.
 
-pub mod commands;
 pub mod model;
 pub mod repo;
 pub mod rules;

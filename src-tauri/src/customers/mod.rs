@@ -1,6 +1,5 @@
 //! Customer records (客户档案): contacts, tier, preference card, special dates, history.
 
-pub mod commands;
 pub mod dates;
 pub mod model;
 pub mod repo;

@@ -2,13 +2,13 @@
 
 use chrono::{Datelike, NaiveDate};
 
-use crate::app::App;
+use super::App;
 use crate::error::{Error, Result};
 
-use super::model::{Customer, CustomerDetail, CustomerInput, DateKind, DatedOccasion, ListQuery, Page, TagCount};
-use super::rules::{self, ValidCustomer};
-use super::search::{IndexEntry, QueryContext};
-use super::{dates, repo};
+use crate::customers::model::{Customer, CustomerDetail, CustomerInput, DateKind, DatedOccasion, ListQuery, Page, TagCount};
+use crate::customers::rules::{self, ValidCustomer};
+use crate::customers::search::{IndexEntry, QueryContext};
+use crate::customers::{dates, repo};
 
 /// Rows per page when the query does not say.
 pub const DEFAULT_PAGE: usize = 50;
@@ -184,7 +184,7 @@ impl App {
     pub(crate) fn reload_customer_index(&self) -> Result<()> {
         self.mark_customers_changed();
         let entries = repo::list_index_entries(&*self.conn()?)?;
-        *self.customer_index_mut()? = super::search::CustomerIndex::build(entries);
+        *self.customer_index_mut()? = crate::customers::search::CustomerIndex::build(entries);
         Ok(())
     }
 

@@ -3,7 +3,7 @@
 
 use chrono::{Datelike, NaiveDateTime};
 
-use crate::app::App;
+use super::App;
 use crate::customers::model::{CustomerInput, Tier};
 use crate::customers::{repo as customer_repo, rules as customer_rules};
 use crate::error::{check_len, Error, FieldError, Result};
@@ -11,12 +11,12 @@ use crate::store::{self, settings};
 use crate::visits::repo::{self as visit_repo, NewVisit};
 use crate::visits::{Channel, Purpose};
 
-use super::model::{
+use crate::complaints::model::{
     Category, CloseInput, Complaint, ComplaintDetail, ComplaintInput, ComplaintPage, ComplaintQuery, ComplaintSettings,
     ComplaintState, ResolveInput, Severity, SpanUnit, TransitionInput,
 };
-use super::repo::{self, NewComplaint, Resolution, WorkflowUpdate};
-use super::rules;
+use crate::complaints::repo::{self, NewComplaint, Resolution, WorkflowUpdate};
+use crate::complaints::rules;
 
 const SETTINGS_KEY: &str = "complaints";
 
@@ -142,7 +142,7 @@ impl App {
                 &NewComplaint {
                     serial: &serial,
                     customer_id,
-                    channel: input.channel.unwrap_or(super::model::ComplaintChannel::Phone),
+                    channel: input.channel.unwrap_or(crate::complaints::model::ComplaintChannel::Phone),
                     received_at: &store::local_to_ts(received),
                     category_id,
                     severity,
@@ -473,7 +473,7 @@ impl App {
                     &NewComplaint {
                         serial: &serial,
                         customer_id,
-                        channel: input.channel.unwrap_or(super::model::ComplaintChannel::Phone),
+                        channel: input.channel.unwrap_or(crate::complaints::model::ComplaintChannel::Phone),
                         received_at: &store::local_to_ts(received),
                         category_id: input.category_id.unwrap_or(category),
                         severity,

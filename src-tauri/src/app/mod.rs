@@ -1,5 +1,16 @@
-//! The Tauri-free command layer: `App` owns the store and the in-memory indexes, and every
-//! user action is a method on it. The desktop adapter only forwards to these methods.
+//! The application layer: `App` is the composition root. It owns the store, the clock and
+//! the in-memory indexes; every user action is a method on it, and the reads and writes
+//! that span capabilities (a customer's page, the due-to-contact list, what reminders plan
+//! from) are composed here from the capabilities' plain functions. Tauri-free.
+
+mod complaints;
+mod customers;
+mod reminders;
+mod visits;
+
+pub use customers::{DEFAULT_PAGE, MAX_PAGE};
+pub use reminders::{CATCH_UP_DAYS, HORIZON_HOURS};
+pub use visits::{DueContacts, OutcomeResult, VisitCounts, AGENDA_LIMIT};
 
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuard};

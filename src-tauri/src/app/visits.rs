@@ -4,17 +4,17 @@
 use chrono::{Days, NaiveDate, NaiveTime};
 use serde::Serialize;
 
-use crate::app::App;
+use super::App;
 use crate::customers::repo as customer_repo;
 use crate::error::{check_len, Error, FieldError, Result};
 use crate::store::settings;
 
-use super::model::{
+use crate::visits::model::{
     Agenda, CalendarDay, Channel, DueContact, FollowupPlan, OutcomeCorrection, OutcomeInput, OutlineTemplate, Purpose,
     Retry, TierCadences, Visit, VisitInput, VisitLogEntry, VisitState,
 };
-use super::repo::{self, Completion, NewVisit};
-use super::rules;
+use crate::visits::repo::{self, Completion, NewVisit};
+use crate::visits::rules;
 
 /// Rows the agenda shows per group.
 pub const AGENDA_LIMIT: usize = 200;

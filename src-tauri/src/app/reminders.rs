@@ -3,20 +3,20 @@
 
 use chrono::{Days, NaiveDate, NaiveDateTime, TimeDelta};
 
-use crate::app::App;
+use super::App;
 use crate::complaints::repo::PAUSED;
 use crate::customers::model::{Calendar, DateKind, SpecialDate};
 use crate::error::{check_len, Error, FieldError, Result};
 use crate::store::{self, settings};
 use crate::visits::rules as visit_rules;
 
-use super::model::{
+use crate::reminders::model::{
     CenterPage, CenterQuery, Fired, ManualInput, Reminder, ReminderCounts, ReminderKind, ReminderSettings,
     ReminderState, Snooze,
 };
-use super::repo;
-use super::rules::{self, Planned};
-use super::texts;
+use crate::reminders::repo;
+use crate::reminders::rules::{self, Planned};
+use crate::reminders::texts;
 
 const SETTINGS_KEY: &str = "reminders";
 const PLANNED_AT: &str = "reminders.planned_at";
