@@ -142,7 +142,9 @@ impl App {
                 &NewComplaint {
                     serial: &serial,
                     customer_id,
-                    channel: input.channel.unwrap_or(crate::complaints::model::ComplaintChannel::Phone),
+                    channel: input
+                        .channel
+                        .unwrap_or(crate::complaints::model::ComplaintChannel::Phone),
                     received_at: &store::local_to_ts(received),
                     category_id,
                     severity,
@@ -159,7 +161,7 @@ impl App {
             )?;
             repo::add_log(tx, id, &now, input.staff.trim(), "registered", &serial)?;
             // The customer contacted us: a real contact for the keep-in-touch cadence.
-            visit_repo::touch_last_contact(tx, customer_id, &now_local.date().format("%Y-%m-%d").to_string())?;
+            customer_repo::touch_last_contact(tx, customer_id, &now_local.date().format("%Y-%m-%d").to_string())?;
             Ok((id, customer_id))
         })?;
         self.reindex_customer(customer_id)?;
@@ -420,7 +422,7 @@ impl App {
             wf.state = ComplaintState::Closed;
             wf.save(tx, c.id, &now)?;
             repo::set_closed(tx, c.id, input.satisfaction, input.accepted, visit, &now)?;
-            visit_repo::touch_last_contact(tx, c.customer_id, &now_local.date().format("%Y-%m-%d").to_string())?;
+            customer_repo::touch_last_contact(tx, c.customer_id, &now_local.date().format("%Y-%m-%d").to_string())?;
             let detail = serde_json::json!({ "satisfaction": input.satisfaction, "accepted": input.accepted, "return_visit": visit_date });
             repo::add_log(tx, c.id, &now, input.staff.trim(), "closed", &detail.to_string())
         })
@@ -473,7 +475,9 @@ impl App {
                     &NewComplaint {
                         serial: &serial,
                         customer_id,
-                        channel: input.channel.unwrap_or(crate::complaints::model::ComplaintChannel::Phone),
+                        channel: input
+                            .channel
+                            .unwrap_or(crate::complaints::model::ComplaintChannel::Phone),
                         received_at: &store::local_to_ts(received),
                         category_id: input.category_id.unwrap_or(category),
                         severity,

@@ -5,10 +5,27 @@ use chrono::{Datelike, NaiveDate};
 use super::App;
 use crate::error::{Error, Result};
 
-use crate::customers::model::{Customer, CustomerDetail, CustomerInput, DateKind, DatedOccasion, ListQuery, Page, TagCount};
+use crate::customers::model::{
+    Customer, CustomerInput, DateKind, DatedOccasion, HistoryEntry, ListQuery, Page, TagCount,
+};
 use crate::customers::rules::{self, ValidCustomer};
 use crate::customers::search::{IndexEntry, QueryContext};
 use crate::customers::{dates, repo};
+use serde::Serialize;
+
+/// Everything the detail page shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CustomerDetail {
+    pub customer: Customer,
+    pub occasions: Vec<DatedOccasion>,
+    pub history: Vec<HistoryEntry>,
+    /// Return visits: planned ones first (soonest first), then done and cancelled (newest first).
+    pub visits: Vec<crate::visits::Visit>,
+    /// Complaints: open ones first, then newest first.
+    pub complaints: Vec<crate::complaints::Complaint>,
+    /// Attempts that did not reach the customer, reschedules and corrections, newest first.
+    pub visit_events: Vec<crate::visits::CustomerVisitEvent>,
+}
 
 /// Rows per page when the query does not say.
 pub const DEFAULT_PAGE: usize = 50;

@@ -8,7 +8,7 @@ mod customers;
 mod reminders;
 mod visits;
 
-pub use customers::{DEFAULT_PAGE, MAX_PAGE};
+pub use customers::{CustomerDetail, DEFAULT_PAGE, MAX_PAGE};
 pub use reminders::{CATCH_UP_DAYS, HORIZON_HOURS};
 pub use visits::{DueContacts, OutcomeResult, VisitCounts, AGENDA_LIMIT};
 
@@ -141,7 +141,7 @@ impl App {
 
     pub fn status(&self) -> Result<Status> {
         let conn = self.conn()?;
-        let schema_version = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        let schema_version = store::schema_version(&conn)?;
         let language = settings::get_setting(&conn, "language")?;
         drop(conn);
         Ok(Status {

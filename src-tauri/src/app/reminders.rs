@@ -4,8 +4,6 @@
 use chrono::{Days, NaiveDate, NaiveDateTime, TimeDelta};
 
 use super::App;
-use crate::complaints::repo::PAUSED;
-use crate::customers::model::{Calendar, DateKind, SpecialDate};
 use crate::error::{check_len, Error, FieldError, Result};
 use crate::store::{self, settings};
 use crate::visits::rules as visit_rules;
@@ -108,10 +106,7 @@ impl App {
             for p in planned.iter_mut() {
                 if let (Some(id), Some(obj)) = (p.customer_id, p.args.as_object_mut()) {
                     if obj.get("name").and_then(|n| n.as_str()).is_some_and(str::is_empty) {
-                        let name: Option<String> = tx
-                            .prepare_cached("SELECT name FROM customers WHERE id = ?1 AND archived_at IS NULL")?
-                            .query_row([id], |r| r.get(0))
-                            .ok();
+                        let name = crate::customers::repo::get_name(tx, id, true)?;
                         match name {
                             Some(n) => {
                                 obj.insert("name".into(), n.into());
@@ -285,7 +280,7 @@ impl App {
             errors.push(FieldError::new("text", "required"));
         }
         check_len(&mut errors, "text", text, 500);
-        let due = crate::complaints::rules::parse_local(&input.due_at)
+        let due = crate::kernel::time::parse_local(&input.due_at)
             .map_err(|c| errors.push(FieldError::new("due_at", c)))
             .ok();
         if let Some(r) = input.repeat {
@@ -340,32 +335,24 @@ fn plan_visits(
     to: NaiveDate,
     now: &str,
 ) -> Result<Vec<Planned>> {
-    let mut stmt = tx.prepare_cached(
-        "SELECT v.id, v.customer_id, c.name, v.purpose, v.due_date, v.due_time, v.staff
-         FROM visits v JOIN customers c ON c.id = v.customer_id
-         WHERE v.state = 'planned' AND v.due_date BETWEEN ?1 AND ?2",
-    )?;
-    let rows = stmt.query_map([from.to_string(), to.to_string()], |r| {
-        Ok((
-            r.get::<_, i64>(0)?,
-            r.get::<_, i64>(1)?,
-            r.get::<_, String>(2)?,
-            r.get::<_, String>(3)?,
-            r.get::<_, String>(4)?,
-            r.get::<_, Option<String>>(5)?,
-            r.get::<_, String>(6)?,
-        ))
-    })?;
     let mut out = Vec::new();
-    for row in rows {
-        let (id, customer, name, purpose, date, time, staff) = row?;
-        let Some(date) = parse_day(&date) else { continue };
-        let time = time.as_deref().and_then(|t| visit_rules::parse_time(t).ok().flatten());
+    for v in crate::visits::repo::list_due_between(tx, &from.to_string(), &to.to_string())? {
+        let Some(date) = parse_day(&v.due_date) else { continue };
+        let time = v
+            .due_time
+            .as_deref()
+            .and_then(|t| visit_rules::parse_time(t).ok().flatten());
         out.push(rules::visit(
-            schedule, id, customer, &name, &purpose, date, time, &staff,
+            schedule,
+            v.id,
+            v.customer_id,
+            &v.customer_name,
+            v.purpose.as_str(),
+            date,
+            time,
+            &v.staff,
         ));
     }
-    drop(stmt);
     for id in repo::open_sources(tx, ReminderKind::Visit)? {
         let current = crate::visits::repo::get_visit(tx, id)
             .ok()
@@ -412,45 +399,38 @@ fn plan_complaints(
     let ladder = i64::from(cs.escalation_hours[2]);
     let lo = store::local_to_ts(from - TimeDelta::hours(ladder));
     let hi = store::local_to_ts(to + TimeDelta::minutes(i64::from(warn)));
-    let mut stmt = tx.prepare_cached(
-        "SELECT c.id, c.customer_id, cu.name, c.serial, c.next_due, c.handler
-         FROM complaints c JOIN customers cu ON cu.id = c.customer_id
-         WHERE c.is_open = 1 AND c.next_due >= ?1 AND c.next_due <= ?2 AND c.next_due != ?3",
-    )?;
-    let rows = stmt.query_map([&lo, &hi, PAUSED], |r| {
-        Ok((
-            r.get::<_, i64>(0)?,
-            r.get::<_, i64>(1)?,
-            r.get::<_, String>(2)?,
-            r.get::<_, String>(3)?,
-            r.get::<_, String>(4)?,
-            r.get::<_, String>(5)?,
-        ))
-    })?;
     let mut out = Vec::new();
-    for row in rows {
-        let (id, customer, name, serial, due, handler) = row?;
-        let Some(due) = store::ts_to_local(&due) else { continue };
+    for c in crate::complaints::repo::list_running_deadlines(tx, &lo, &hi)? {
+        let Some(due) = store::ts_to_local(&c.next_due) else {
+            continue;
+        };
         out.extend(rules::complaint(
-            id,
-            customer,
-            &name,
-            &serial,
+            c.id,
+            c.customer_id,
+            &c.customer_name,
+            &c.serial,
             due,
             warn,
             cs.escalation_hours,
-            &handler,
+            &c.handler,
         ));
     }
-    drop(stmt);
     for kind in [ReminderKind::ComplaintWarning, ReminderKind::ComplaintEscalation] {
         for id in repo::open_sources(tx, kind)? {
-            let keys: Vec<String> = tx
-                .prepare_cached("SELECT c.id, c.customer_id, c.serial, c.next_due, c.handler FROM complaints c WHERE c.id = ?1 AND c.is_open = 1 AND c.next_due != ?2")?
-                .query_row(rusqlite::params![id, PAUSED], |r| Ok((r.get::<_, i64>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?, r.get::<_, String>(4)?)))
-                .ok()
-                .and_then(|(cust, serial, due, handler)| {
-                    store::ts_to_local(&due).map(|d| rules::complaint(id, cust, "", &serial, d, warn, cs.escalation_hours, &handler))
+            let keys: Vec<String> = crate::complaints::repo::get_running_deadline(tx, id)?
+                .and_then(|c| {
+                    store::ts_to_local(&c.next_due).map(|d| {
+                        rules::complaint(
+                            id,
+                            c.customer_id,
+                            "",
+                            &c.serial,
+                            d,
+                            warn,
+                            cs.escalation_hours,
+                            &c.handler,
+                        )
+                    })
                 })
                 .unwrap_or_default()
                 .into_iter()
@@ -470,35 +450,8 @@ fn plan_special_dates(
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<Vec<Planned>> {
-    let mut stmt = tx.prepare_cached(
-        "SELECT d.customer_id, c.name, d.kind, d.calendar, d.year, d.month, d.day, d.leap_month
-         FROM special_dates d JOIN customers c ON c.id = d.customer_id WHERE c.archived_at IS NULL",
-    )?;
-    let rows = stmt.query_map([], |r| {
-        Ok((
-            r.get::<_, i64>(0)?,
-            r.get::<_, String>(1)?,
-            r.get::<_, String>(2)?,
-            r.get::<_, String>(3)?,
-            r.get::<_, Option<i32>>(4)?,
-            r.get::<_, u32>(5)?,
-            r.get::<_, u32>(6)?,
-            r.get::<_, bool>(7)?,
-        ))
-    })?;
     let mut out = Vec::new();
-    for row in rows {
-        let (customer, name, kind, calendar, year, month, day, leap_month) = row?;
-        let (Some(kind), Some(calendar)) = (DateKind::parse(&kind), Calendar::parse(&calendar)) else {
-            continue;
-        };
-        let date = SpecialDate {
-            calendar,
-            year,
-            month,
-            day,
-            leap_month,
-        };
+    for (customer, name, kind, date) in crate::customers::repo::list_active_special_dates(tx)? {
         out.extend(rules::special_date(
             schedule,
             customer,
@@ -526,11 +479,8 @@ fn plan_manual(tx: &rusqlite::Connection, to: NaiveDateTime, now: &str) -> Resul
             let Some(at) = store::ts_to_local(&m.due_at) else {
                 continue;
             };
-            let name: Option<String> = match m.customer_id {
-                Some(c) => tx
-                    .prepare_cached("SELECT name FROM customers WHERE id = ?1")?
-                    .query_row([c], |r| r.get(0))
-                    .ok(),
+            let name = match m.customer_id {
+                Some(c) => crate::customers::repo::get_name(tx, c, false)?,
                 None => None,
             };
             out.push(Planned {
@@ -546,7 +496,7 @@ fn plan_manual(tx: &rusqlite::Connection, to: NaiveDateTime, now: &str) -> Resul
                 m.repeat,
                 m.repeat_anchor
                     .as_deref()
-                    .and_then(|a| crate::complaints::rules::parse_local(a).ok()),
+                    .and_then(|a| crate::kernel::time::parse_local(a).ok()),
             ) {
                 (Some(r), Some(anchor)) => visit_rules::next_occurrence(anchor.date(), r, m.repeat_index, at.date())
                     .map(|(d, i)| (store::local_to_ts(d.and_time(anchor.time())), i)),

@@ -136,7 +136,7 @@ impl App {
             })
             .to_string();
             repo::add_visit_log(tx, id, &now, "done", &detail)?;
-            repo::touch_last_contact(tx, v.customer_id, &day(today))?;
+            crate::customers::repo::touch_last_contact(tx, v.customer_id, &day(today))?;
             let lineage = repo::get_lineage(tx, id)?;
             let base = NewVisit {
                 outline: v.outline.clone(),
@@ -498,7 +498,7 @@ impl App {
                 let done = NewVisit::new(*customer_id, Channel::Phone, Purpose::Satisfaction, day(last));
                 let id = repo::insert_visit(tx, &done, &now)?;
                 repo::seed_outcome(tx, id, 3 + (i % 3) as u8, &now)?;
-                repo::set_last_contact(tx, *customer_id, Some(&day(last)))?;
+                crate::customers::repo::set_last_contact(tx, *customer_id, Some(&day(last)))?;
             }
             Ok(())
         })?;
@@ -517,7 +517,7 @@ impl App {
                 let id = repo::insert_visit(tx, &row, &now)?;
                 if *done {
                     repo::seed_outcome(tx, id, 4, &now)?;
-                    repo::touch_last_contact(tx, *customer_id, &day(*due))?;
+                    crate::customers::repo::touch_last_contact(tx, *customer_id, &day(*due))?;
                 }
             }
             Ok(())

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::customers::model::Tier;
+use crate::kernel::cadence::Tier;
 
 use crate::kernel::schedule::Schedule;
 

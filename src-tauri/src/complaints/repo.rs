@@ -2,13 +2,59 @@
 
 use rusqlite::{params, Connection, OptionalExtension, Row, ToSql};
 
-use crate::customers::model::Tier;
 use crate::error::{Error, Result};
+use crate::kernel::cadence::Tier;
 use crate::store;
 
 use super::model::{
     Category, ClaimKind, Complaint, ComplaintChannel, ComplaintQuery, ComplaintState, LogEntry, Severity,
 };
+
+/// An open complaint's running deadline, as reminders plan from it.
+#[derive(Debug, Clone)]
+pub struct RunningDeadline {
+    pub id: i64,
+    pub customer_id: i64,
+    pub customer_name: String,
+    pub serial: String,
+    /// UTC, as stored.
+    pub next_due: String,
+    pub handler: String,
+}
+
+fn running_deadline_from_row(r: &Row<'_>) -> rusqlite::Result<RunningDeadline> {
+    Ok(RunningDeadline {
+        id: r.get(0)?,
+        customer_id: r.get(1)?,
+        customer_name: r.get(2)?,
+        serial: r.get(3)?,
+        next_due: r.get(4)?,
+        handler: r.get(5)?,
+    })
+}
+
+/// Open complaints whose running (not paused) deadline is in `[lo, hi]` (UTC timestamps).
+pub fn list_running_deadlines(conn: &Connection, lo: &str, hi: &str) -> Result<Vec<RunningDeadline>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT c.id, c.customer_id, cu.name, c.serial, c.next_due, c.handler
+         FROM complaints c JOIN customers cu ON cu.id = c.customer_id
+         WHERE c.is_open = 1 AND c.next_due >= ?1 AND c.next_due <= ?2 AND c.next_due != ?3",
+    )?;
+    let rows = stmt.query_map([lo, hi, PAUSED], running_deadline_from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// One complaint's running deadline, if it is open and not paused.
+pub fn get_running_deadline(conn: &Connection, id: i64) -> Result<Option<RunningDeadline>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT c.id, c.customer_id, cu.name, c.serial, c.next_due, c.handler
+             FROM complaints c JOIN customers cu ON cu.id = c.customer_id
+             WHERE c.id = ?1 AND c.is_open = 1 AND c.next_due != ?2",
+        )?
+        .query_row(params![id, PAUSED], running_deadline_from_row)
+        .optional()?)
+}
 
 /// `text` as a literal inside a LIKE pattern (with `ESCAPE`): `%`, `_` and the backslash
 /// match themselves.

@@ -2,8 +2,8 @@
 
 use chrono::{NaiveDateTime, TimeDelta};
 
-use crate::customers::model::Tier;
 use crate::error::{check_len, Error, FieldError};
+use crate::kernel::cadence::Tier;
 
 use super::model::{ComplaintInput, ComplaintSettings, ComplaintState, Severity, Span, SpanUnit};
 use crate::kernel::schedule::Schedule;
@@ -77,7 +77,7 @@ pub fn validate_register(input: &ComplaintInput, now: NaiveDateTime) -> Result<(
     }
     if let Some(c) = &input.new_customer {
         check_len(&mut errors, "customer", c.name.trim(), MAX_SHORT);
-        if !c.phone.trim().is_empty() && !crate::customers::rules::is_valid_phone(c.phone.trim()) {
+        if !c.phone.trim().is_empty() && !crate::kernel::phone::is_valid_phone(c.phone.trim()) {
             errors.push(FieldError::new("new_phone", "invalid_phone"));
         }
     }

@@ -2,10 +2,9 @@
 
 use serde::{Deserialize, Serialize};
 
-crate::str_enum!(
-    /// The customer pyramid, highest first: VIP客户 / 主要客户 / 普通客户 / 小客户.
-    Tier { Vip = "vip", Major = "major", Regular = "regular", Small = "small" }
-);
+pub use crate::kernel::cadence::Tier;
+pub use crate::kernel::special_dates::{Calendar, DateKind, SpecialDate};
+
 crate::str_enum!(
     /// Source channel (来源渠道).
     Source { WalkIn = "walk_in", Phone = "phone", Referral = "referral", Online = "online", Other = "other" }
@@ -14,41 +13,10 @@ crate::str_enum!(
     /// Kind of a preference-card entry.
     PreferenceKind { Food = "food", Seating = "seating", Allergy = "allergy", ContactTime = "contact_time", Language = "language", Other = "other" }
 );
-crate::str_enum!(
-    Calendar { Gregorian = "gregorian", Lunar = "lunar" }
-);
-crate::str_enum!(
-    DateKind { Birthday = "birthday", Anniversary = "anniversary" }
-);
-
-impl Tier {
-    /// Rank for sorting and filtering: 0 is the highest tier.
-    pub fn rank(self) -> u8 {
-        match self {
-            Tier::Vip => 0,
-            Tier::Major => 1,
-            Tier::Regular => 2,
-            Tier::Small => 3,
-        }
-    }
-}
-
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Preference {
     pub kind: PreferenceKind,
     pub text: String,
-}
-
-/// A birthday or anniversary: gregorian or Chinese lunar (month, day, leap month), year optional.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SpecialDate {
-    pub calendar: Calendar,
-    #[serde(default)]
-    pub year: Option<i32>,
-    pub month: u32,
-    pub day: u32,
-    #[serde(default)]
-    pub leap_month: bool,
 }
 
 /// What a form sends to create or edit a customer. Ids and timestamps are not in it.
@@ -131,20 +99,6 @@ pub struct HistoryEntry {
     pub at: String,
     pub kind: String,
     pub detail: String,
-}
-
-/// Everything the detail page shows.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct CustomerDetail {
-    pub customer: Customer,
-    pub occasions: Vec<DatedOccasion>,
-    pub history: Vec<HistoryEntry>,
-    /// Return visits: planned ones first (soonest first), then done and cancelled (newest first).
-    pub visits: Vec<crate::visits::Visit>,
-    /// Complaints: open ones first, then newest first.
-    pub complaints: Vec<crate::complaints::Complaint>,
-    /// Attempts that did not reach the customer, reschedules and corrections, newest first.
-    pub visit_events: Vec<crate::visits::CustomerVisitEvent>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]

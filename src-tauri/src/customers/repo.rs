@@ -60,6 +60,56 @@ pub fn count_all(conn: &Connection) -> Result<i64> {
     Ok(conn.query_row("SELECT count(*) FROM customers", [], |r| r.get(0))?)
 }
 
+/// Record a real contact on `day` (local date); an older date never replaces a newer one.
+pub fn touch_last_contact(conn: &Connection, customer_id: i64, day: &str) -> Result<()> {
+    conn.prepare_cached(
+        "UPDATE customers SET last_contact_date = ?2
+         WHERE id = ?1 AND (last_contact_date IS NULL OR last_contact_date < ?2)",
+    )?
+    .execute(params![customer_id, day])?;
+    Ok(())
+}
+
+/// Set the last contact outright (demo data and imports of older records).
+pub fn set_last_contact(conn: &Connection, customer_id: i64, day: Option<&str>) -> Result<()> {
+    conn.prepare_cached("UPDATE customers SET last_contact_date = ?2 WHERE id = ?1")?
+        .execute(params![customer_id, day])?;
+    Ok(())
+}
+
+/// A customer's name; with `active_only`, none for an archived customer.
+pub fn get_name(conn: &Connection, id: i64, active_only: bool) -> Result<Option<String>> {
+    let sql = if active_only {
+        "SELECT name FROM customers WHERE id = ?1 AND archived_at IS NULL"
+    } else {
+        "SELECT name FROM customers WHERE id = ?1"
+    };
+    Ok(conn.prepare_cached(sql)?.query_row([id], |r| r.get(0)).optional()?)
+}
+
+/// Every special date of every customer not archived: `(customer, name, kind, date)`.
+pub fn list_active_special_dates(conn: &Connection) -> Result<Vec<(i64, String, DateKind, SpecialDate)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT d.customer_id, c.name, d.kind, d.calendar, d.year, d.month, d.day, d.leap_month
+         FROM special_dates d JOIN customers c ON c.id = d.customer_id WHERE c.archived_at IS NULL",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok((
+            r.get(0)?,
+            r.get(1)?,
+            r.get(2)?,
+            SpecialDate {
+                calendar: r.get(3)?,
+                year: r.get(4)?,
+                month: r.get(5)?,
+                day: r.get(6)?,
+                leap_month: r.get(7)?,
+            },
+        ))
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
 /// Insert a validated customer; returns its new id.
 pub fn insert_customer(conn: &Connection, c: &ValidCustomer, s: &SearchFields, now: &str) -> Result<i64> {
     let mut stmt = conn.prepare_cached(

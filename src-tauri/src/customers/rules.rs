@@ -1,6 +1,7 @@
 //! Customer validation: what a saved record must satisfy, as plain functions.
 
 use crate::error::{check_len, Error, FieldError};
+pub use crate::kernel::phone::is_valid_phone;
 
 use super::dates;
 use super::model::{CustomerInput, Preference, Source, SpecialDate, Tier};
@@ -37,13 +38,6 @@ pub struct ValidCustomer {
     pub anniversary: Option<SpecialDate>,
     pub cadence_ideal_days: Option<u32>,
     pub cadence_max_days: Option<u32>,
-}
-
-/// A phone: digits with spaces, dashes, dots, brackets and a leading +, 5 to 20 digits.
-pub fn is_valid_phone(p: &str) -> bool {
-    let digits = p.chars().filter(char::is_ascii_digit).count();
-    let body = p.strip_prefix('+').unwrap_or(p);
-    (5..=20).contains(&digits) && body.chars().all(|c| c.is_ascii_digit() || " -().".contains(c))
 }
 
 /// An e-mail address: one @, a local part, a dotted domain, no spaces.

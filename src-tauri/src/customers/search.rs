@@ -14,8 +14,7 @@ use pinyin::ToPinyin;
 use chrono::NaiveDate;
 
 use super::model::{ContactFilter, FollowupFilter, ListQuery, SortBy, TagCount, Tier};
-use crate::visits::model::{Cadence, ContactStatus, TierCadences};
-use crate::visits::rules::{contact_status, effective_cadence};
+use crate::kernel::cadence::{contact_status, effective_cadence, Cadence, ContactStatus, TierCadences};
 
 /// Separates the parts of a normalised search string so no match spans two fields.
 const SEP: char = '\u{1}';

@@ -2,6 +2,10 @@
 //! (one parse and one format each, one local↔UTC rule), the desk's business schedule, and
 //! string-backed enums that cross IPC and sit in SQLite.
 
+pub mod cadence;
 pub mod enums;
+pub mod phone;
+pub mod recurrence;
 pub mod schedule;
+pub mod special_dates;
 pub mod time;

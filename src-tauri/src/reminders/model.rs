@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::visits::Repeat;
+use crate::kernel::recurrence::Repeat;
 
 crate::str_enum!(
     /// Where a reminder comes from.

@@ -196,7 +196,7 @@ pub struct Manual {
     pub customer_id: Option<i64>,
     pub text: String,
     pub due_at: String,
-    pub repeat: Option<crate::visits::Repeat>,
+    pub repeat: Option<crate::kernel::recurrence::Repeat>,
     pub repeat_anchor: Option<String>,
     pub repeat_index: u32,
     pub staff: String,
@@ -208,7 +208,7 @@ pub fn insert_manual(
     customer_id: Option<i64>,
     text: &str,
     due_at: &str,
-    repeat: Option<crate::visits::Repeat>,
+    repeat: Option<crate::kernel::recurrence::Repeat>,
     anchor: Option<&str>,
     staff: &str,
     now: &str,
@@ -241,8 +241,8 @@ pub fn list_manual_until(conn: &Connection, until: &str) -> Result<Vec<Manual>> 
         let unit: Option<String> = r.get(4)?;
         let every: Option<u32> = r.get(5)?;
         let repeat = match (unit, every) {
-            (Some(u), Some(every)) => Some(crate::visits::Repeat {
-                unit: parse(u, crate::visits::RepeatUnit::parse)?,
+            (Some(u), Some(every)) => Some(crate::kernel::recurrence::Repeat {
+                unit: parse(u, crate::kernel::recurrence::RepeatUnit::parse)?,
                 every,
             }),
             _ => None,

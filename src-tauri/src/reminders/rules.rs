@@ -3,9 +3,8 @@
 use chrono::{Datelike, Days, NaiveDate, NaiveDateTime, NaiveTime, TimeDelta};
 use serde_json::json;
 
-use crate::customers::dates;
-use crate::customers::model::{DateKind, SpecialDate};
 use crate::kernel::schedule::Schedule;
+use crate::kernel::special_dates::{self as dates, DateKind, SpecialDate};
 
 use super::model::{ReminderKind, Snooze};
 
@@ -135,7 +134,7 @@ pub fn special_date(
                 customer_id: Some(customer_id),
                 source_id: None,
                 due: business_start(schedule, day),
-                args: json!({ "name": name, "date": occ.to_string(), "days": before, "lunar": date.calendar == crate::customers::model::Calendar::Lunar }),
+                args: json!({ "name": name, "date": occ.to_string(), "days": before, "lunar": date.calendar == crate::kernel::special_dates::Calendar::Lunar }),
                 staff: String::new(),
             });
         }
@@ -184,7 +183,7 @@ pub fn snooze_until(s: &Snooze, now: NaiveDateTime, schedule: &Schedule) -> Resu
             Ok(business_start(schedule, tomorrow))
         }
         Snooze::Until { at } => {
-            let t = crate::complaints::rules::parse_local(at)?;
+            let t = crate::kernel::time::parse_local(at)?;
             if t <= now {
                 return Err("date_in_past");
             }
@@ -196,7 +195,7 @@ pub fn snooze_until(s: &Snooze, now: NaiveDateTime, schedule: &Schedule) -> Resu
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::customers::model::Calendar;
+    use crate::kernel::special_dates::Calendar;
 
     fn at(s: &str) -> NaiveDateTime {
         NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap()

@@ -114,6 +114,11 @@ fn has_foreign_tables(conn: &Connection) -> Result<bool> {
 
 pub use crate::kernel::time::{format_ts, local_to_ts, ts_to_local};
 
+/// The schema version of an open database.
+pub fn schema_version(conn: &Connection) -> Result<i64> {
+    Ok(conn.query_row("PRAGMA user_version", [], |r| r.get(0))?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -2,7 +2,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::customers::model::Tier;
+use crate::kernel::cadence::Tier;
+pub use crate::kernel::cadence::{Cadence, ContactStatus, TierCadences};
+pub use crate::kernel::recurrence::{Repeat, RepeatUnit};
 
 crate::str_enum!(
     /// How the desk contacts the customer.
@@ -22,17 +24,6 @@ crate::str_enum!(
 crate::str_enum!(
     VisitState { Planned = "planned", Done = "done", Cancelled = "cancelled" }
 );
-crate::str_enum!(
-    RepeatUnit { Day = "day", Week = "week", Month = "month", Year = "year" }
-);
-
-/// "Every N units", for recurring visits.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Repeat {
-    pub unit: RepeatUnit,
-    pub every: u32,
-}
-
 /// What the plan-a-visit form sends. Dates are local (`YYYY-MM-DD`), time `HH:MM` or empty.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
@@ -193,65 +184,6 @@ pub struct OutlineTemplate {
     pub id: i64,
     pub name: String,
     pub body: String,
-}
-
-/// Ideal and maximum days between real contacts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Cadence {
-    pub ideal_days: u32,
-    pub max_days: u32,
-}
-
-/// The cadence of each tier (settings).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct TierCadences {
-    pub vip: Cadence,
-    pub major: Cadence,
-    pub regular: Cadence,
-    pub small: Cadence,
-}
-
-impl Default for TierCadences {
-    fn default() -> Self {
-        TierCadences {
-            vip: Cadence {
-                ideal_days: 30,
-                max_days: 45,
-            },
-            major: Cadence {
-                ideal_days: 60,
-                max_days: 90,
-            },
-            regular: Cadence {
-                ideal_days: 90,
-                max_days: 180,
-            },
-            small: Cadence {
-                ideal_days: 180,
-                max_days: 365,
-            },
-        }
-    }
-}
-
-impl TierCadences {
-    pub fn of(&self, tier: Tier) -> Cadence {
-        match tier {
-            Tier::Vip => self.vip,
-            Tier::Major => self.major,
-            Tier::Regular => self.regular,
-            Tier::Small => self.small,
-        }
-    }
-}
-
-/// Yellow: past the ideal interval; red: past the maximum.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ContactStatus {
-    Fine,
-    Due,
-    Overdue,
 }
 
 /// One row of the due-to-contact list.

@@ -2,8 +2,8 @@
 
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
-use crate::customers::model::Tier;
 use crate::error::{Error, Result};
+use crate::kernel::cadence::Tier;
 
 use super::model::{
     CalendarDay, Channel, CustomerVisitEvent, FollowupPlan, OutlineTemplate, Purpose, Repeat, RepeatUnit, Visit,
@@ -279,6 +279,39 @@ pub fn list_visit_log(conn: &Connection, visit_id: i64) -> Result<Vec<VisitLogEn
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+/// A planned visit due in a window, as reminders plan from it.
+#[derive(Debug, Clone)]
+pub struct DueVisit {
+    pub id: i64,
+    pub customer_id: i64,
+    pub customer_name: String,
+    pub purpose: Purpose,
+    pub due_date: String,
+    pub due_time: Option<String>,
+    pub staff: String,
+}
+
+/// Planned visits due on local days `[from, to]` (`YYYY-MM-DD`).
+pub fn list_due_between(conn: &Connection, from: &str, to: &str) -> Result<Vec<DueVisit>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT v.id, v.customer_id, c.name, v.purpose, v.due_date, v.due_time, v.staff
+         FROM visits v JOIN customers c ON c.id = v.customer_id
+         WHERE v.state = 'planned' AND v.due_date BETWEEN ?1 AND ?2",
+    )?;
+    let rows = stmt.query_map([from, to], |r| {
+        Ok(DueVisit {
+            id: r.get(0)?,
+            customer_id: r.get(1)?,
+            customer_name: r.get(2)?,
+            purpose: r.get(3)?,
+            due_date: r.get(4)?,
+            due_time: r.get(5)?,
+            staff: r.get(6)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
 /// The attempts, reschedules and corrections on all of a customer's visits, newest first
 /// (plans, outcomes and cancellations show as the visits themselves).
 pub fn list_customer_visit_events(conn: &Connection, customer_id: i64) -> Result<Vec<CustomerVisitEvent>> {
@@ -315,16 +348,6 @@ pub fn calendar_counts(conn: &Connection, from: &str, to: &str) -> Result<Vec<Ca
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
-}
-
-/// Record a real contact on `day` (local date); an older date never replaces a newer one.
-pub fn touch_last_contact(conn: &Connection, customer_id: i64, day: &str) -> Result<()> {
-    conn.prepare_cached(
-        "UPDATE customers SET last_contact_date = ?2
-         WHERE id = ?1 AND (last_contact_date IS NULL OR last_contact_date < ?2)",
-    )?
-    .execute(params![customer_id, day])?;
-    Ok(())
 }
 
 pub fn list_plans(conn: &Connection) -> Result<Vec<FollowupPlan>> {
@@ -408,13 +431,6 @@ pub fn save_template(conn: &Connection, t: &OutlineTemplate, now: &str) -> Resul
 
 pub fn delete_template(conn: &Connection, id: i64) -> Result<()> {
     conn.execute("DELETE FROM outline_templates WHERE id = ?1", [id])?;
-    Ok(())
-}
-
-/// Set the last contact outright (demo data and imports of older records).
-pub fn set_last_contact(conn: &Connection, customer_id: i64, day: Option<&str>) -> Result<()> {
-    conn.prepare_cached("UPDATE customers SET last_contact_date = ?2 WHERE id = ?1")?
-        .execute(params![customer_id, day])?;
     Ok(())
 }
 

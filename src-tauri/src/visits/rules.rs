@@ -1,12 +1,13 @@
 //! Return-visit rules as plain functions: validation, recurrence, retries, keep-in-touch cadence.
 
-use chrono::{Days, Months, NaiveDate, NaiveDateTime, NaiveTime, TimeDelta};
+use chrono::{Days, NaiveDate, NaiveDateTime, NaiveTime, TimeDelta};
 
 use crate::error::{check_len, Error, FieldError};
 
-use super::model::{
-    Cadence, Channel, ContactStatus, FollowupPlan, OutcomeInput, Purpose, Repeat, RepeatUnit, Retry, VisitInput,
-};
+use super::model::{Cadence, Channel, FollowupPlan, OutcomeInput, Purpose, Repeat, Retry, VisitInput};
+
+pub use crate::kernel::cadence::{contact_status, effective_cadence};
+pub use crate::kernel::recurrence::{next_occurrence, occurrence};
 
 pub const MAX_OUTLINE: usize = 5000;
 pub const MAX_NOTES: usize = 5000;
@@ -104,32 +105,6 @@ pub fn validate_outcome(o: &OutcomeInput, today: NaiveDate) -> Result<(), Error>
     }
 }
 
-/// The `index`-th occurrence of a recurring visit (0 is the anchor). Counting from the
-/// anchor, not from the previous occurrence, keeps the 31st on the 31st wherever a month
-/// has one (Jan 31 → Feb 28 → Mar 31) and Feb 29 yearly on Feb 28 in common years.
-pub fn occurrence(anchor: NaiveDate, repeat: Repeat, index: u32) -> Option<NaiveDate> {
-    let n = repeat.every.checked_mul(index)?;
-    match repeat.unit {
-        RepeatUnit::Day => anchor.checked_add_days(Days::new(u64::from(n))),
-        RepeatUnit::Week => anchor.checked_add_days(Days::new(u64::from(n) * 7)),
-        RepeatUnit::Month => anchor.checked_add_months(Months::new(n)),
-        RepeatUnit::Year => anchor.checked_add_months(Months::new(n.checked_mul(12)?)),
-    }
-}
-
-/// The next occurrence after `index` that falls after `after` (a late completion skips
-/// occurrences already past), with its index.
-pub fn next_occurrence(anchor: NaiveDate, repeat: Repeat, index: u32, after: NaiveDate) -> Option<(NaiveDate, u32)> {
-    let mut i = index.checked_add(1)?;
-    loop {
-        let d = occurrence(anchor, repeat, i)?;
-        if d > after {
-            return Some((d, i));
-        }
-        i = i.checked_add(1)?;
-    }
-}
-
 /// When to try again after not reaching the customer.
 pub fn retry_due(retry: &Retry, now: NaiveDateTime) -> Result<(NaiveDate, Option<NaiveTime>), &'static str> {
     match retry {
@@ -149,36 +124,6 @@ pub fn retry_due(retry: &Retry, now: NaiveDateTime) -> Result<(NaiveDate, Option
             Ok((d, parse_time(time)?))
         }
     }
-}
-
-/// The cadence that applies: the customer's override, else the tier's.
-pub fn effective_cadence(tier: Cadence, ideal_override: Option<u32>, max_override: Option<u32>) -> Cadence {
-    let ideal = ideal_override.unwrap_or(tier.ideal_days);
-    let max = max_override.unwrap_or(tier.max_days).max(ideal);
-    Cadence {
-        ideal_days: ideal,
-        max_days: max,
-    }
-}
-
-/// Days since the last real contact (or since the record was created, for a customer
-/// never contacted) and whether that is past the ideal (due) or the maximum (overdue).
-pub fn contact_status(
-    last_contact: Option<NaiveDate>,
-    created: NaiveDate,
-    cadence: Cadence,
-    today: NaiveDate,
-) -> (i64, ContactStatus) {
-    let base = last_contact.unwrap_or(created);
-    let days = (today - base).num_days();
-    let status = if days > i64::from(cadence.max_days) {
-        ContactStatus::Overdue
-    } else if days > i64::from(cadence.ideal_days) {
-        ContactStatus::Due
-    } else {
-        ContactStatus::Fine
-    };
-    (days, status)
 }
 
 pub fn validate_cadence(c: &Cadence, field: &str) -> Result<(), FieldError> {
@@ -228,6 +173,8 @@ pub fn plan_step_due(start: NaiveDate, offset_days: u32, today: NaiveDate) -> Na
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::kernel::cadence::ContactStatus;
+    use crate::kernel::recurrence::RepeatUnit;
 
     fn d(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()

@@ -1,9 +1,29 @@
-//! Special dates (birthdays, anniversaries): validation and this year's gregorian day, lunar included.
+//! Special dates (birthdays, anniversaries, often by the Chinese lunar calendar): the type,
+//! its validation and the gregorian day it falls on in a given year.
 
 use chinese_lunisolar_calendar::LunisolarDate;
 use chrono::{Datelike, NaiveDate};
 
-use super::model::{Calendar, SpecialDate};
+use serde::{Deserialize, Serialize};
+
+crate::str_enum!(
+    Calendar { Gregorian = "gregorian", Lunar = "lunar" }
+);
+crate::str_enum!(
+    DateKind { Birthday = "birthday", Anniversary = "anniversary" }
+);
+
+/// A birthday or anniversary: gregorian or Chinese lunar (month, day, leap month), year optional.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SpecialDate {
+    pub calendar: Calendar,
+    #[serde(default)]
+    pub year: Option<i32>,
+    pub month: u32,
+    pub day: u32,
+    #[serde(default)]
+    pub leap_month: bool,
+}
 
 /// Years a special date may carry.
 pub const MIN_YEAR: i32 = 1901;
