@@ -91,4 +91,13 @@ impl Clocked {
     pub fn set(&self, s: &str) {
         *self.now.lock().expect("clock") = at(s);
     }
+
+    /// Close and reopen the app on the same folder (a restart), on the same clock.
+    pub fn reopen(self) -> Self {
+        let Clocked { dir, app, now } = self;
+        drop(app);
+        let n = now.clone();
+        let app = App::open_with_clock(dir.path(), Box::new(move || *n.lock().expect("clock"))).expect("reopen app");
+        Clocked { dir, app, now }
+    }
 }

@@ -411,3 +411,30 @@ fn search_finds_percent_and_underscore_as_typed() {
     assert_eq!(find("TS-2026-000002"), ["整单打五折"]);
     assert_eq!(find("ts-2026-00000_"), Vec::<String>::new());
 }
+
+/// A deadline cut to Saturday's closing time stays there when the same severity is set
+/// again, or after a pause that fell outside business hours (0 business minutes).
+#[test]
+fn a_deadline_at_closing_time_stays_put() {
+    // Friday 17:00, normal: 7 business days at 8 h into the day, cut to Saturday's 16:00.
+    let t = Clocked::new("2026-11-20 17:00");
+    let cust = t.app.create_customer(&customer("曾先生", &[])).unwrap();
+    let c = t.app.register_complaint(&complaint(cust.id, Severity::Normal)).unwrap();
+    let due = c.resolution_due.clone();
+    assert_eq!(
+        frontdesk::store::ts_to_local(due.as_deref().unwrap()),
+        Some(frontdesk_tests::at("2026-11-28 16:00"))
+    );
+    let again = t.app.set_complaint_severity(c.id, Severity::Normal, "陈经理").unwrap();
+    assert_eq!(again.resolution_due, due, "same severity, same deadline");
+    t.set("2026-11-20 18:30");
+    t.app
+        .transition_complaint(c.id, &to(ComplaintState::Waiting, ""))
+        .unwrap();
+    t.set("2026-11-20 20:00");
+    let back = t
+        .app
+        .transition_complaint(c.id, &to(ComplaintState::InProgress, ""))
+        .unwrap();
+    assert_eq!(back.resolution_due, due, "waiting outside business hours moves nothing");
+}

@@ -194,12 +194,33 @@ fn visits_complaints_dates_and_keep_in_touch_each_remind() {
     };
     t.app.record_outcome(v.id, &o).unwrap();
     t.tick();
+    // The one visit reminder still open is the new one: tomorrow, all day, so at opening
+    // (09:00); the old one (today 14:30) is closed, in the history.
     let visits: Vec<_> = t.open().into_iter().filter(|r| r.kind == ReminderKind::Visit).collect();
-    assert_eq!(visits.len(), 1);
-    assert!(
-        visits[0].due_at.starts_with("2026-11-24") || visits[0].due_at.starts_with("2026-11-23T"),
-        "{:?}",
-        visits[0].due_at
+    assert_eq!(visits.len(), 1, "{visits:?}");
+    let local = |ts: &str| frontdesk::store::ts_to_local(ts).unwrap();
+    assert_eq!(
+        (local(&visits[0].due_at), visits[0].state, visits[0].source_id),
+        (at("2026-11-24 09:00"), ReminderState::Pending, Some(v.id)),
+        "{visits:?}"
+    );
+    assert_eq!(
+        (&visits[0].args["date"], &visits[0].args["time"]),
+        (&"2026-11-24".into(), &"".into())
+    );
+    let replaced: Vec<_> = t
+        .app
+        .reminder_center(&CenterQuery {
+            kind: Some(ReminderKind::Visit),
+            history: true,
+            ..Default::default()
+        })
+        .unwrap()
+        .items;
+    assert_eq!(replaced.len(), 1, "{replaced:?}");
+    assert_eq!(
+        (local(&replaced[0].due_at), replaced[0].state, replaced[0].source_id),
+        (at("2026-11-23 14:30"), ReminderState::Done, Some(v.id))
     );
 
     // 农历十月初六 in 2026 is 2026-11-15... so next year's is planned when its days come.

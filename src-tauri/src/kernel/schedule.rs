@@ -98,8 +98,13 @@ impl Schedule {
         t
     }
 
-    /// `minutes` of business time after `start`.
+    /// `minutes` of business time after `start`. No time at all leaves `start` as it is: a
+    /// deadline at closing time that a pause outside hours moved by 0 minutes stays put
+    /// rather than jumping to the next opening.
     pub fn add_minutes(&self, start: NaiveDateTime, minutes: i64) -> NaiveDateTime {
+        if minutes <= 0 {
+            return start;
+        }
         let mut t = self.next_open(start);
         let mut left = minutes.max(0);
         for _ in 0..MAX_DAYS_AHEAD * 2 {
@@ -203,6 +208,8 @@ mod tests {
         assert_eq!(s.add_minutes(at("2026-11-20 17:00"), 240), at("2026-11-21 13:00"));
         // Received Saturday 15:00 + 3 h: 1 h Saturday, Sunday closed, 2 h Monday.
         assert_eq!(s.add_minutes(at("2026-11-21 15:00"), 180), at("2026-11-23 11:00"));
+        // No time added moves nothing, even at closing time (a pause of 0 business minutes).
+        assert_eq!(s.add_minutes(at("2026-11-21 16:00"), 0), at("2026-11-21 16:00"));
         assert_eq!(s.add_days(at("2026-11-23 10:00"), 1), at("2026-11-24 10:00"));
         assert_eq!(
             s.add_days(at("2026-11-20 17:00"), 1),
