@@ -62,6 +62,55 @@ fn literal_keys(src: &str) -> Vec<String> {
     out
 }
 
+/// A count string is a plural key: `key.one` and `key.other` (CLDR categories; see `t()` in
+/// `ui/js/i18n.js` and `reminders::texts::t`). Enum labels such as `source.other` are not:
+/// they have no `.one`.
+fn plural_base(key: &str) -> Option<&str> {
+    key.strip_suffix(".one")
+}
+
+/// Whether `key`, as the UI names it, has a string: itself, or the forms of a count string.
+fn has_key(table: &BTreeSet<String>, key: &str) -> bool {
+    table.contains(key) || (table.contains(&format!("{key}.one")) && table.contains(&format!("{key}.other")))
+}
+
+#[test]
+fn every_plural_form_has_its_general_form_and_the_count() {
+    for lang in ["zh-CN", "en"] {
+        let text = std::fs::read_to_string(ui().join("i18n").join(format!("{lang}.json"))).unwrap();
+        let map: serde_json::Map<String, serde_json::Value> = serde_json::from_str(&text).unwrap();
+        let keys: BTreeSet<String> = map.keys().cloned().collect();
+        let mut bases = 0;
+        for key in &keys {
+            let Some(base) = plural_base(key) else { continue };
+            bases += 1;
+            // `other` is the form every language has, and the one `t()` falls back to.
+            assert!(
+                keys.contains(&format!("{base}.other")),
+                "{lang}: {key} has no {base}.other"
+            );
+            // A key is either a plain string or a count string, never both.
+            assert!(!keys.contains(base), "{lang}: {base} is both a string and a plural key");
+            let other = map[&format!("{base}.other")].as_str().unwrap_or_default();
+            assert!(
+                other.contains("{n}"),
+                "{lang}: {base}.other does not show the count {{n}}"
+            );
+        }
+        assert!(bases > 0, "{lang}: no plural keys found: the scan is broken");
+    }
+    // The English forms that were wrong for one.
+    let en: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(ui().join("i18n").join("en.json")).unwrap()).unwrap();
+    for (key, one) in [
+        ("customers.count.one", "{n} customer"),
+        ("complaints.count.one", "{n} complaint"),
+        ("tray.count.one", "{n} reminder to handle"),
+    ] {
+        assert_eq!(en[key], one, "{key}");
+    }
+}
+
 #[test]
 fn every_literal_key_in_the_ui_exists() {
     let en = keys("en");
@@ -75,7 +124,7 @@ fn every_literal_key_in_the_ui_exists() {
         let src = std::fs::read_to_string(&p).unwrap();
         for k in literal_keys(&src) {
             seen += 1;
-            if !en.contains(&k) {
+            if !has_key(&en, &k) {
                 missing.push(format!("{}: {k}", p.file_name().unwrap().to_string_lossy()));
             }
         }

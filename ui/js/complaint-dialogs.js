@@ -5,6 +5,7 @@ import { $, add, h, clear } from './dom.js';
 import { t } from './i18n.js';
 import { addDaysIso, choice, field, openDialog, todayIso } from './dialog.js';
 import { dateTime, tierBadge } from './format.js';
+import { customerPicker } from './picker.js';
 import { toast } from './toast.js';
 
 export const COMPLAINT_CHANNELS = ['phone', 'in_person', 'letter', 'fax', 'online', 'wechat', 'other'];
@@ -39,41 +40,28 @@ function nowLocal() {
 export async function registerComplaint(customer = null) {
   const categories = await api.complaintCategories();
   let picked = customer;
-  const results = h('ul', { class: 'pick-list', id: 'c-customer-results' });
   const chosen = h('div', { class: 'picked', id: 'c-customer-picked' });
   const newPhone = h('input', { id: 'c-new-phone', type: 'tel', placeholder: t('complaint.new_phone') });
-  const who = h('input', { id: 'c-customer', autocomplete: 'off', placeholder: t('complaint.customer_placeholder') });
+  const picker = customerPicker({
+    id: 'c-customer',
+    resultsId: 'c-customer-results',
+    label: t('complaint.customer'),
+    placeholder: t('complaint.customer_placeholder'),
+    extra: (c) => [tierBadge(c.tier), ' ', h('span', { class: 'muted' }, c.phone || '')],
+    onPick: (c) => { picked = c; showPicked(); $('#c-summary').focus(); },
+    empty: (q) => t('complaint.will_create', { name: q }),
+  });
+  const who = picker.input;
   const showPicked = () => {
     clear(chosen);
     if (picked) add(chosen, t('complaint.customer_is', { name: picked.name }), ' ', h('button', { type: 'button', class: 'link-btn', onclick: () => { picked = null; showPicked(); who.focus(); } }, t('complaint.change_customer')));
     who.hidden = !!picked;
     newPhone.parentElement && (newPhone.parentElement.hidden = !!picked);
   };
-  let timer = null;
-  who.addEventListener('input', () => {
-    clearTimeout(timer);
-    timer = setTimeout(async () => {
-      const q = who.value.trim();
-      clear(results);
-      if (!q) return;
-      const page = await api.listCustomers({ q, limit: 6 });
-      for (const c of page.items) {
-        results.append(h('li', {}, h('button', { type: 'button', class: 'pick', onclick: () => { picked = c; clear(results); showPicked(); $('#c-summary').focus(); } },
-          h('strong', {}, c.name), ' ', tierBadge(c.tier), ' ', h('span', { class: 'muted' }, c.phone || ''))));
-      }
-      if (!page.items.length) results.append(h('li', { class: 'muted' }, t('complaint.will_create', { name: q })));
-    }, 150);
-  });
-  who.addEventListener('keydown', (e) => {
-    if (e.key === 'ArrowDown') {
-      const first = $('button.pick', results);
-      if (first) { e.preventDefault(); first.focus(); }
-    }
-  });
   const body = [
     h('div', { class: 'field wide' },
-      h('span', { class: 'field-label' }, t('complaint.customer')),
-      chosen, who, results,
+      picker.label,
+      chosen, who, picker.results,
       h('span', { class: 'field-error', dataset: { errorFor: 'customer' } })),
     h('label', { class: 'field' }, h('span', { class: 'field-label' }, t('complaint.new_phone_label')), newPhone, h('span', { class: 'field-error', dataset: { errorFor: 'new_phone' } })),
     field(t('complaint.channel'), choice('c-channel', COMPLAINT_CHANNELS, 'cchannel', 'phone'), 'channel'),

@@ -26,11 +26,34 @@ export function language() {
   return current;
 }
 
-/** t(key, params): the string for the current language, with {name} filled in. */
+/** The string for `key`: the current language's, else English's. */
+function lookup(key) {
+  const s = (tables[current] || {})[key];
+  return s !== undefined ? s : (tables.en || {})[key];
+}
+
+const pluralRules = {};
+
+/** The CLDR plural category of `n` in the current language ('one', 'other', …). */
+function pluralCategory(n) {
+  const num = Number(n);
+  if (!Number.isFinite(num)) return 'other';
+  pluralRules[current] ??= new Intl.PluralRules(current);
+  return pluralRules[current].select(num);
+}
+
+/**
+ * t(key, params): the string for the current language, with {name} filled in. A count
+ * string is a plural key: both tables hold `key.one` and `key.other` (CLDR categories, the
+ * same keys in both), and params.n chooses the form by Intl.PluralRules; zh-CN has no plural
+ * forms, so it only ever reads `other`. Reminder texts in Rust (reminders/texts.rs) choose
+ * the same way.
+ */
 export function t(key, params = {}) {
-  const table = tables[current] || {};
-  let s = table[key];
-  if (s === undefined) s = (tables.en || {})[key];
+  let s = lookup(key);
+  if (s === undefined && lookup(`${key}.other`) !== undefined) {
+    s = lookup(`${key}.${pluralCategory(params.n)}`) ?? lookup(`${key}.other`);
+  }
   if (s === undefined) return key;
   return s.replace(/\{(\w+)\}/g, (m, k) => (params[k] !== undefined ? String(params[k]) : m));
 }

@@ -5,6 +5,7 @@ import { $, $$, add, h, clear } from './dom.js';
 import { t, language } from './i18n.js';
 import { dateTime } from './format.js';
 import { choice, field, openDialog } from './dialog.js';
+import { customerPicker } from './picker.js';
 import { planVisit } from './visit-dialogs.js';
 import { showError, toast } from './toast.js';
 import { navigate, refreshCounts } from './nav.js';
@@ -173,17 +174,16 @@ export function onKey(e, typing) {
 /** A reminder set by hand, on a customer or not. */
 export async function newReminder(customer = null) {
   let picked = customer;
-  const results = h('ul', { class: 'pick-list', id: 'm-results' });
-  const who = h('input', { id: 'm-customer', autocomplete: 'off', placeholder: t('reminders.customer_search'), value: customer ? customer.name : '' });
-  who.addEventListener('input', async () => {
-    picked = null;
-    clear(results);
-    const q = who.value.trim();
-    if (!q) return;
-    const page = await api.listCustomers({ q, limit: 5 });
-    for (const c of page.items) {
-      results.append(h('li', {}, h('button', { type: 'button', class: 'pick', onclick: () => { picked = c; who.value = c.name; clear(results); $('#m-text').focus(); } }, c.name, ' ', h('span', { class: 'muted' }, c.phone || ''))));
-    }
+  const picker = customerPicker({
+    id: 'm-customer',
+    resultsId: 'm-results',
+    label: t('reminders.customer_optional'),
+    placeholder: t('reminders.customer_search'),
+    value: customer ? customer.name : '',
+    limit: 5,
+    extra: (c) => h('span', { class: 'muted' }, c.phone || ''),
+    onPick: (c) => { picked = c; picker.input.value = c.name; $('#m-text').focus(); },
+    onInput: () => { picked = null; },
   });
   const d = new Date(Date.now() + 60 * 60 * 1000);
   const p = (n) => String(n).padStart(2, '0');
@@ -192,7 +192,7 @@ export async function newReminder(customer = null) {
     id: 'reminder-dialog',
     title: t('reminders.new_title'),
     body: [
-      h('div', { class: 'field wide' }, h('span', { class: 'field-label' }, t('reminders.customer_optional')), who, results),
+      h('div', { class: 'field wide' }, picker.label, picker.input, picker.results),
       field(t('reminders.text'), h('input', { id: 'm-text' }), 'text', 'wide'),
       field(t('reminders.due_at'), h('input', { id: 'm-due', value: soon, placeholder: 'YYYY-MM-DD HH:MM' }), 'due_at'),
       h('label', { class: 'field' }, h('span', { class: 'field-label' }, t('visit.repeat')),

@@ -202,8 +202,8 @@ async function renderDue(body) {
       h('div', { class: 'due-main' },
         h('div', {}, h('span', { class: 'due-name' }, c.name), tierBadge(c.tier), h('span', { class: 'muted' }, c.phone || '')),
         h('div', { class: 'muted' },
-          c.last_contact ? t('visits.last_contact', { date: c.last_contact, days: c.days_since }) : t('visits.never_contacted', { days: c.days_since }),
-          ' · ', t('visits.cadence', { ideal: c.cadence.ideal_days, max: c.cadence.max_days }),
+          c.last_contact ? t('visits.last_contact', { date: c.last_contact, n: c.days_since }) : t('visits.never_contacted', { n: c.days_since }),
+          ' · ', t('visits.cadence', { ideal: c.cadence.ideal_days, n: c.cadence.max_days }),
           c.next_visit ? ` · ${t('visits.next_planned', { date: c.next_visit })}` : '')),
       h('button', { type: 'button', class: 'btn small plan-contact', onclick: async () => {
         if (await planVisit({ id: c.customer_id, name: c.name }, { purpose: 'keep_in_touch' })) await afterChange();

@@ -27,6 +27,14 @@ pub(super) fn spawn(handle: AppHandle, shared: Arc<Shared>) {
                 return;
             }
         };
+        // The tray speaks the user's language as soon as the store can say which, before
+        // the first pass (which may take a while on a large file).
+        let a = app.clone();
+        match tauri::async_runtime::spawn_blocking(move || a.language()).await {
+            Ok(Ok(lang)) => tray::set_language(&handle, &lang),
+            Ok(Err(e)) => eprintln!("FrontDesk: the UI language could not be read: {e}"),
+            Err(e) => eprintln!("FrontDesk: the UI language could not be read: {e}"),
+        }
         let mut first = true;
         loop {
             let a = app.clone();
