@@ -39,23 +39,32 @@ async fn run(handle: &AppHandle, command: &'static ipc::Command, args: Value) ->
         .inner()
         .clone();
     let app = shared.app().await?;
-    let out = tauri::async_runtime::spawn_blocking(move || ipc::dispatch(&app, command.name, &args))
+    let (out, args) = tauri::async_runtime::spawn_blocking(move || (ipc::dispatch(&app, command.name, &args), args))
         .await
         .map_err(Error::internal)?;
     if command.access == Access::Write {
         shared.wake.notify_one();
         if let Ok(v) = &out {
-            after_write(handle, command.name, v)?;
+            after_write(handle, command.name, &args, v)?;
         }
     }
     out
 }
 
 /// What a saved change means for the desktop itself.
-fn after_write(handle: &AppHandle, name: &str, saved: &Value) -> Result<()> {
-    if name == "reminder_settings_save" {
-        let settings: ReminderSettings = serde_json::from_value(saved.clone()).map_err(Error::internal)?;
-        start_at_login(handle, settings.start_at_login)?;
+fn after_write(handle: &AppHandle, name: &str, args: &Value, saved: &Value) -> Result<()> {
+    match name {
+        "reminder_settings_save" => {
+            let settings: ReminderSettings = serde_json::from_value(saved.clone()).map_err(Error::internal)?;
+            start_at_login(handle, settings.start_at_login)?;
+        }
+        // The tray speaks the new language at once, not at the scheduler's next pass.
+        "set_language" => {
+            if let Some(lang) = args.get("language").and_then(Value::as_str) {
+                super::tray::set_language(handle, lang);
+            }
+        }
+        _ => {}
     }
     Ok(())
 }
