@@ -62,6 +62,9 @@ pub enum Error {
     /// cancelled visit, …); `code` names it for translation.
     #[error("{message}")]
     State { code: &'static str, message: String },
+    /// A stored setting that does not parse (edited or damaged outside FrontDesk).
+    #[error("the saved setting {key:?} is damaged ({reason}); open Settings and save it again")]
+    SettingDamaged { key: &'static str, reason: String },
     /// The window asked for a command that does not exist.
     #[error("unknown command {0:?}")]
     UnknownCommand(String),
@@ -90,6 +93,7 @@ impl Error {
             Error::Conflict(_) => "conflict",
             Error::State { .. } => "invalid_state",
             Error::UnknownCommand(_) => "unknown_command",
+            Error::SettingDamaged { .. } => "setting_damaged",
             Error::Internal(_) => "internal",
         }
     }

@@ -69,6 +69,7 @@ commands! {
     Write customer_restore(id: i64) => |a| a.restore_customer(id);
     Write demo_seed() => |a| a.seed_demo();
     Read staff_list() => |a| a.staff();
+    Read settings_defaults() => |a| a.settings_defaults();
     Write staff_save(staff: Vec<String>) => |a| a.set_staff(&staff);
 
     Write visit_plan(input: VisitInput) => |a| a.plan_visit(&input);

@@ -234,3 +234,30 @@ fn the_window_and_the_core_agree_on_the_time_zone() {
         std::env::var("TZ")
     );
 }
+
+#[test]
+#[ignore = "needs the desktop harness: run `cargo xtask test`"]
+fn a_damaged_setting_is_shown_and_repaired_by_saving_it() {
+    let data = tempfile::tempdir().unwrap();
+    let app = frontdesk::App::open(data.path()).unwrap();
+    app.set_language("en").unwrap();
+    drop(app);
+    let db = rusqlite::Connection::open(data.path().join(frontdesk::store::DB_FILE)).unwrap();
+    db.execute(
+        "INSERT INTO settings (key, value) VALUES ('complaints', '{\"urgent\": ')",
+        [],
+    )
+    .unwrap();
+    drop(db);
+    let app = RealApp::start(data.path()).unwrap();
+    let s = &app.session;
+    s.click_css("#nav-settings").unwrap();
+    s.wait_text_contains("#toasts", "A saved setting is damaged").unwrap();
+    // The card shows the defaults; saving them repairs the setting.
+    s.wait_for("#complaint-settings-form").unwrap();
+    s.click_css("#save-complaint-settings").unwrap();
+    s.wait_text_contains("#toasts", "Saved").unwrap();
+    drop(app);
+    let app = frontdesk::App::open(data.path()).unwrap();
+    assert_eq!(app.complaint_settings().unwrap(), Default::default());
+}

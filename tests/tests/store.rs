@@ -197,3 +197,72 @@ fn a_double_click_on_demo_data_loads_it_once() {
     assert_eq!(loaded.len(), 1, "{results:?}");
     assert_eq!(t.app.count_customers().unwrap(), loaded[0]);
 }
+
+#[test]
+fn a_damaged_setting_is_a_clear_error_never_silent_defaults() {
+    use frontdesk::complaints::ComplaintSettings;
+    let t = TempApp::new();
+    let s = ComplaintSettings {
+        escalation_hours: [1, 2, 3],
+        ..Default::default()
+    };
+    t.app.set_complaint_settings(&s).unwrap();
+    assert_eq!(t.app.complaint_settings().unwrap().escalation_hours, [1, 2, 3]);
+    // Damaged outside FrontDesk (a half-written edit by another tool).
+    let db = rusqlite::Connection::open(t.db_path()).unwrap();
+    db.execute(
+        "UPDATE settings SET value = '{\"urgent\": ' WHERE key = 'complaints'",
+        [],
+    )
+    .unwrap();
+    drop(db);
+    let t = t.reopen();
+    let e = t.app.complaint_settings().unwrap_err();
+    assert_eq!(e.kind(), "setting_damaged");
+    assert!(e.to_string().contains("complaints"), "{e}");
+    // Deadlines are not worked out from defaults behind the user's back.
+    let c = t.app.create_customer(&customer("严先生", &["13800009999"])).unwrap();
+    let input = frontdesk::complaints::ComplaintInput {
+        customer_id: Some(c.id),
+        summary: "房间太吵".into(),
+        ..Default::default()
+    };
+    assert_eq!(t.app.register_complaint(&input).unwrap_err().kind(), "setting_damaged");
+    // Saving the settings again repairs them.
+    t.app.set_complaint_settings(&s).unwrap();
+    assert_eq!(t.app.complaint_settings().unwrap().escalation_hours, [1, 2, 3]);
+    t.app.register_complaint(&input).unwrap();
+}
+
+#[test]
+fn settings_are_validated_on_save_and_read_back_as_saved() {
+    use frontdesk::visits::{Cadence, TierCadences};
+    let t = TempApp::new();
+    let mut c = TierCadences {
+        vip: Cadence {
+            ideal_days: 20,
+            max_days: 10,
+        },
+        ..Default::default()
+    };
+    let e = t.app.set_cadences(&c).unwrap_err();
+    assert_eq!(e.fields()[0].field, "vip");
+    assert_eq!(
+        t.app.cadences().unwrap(),
+        TierCadences::default(),
+        "a refused save changes nothing"
+    );
+    c.vip.max_days = 25;
+    t.app.set_cadences(&c).unwrap();
+    assert_eq!(t.app.cadences().unwrap().vip.max_days, 25);
+    let t = t.reopen();
+    assert_eq!(t.app.cadences().unwrap().vip.max_days, 25);
+    assert_eq!(
+        t.app
+            .set_staff(&[" 小王 ".into(), "小王".into(), "".into(), "老李".into()])
+            .unwrap(),
+        vec!["小王".to_string(), "老李".to_string()]
+    );
+    assert_eq!(t.app.staff().unwrap(), vec!["小王".to_string(), "老李".to_string()]);
+    assert_eq!(t.app.set_staff(&["长".repeat(101)]).unwrap_err().kind(), "invalid");
+}

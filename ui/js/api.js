@@ -17,6 +17,7 @@ export const api = {
 Object.assign(api, {
   staffList: () => invoke('staff_list'),
   staffSave: (staff) => invoke('staff_save', { staff }),
+  settingsDefaults: () => invoke('settings_defaults'),
   planVisit: (input) => invoke('visit_plan', { input }),
   recordOutcome: (id, outcome) => invoke('visit_outcome', { id, outcome }),
   rescheduleVisit: (id, retry) => invoke('visit_reschedule', { id, retry }),

@@ -12,10 +12,19 @@ export async function mount(main) {
     h('div', { class: 'settings-body', id: 'settings-body' }));
   main.append(root);
   try {
+    // A damaged stored setting shows its defaults with a warning: saving repairs it.
+    let defaults = null;
+    const orDefault = (promise, key) => promise.catch(async (e) => {
+      if (!e || e.kind !== 'setting_damaged') throw e;
+      showError(e);
+      defaults = defaults || await api.settingsDefaults();
+      return defaults[key];
+    });
     const [staff, cadences, templates, plans, complaintSettings, categories] = await Promise.all([
-      api.staffList(), api.cadenceGet(), api.outlineList(), api.planList(), api.complaintSettings(), api.complaintCategories(),
+      orDefault(api.staffList(), 'staff'), orDefault(api.cadenceGet(), 'cadences'), api.outlineList(), api.planList(),
+      orDefault(api.complaintSettings(), 'complaints'), api.complaintCategories(),
     ]);
-    const reminderSettings = await api.reminderSettings();
+    const reminderSettings = await orDefault(api.reminderSettings(), 'reminders');
     $('#settings-body').append(staffCard(staff), reminderCard(reminderSettings), cadenceCard(cadences), complaintCard(complaintSettings), categoriesCard(categories),
       templatesCard(templates), plansCard(plans));
   } catch (e) {

@@ -7,18 +7,16 @@ use super::App;
 use crate::customers::model::{CustomerInput, Tier};
 use crate::customers::{repo as customer_repo, rules as customer_rules};
 use crate::error::{check_len, Error, FieldError, Result};
-use crate::store::{self, settings};
+use crate::store;
 use crate::visits::repo::{self as visit_repo, NewVisit};
 use crate::visits::{Channel, Purpose};
 
 use crate::complaints::model::{
     Category, CloseInput, Complaint, ComplaintDetail, ComplaintInput, ComplaintPage, ComplaintQuery, ComplaintSettings,
-    ComplaintState, ResolveInput, Severity, SpanUnit, TransitionInput,
+    ComplaintState, ResolveInput, Severity, TransitionInput,
 };
 use crate::complaints::repo::{self, NewComplaint, Resolution, WorkflowUpdate};
 use crate::complaints::rules;
-
-const SETTINGS_KEY: &str = "complaints";
 
 fn invalid(field: &str, code: &'static str) -> Error {
     Error::Invalid(vec![FieldError::new(field, code)])
@@ -50,38 +48,11 @@ fn next_due(
 
 impl App {
     pub fn complaint_settings(&self) -> Result<ComplaintSettings> {
-        let raw = settings::get_setting(&*self.conn()?, SETTINGS_KEY)?;
-        Ok(raw.and_then(|s| serde_json::from_str(&s).ok()).unwrap_or_default())
+        self.setting()
     }
 
     pub fn set_complaint_settings(&self, s: &ComplaintSettings) -> Result<ComplaintSettings> {
-        let mut errors = Vec::new();
-        for (name, sev) in [
-            ("urgent", s.urgent),
-            ("high", s.high),
-            ("normal", s.normal),
-            ("low", s.low),
-        ] {
-            for span in [sev.response, sev.resolution] {
-                let max = if span.unit == SpanUnit::Hours { 2000 } else { 250 };
-                if span.amount == 0 || span.amount > max {
-                    errors.push(FieldError::with_max(name, "out_of_range", max as usize));
-                }
-            }
-        }
-        if let Err(code) = s.schedule.validate() {
-            errors.push(FieldError::new("schedule", code));
-        }
-        let h = s.escalation_hours;
-        if h[0] > h[1] || h[1] > h[2] || h[2] > 720 {
-            errors.push(FieldError::new("escalation_hours", "invalid_ladder"));
-        }
-        if !errors.is_empty() {
-            return Err(Error::Invalid(errors));
-        }
-        let json = serde_json::to_string(s).map_err(Error::internal)?;
-        settings::set_setting(&*self.conn()?, SETTINGS_KEY, &json)?;
-        Ok(s.clone())
+        self.save_setting(s, |_| Ok(()))
     }
 
     pub fn complaint_categories(&self) -> Result<Vec<Category>> {

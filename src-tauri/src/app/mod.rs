@@ -12,6 +12,8 @@ pub use customers::{CustomerDetail, DEFAULT_PAGE, MAX_PAGE};
 pub use reminders::{CATCH_UP_DAYS, HORIZON_HOURS};
 pub use visits::{DueContacts, OutcomeResult, VisitCounts, AGENDA_LIMIT};
 
+use std::any::Any;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
@@ -21,6 +23,7 @@ use serde::Serialize;
 
 use crate::customers::{repo, search::CustomerIndex};
 use crate::error::{Error, Result};
+use crate::kernel::settings::{self as kernel_settings, Setting};
 use crate::store::{self, settings};
 
 /// The local wall clock; tests inject their own.
@@ -31,6 +34,8 @@ pub struct App {
     conn: Mutex<Connection>,
     customers: RwLock<CustomerIndex>,
     clock: Clock,
+    /// Typed settings as last read or saved, by key.
+    settings: RwLock<HashMap<&'static str, std::sync::Arc<dyn Any + Send + Sync>>>,
     /// Set when customers change, so day-based reminders are planned again.
     customers_changed: std::sync::atomic::AtomicBool,
 }
@@ -60,6 +65,31 @@ fn refresh_normalisation(conn: &mut Connection) -> Result<()> {
     Ok(())
 }
 
+/// The shared staff list (who does a visit, who handles a complaint).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(transparent)]
+pub struct StaffList(pub Vec<String>);
+
+impl Setting for StaffList {
+    const KEY: &'static str = "staff";
+
+    fn validate(&self) -> std::result::Result<(), Vec<crate::error::FieldError>> {
+        if self.0.iter().any(|s| s.chars().count() > 100) {
+            return Err(vec![crate::error::FieldError::with_max("staff", "too_long", 100)]);
+        }
+        Ok(())
+    }
+}
+
+/// Every setting's default, for the Settings page.
+#[derive(Debug, Clone, Serialize)]
+pub struct SettingsDefaults {
+    pub staff: Vec<String>,
+    pub cadences: crate::visits::TierCadences,
+    pub complaints: crate::complaints::ComplaintSettings,
+    pub reminders: crate::reminders::ReminderSettings,
+}
+
 /// UI languages the translation tables cover.
 pub const LANGUAGES: &[&str] = &["zh-CN", "en"];
 
@@ -74,6 +104,7 @@ impl App {
             conn: Mutex::new(conn),
             customers: RwLock::new(index),
             clock: Box::new(|| chrono::Local::now().naive_local()),
+            settings: RwLock::new(HashMap::new()),
             customers_changed: std::sync::atomic::AtomicBool::new(true),
         })
     }
@@ -155,25 +186,69 @@ impl App {
 
     /// The shared staff list (who does a visit); the PC is shared, so no log-in.
     pub fn staff(&self) -> Result<Vec<String>> {
-        let raw = settings::get_setting(&*self.conn()?, "staff")?;
-        Ok(raw.and_then(|s| serde_json::from_str(&s).ok()).unwrap_or_default())
+        Ok(self.setting::<StaffList>()?.0)
     }
 
+    /// Save the staff list: trimmed, blanks and repeats dropped, each name at most 100
+    /// characters.
     pub fn set_staff(&self, staff: &[String]) -> Result<Vec<String>> {
         let mut clean: Vec<String> = Vec::new();
         for s in staff.iter().map(|s| s.trim()).filter(|s| !s.is_empty()) {
-            if s.chars().count() > 100 {
-                return Err(Error::Invalid(vec![crate::error::FieldError::with_max(
-                    "staff", "too_long", 100,
-                )]));
-            }
             if !clean.iter().any(|c| c == s) {
                 clean.push(s.to_string());
             }
         }
-        let json = serde_json::to_string(&clean).map_err(Error::internal)?;
-        settings::set_setting(&*self.conn()?, "staff", &json)?;
-        Ok(clean)
+        Ok(self.save_setting(&StaffList(clean), |_| Ok(()))?.0)
+    }
+
+    /// What every setting is before anyone saves it: the Settings page shows these when a
+    /// stored setting is damaged, so that saving repairs it.
+    pub fn settings_defaults(&self) -> Result<SettingsDefaults> {
+        Ok(SettingsDefaults {
+            staff: Vec::new(),
+            cadences: Default::default(),
+            complaints: Default::default(),
+            reminders: Default::default(),
+        })
+    }
+
+    /// A setting, from the cache or else the database.
+    pub(crate) fn setting<S: Setting>(&self) -> Result<S> {
+        if let Some(v) = self
+            .settings
+            .read()
+            .map_err(|_| Error::Internal("the settings cache lock was poisoned".into()))?
+            .get(S::KEY)
+            .and_then(|v| v.downcast_ref::<S>())
+        {
+            return Ok(v.clone());
+        }
+        let v: S = kernel_settings::load(&*self.conn()?)?;
+        self.cache_setting(&v)?;
+        Ok(v)
+    }
+
+    /// Validate and save a setting with `also` in one transaction; the cache follows.
+    pub(crate) fn save_setting<S: Setting>(
+        &self,
+        value: &S,
+        also: impl FnOnce(&Transaction<'_>) -> Result<()>,
+    ) -> Result<S> {
+        value.validate().map_err(Error::Invalid)?;
+        self.write(|tx| {
+            kernel_settings::save(tx, value)?;
+            also(tx)
+        })?;
+        self.cache_setting(value)?;
+        Ok(value.clone())
+    }
+
+    fn cache_setting<S: Setting>(&self, value: &S) -> Result<()> {
+        self.settings
+            .write()
+            .map_err(|_| Error::Internal("the settings cache lock was poisoned".into()))?
+            .insert(S::KEY, std::sync::Arc::new(value.clone()));
+        Ok(())
     }
 
     /// Remember the UI language (`zh-CN` or `en`).

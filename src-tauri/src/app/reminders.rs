@@ -16,7 +16,6 @@ use crate::reminders::repo;
 use crate::reminders::rules::{self, Planned};
 use crate::reminders::texts;
 
-const SETTINGS_KEY: &str = "reminders";
 const PLANNED_AT: &str = "reminders.planned_at";
 const DAYS_PLANNED_THROUGH: &str = "reminders.days_planned_through";
 /// How far ahead occurrences are planned.
@@ -26,31 +25,13 @@ pub const CATCH_UP_DAYS: u64 = 7;
 
 impl App {
     pub fn reminder_settings(&self) -> Result<ReminderSettings> {
-        let raw = settings::get_setting(&*self.conn()?, SETTINGS_KEY)?;
-        Ok(raw.and_then(|s| serde_json::from_str(&s).ok()).unwrap_or_default())
+        self.setting()
     }
 
+    /// Save reminder settings, and plan the day-based reminders again with them (one
+    /// transaction).
     pub fn set_reminder_settings(&self, s: &ReminderSettings) -> Result<ReminderSettings> {
-        let mut errors = Vec::new();
-        if s.complaint_warning_minutes > 24 * 60 {
-            errors.push(FieldError::with_max(
-                "complaint_warning_minutes",
-                "out_of_range",
-                24 * 60,
-            ));
-        }
-        if s.days_before_dates > 60 {
-            errors.push(FieldError::with_max("days_before_dates", "out_of_range", 60));
-        }
-        if !errors.is_empty() {
-            return Err(Error::Invalid(errors));
-        }
-        let json = serde_json::to_string(s).map_err(Error::internal)?;
-        let conn = self.conn()?;
-        settings::set_setting(&conn, SETTINGS_KEY, &json)?;
-        // Plan again with the new settings.
-        settings::set_setting(&conn, DAYS_PLANNED_THROUGH, "")?;
-        Ok(s.clone())
+        self.save_setting(s, |tx| settings::set_setting(tx, DAYS_PLANNED_THROUGH, ""))
     }
 
     /// The UI language, which notifications are written in.

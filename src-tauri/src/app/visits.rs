@@ -7,7 +7,6 @@ use serde::Serialize;
 use super::App;
 use crate::customers::repo as customer_repo;
 use crate::error::{check_len, Error, FieldError, Result};
-use crate::store::settings;
 
 use crate::visits::model::{
     Agenda, CalendarDay, Channel, DueContact, FollowupPlan, OutcomeCorrection, OutcomeInput, OutlineTemplate, Purpose,
@@ -429,26 +428,11 @@ impl App {
 
     /// The keep-in-touch cadence of each tier (settings; defaults VIP 30/45 … 小 180/365).
     pub fn cadences(&self) -> Result<TierCadences> {
-        let raw = settings::get_setting(&*self.conn()?, "cadences")?;
-        Ok(raw.and_then(|s| serde_json::from_str(&s).ok()).unwrap_or_default())
+        self.setting()
     }
 
     pub fn set_cadences(&self, c: &TierCadences) -> Result<TierCadences> {
-        let errors: Vec<FieldError> = [
-            ("vip", c.vip),
-            ("major", c.major),
-            ("regular", c.regular),
-            ("small", c.small),
-        ]
-        .iter()
-        .filter_map(|(f, cad)| rules::validate_cadence(cad, f).err())
-        .collect();
-        if !errors.is_empty() {
-            return Err(Error::Invalid(errors));
-        }
-        let json = serde_json::to_string(c).map_err(Error::internal)?;
-        settings::set_setting(&*self.conn()?, "cadences", &json)?;
-        Ok(*c)
+        self.save_setting(c, |_| Ok(()))
     }
 
     /// Demo visits for the demo customers: some overdue, some today, some next week, some

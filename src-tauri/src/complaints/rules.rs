@@ -155,6 +155,42 @@ pub fn escalation_level(now: NaiveDateTime, breaches: &[Option<NaiveDateTime>], 
         .count() as u8
 }
 
+impl crate::kernel::settings::Setting for super::model::ComplaintSettings {
+    const KEY: &'static str = "complaints";
+
+    fn validate(&self) -> Result<(), Vec<FieldError>> {
+        let mut errors = Vec::new();
+        for (name, sev) in [
+            ("urgent", self.urgent),
+            ("high", self.high),
+            ("normal", self.normal),
+            ("low", self.low),
+        ] {
+            for span in [sev.response, sev.resolution] {
+                let max = if span.unit == super::model::SpanUnit::Hours {
+                    2000
+                } else {
+                    250
+                };
+                if span.amount == 0 || span.amount > max {
+                    errors.push(FieldError::with_max(name, "out_of_range", max as usize));
+                }
+            }
+        }
+        if let Err(code) = self.schedule.validate() {
+            errors.push(FieldError::new("schedule", code));
+        }
+        let h = self.escalation_hours;
+        if h[0] > h[1] || h[1] > h[2] || h[2] > 720 {
+            errors.push(FieldError::new("escalation_hours", "invalid_ladder"));
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,5 +1,6 @@
 //! The shared kernel: ideas every capability uses, defined once — local date and time
-//! (one parse and one format each, one local↔UTC rule), the desk's business schedule, and
+//! (one parse and one format each, one local↔UTC rule), the desk's business schedule, typed
+//! settings, tiers and their keep-in-touch cadence, recurrence, special (lunar) dates, and
 //! string-backed enums that cross IPC and sit in SQLite.
 
 pub mod cadence;
@@ -7,5 +8,6 @@ pub mod enums;
 pub mod phone;
 pub mod recurrence;
 pub mod schedule;
+pub mod settings;
 pub mod special_dates;
 pub mod time;

@@ -192,6 +192,30 @@ pub fn snooze_until(s: &Snooze, now: NaiveDateTime, schedule: &Schedule) -> Resu
     }
 }
 
+impl crate::kernel::settings::Setting for super::model::ReminderSettings {
+    const KEY: &'static str = "reminders";
+
+    fn validate(&self) -> Result<(), Vec<crate::error::FieldError>> {
+        use crate::error::FieldError;
+        let mut errors = Vec::new();
+        if self.complaint_warning_minutes > 24 * 60 {
+            errors.push(FieldError::with_max(
+                "complaint_warning_minutes",
+                "out_of_range",
+                24 * 60,
+            ));
+        }
+        if self.days_before_dates > 60 {
+            errors.push(FieldError::with_max("days_before_dates", "out_of_range", 60));
+        }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(errors)
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -170,6 +170,27 @@ pub fn plan_step_due(start: NaiveDate, offset_days: u32, today: NaiveDate) -> Na
         .max(today)
 }
 
+impl crate::kernel::settings::Setting for super::model::TierCadences {
+    const KEY: &'static str = "cadences";
+
+    fn validate(&self) -> Result<(), Vec<FieldError>> {
+        let errors: Vec<FieldError> = [
+            ("vip", self.vip),
+            ("major", self.major),
+            ("regular", self.regular),
+            ("small", self.small),
+        ]
+        .iter()
+        .filter_map(|(f, cad)| validate_cadence(cad, f).err())
+        .collect();
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(errors)
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
