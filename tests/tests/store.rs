@@ -266,3 +266,36 @@ fn settings_are_validated_on_save_and_read_back_as_saved() {
     assert_eq!(t.app.staff().unwrap(), vec!["小王".to_string(), "老李".to_string()]);
     assert_eq!(t.app.set_staff(&["长".repeat(101)]).unwrap_err().kind(), "invalid");
 }
+
+#[test]
+fn every_committed_change_is_told_and_the_schedulers_own_work_is_quiet() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
+    let t = TempApp::new();
+    let told = Arc::new(AtomicUsize::new(0));
+    let counter = told.clone();
+    t.app.on_change(Box::new(move || {
+        counter.fetch_add(1, Ordering::SeqCst);
+    }));
+    t.app.create_customer(&customer("符先生", &["13800007777"])).unwrap();
+    assert_eq!(told.load(Ordering::SeqCst), 1);
+    // A refused save commits nothing and tells nobody.
+    assert!(t.app.create_customer(&customer("", &[])).is_err());
+    assert_eq!(told.load(Ordering::SeqCst), 1);
+    // The scheduler's own planning, firing and sweeping would otherwise wake it forever.
+    t.app.plan_reminders().unwrap();
+    t.app.take_due_reminders().unwrap();
+    t.app.sweep_complaints().unwrap();
+    assert_eq!(told.load(Ordering::SeqCst), 1);
+    t.app.set_language("en").unwrap();
+    assert_eq!(told.load(Ordering::SeqCst), 2);
+    // The index follows the write without any call of its own.
+    let page = t
+        .app
+        .list_customers(&ListQuery {
+            q: "fxs".into(),
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(page.total, 1);
+}

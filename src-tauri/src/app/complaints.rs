@@ -70,7 +70,7 @@ impl App {
                 rules::MAX_SHORT,
             )]));
         }
-        self.write(|tx| repo::save_category(tx, c, archived))?;
+        self.write(|tx, _| repo::save_category(tx, c, archived))?;
         self.complaint_categories()
     }
 
@@ -89,7 +89,7 @@ impl App {
             })?),
             _ => None,
         };
-        let (id, customer_id) = self.write(|tx| {
+        let id = self.write(|tx, ch| {
             let customer_id = match (&new_customer, input.customer_id) {
                 (Some(v), _) => {
                     let id = customer_repo::insert_customer(tx, v, &customer_repo::search_fields(v), &now)?;
@@ -133,9 +133,9 @@ impl App {
             repo::add_log(tx, id, &now, input.staff.trim(), "registered", &serial)?;
             // The customer contacted us: a real contact for the keep-in-touch cadence.
             customer_repo::touch_last_contact(tx, customer_id, &now_local.date().format("%Y-%m-%d").to_string())?;
-            Ok((id, customer_id))
+            ch.customer(customer_id);
+            Ok(id)
         })?;
-        self.reindex_customer(customer_id)?;
         repo::get_complaint(&*self.conn()?, id, now_local)
     }
 
@@ -183,13 +183,13 @@ impl App {
     ) -> Result<Complaint> {
         let now_local = self.now_local();
         let settings = self.complaint_settings()?;
-        let customer_id = self.write(|tx| {
+        self.write(|tx, ch| {
             let c = repo::get_complaint(tx, id, now_local)?;
             record_breaches(tx, &c, now_local, &settings, &self.now_ts())?;
             f(tx, &c, &settings, now_local)?;
-            Ok(c.customer_id)
+            ch.customer(c.customer_id);
+            Ok(())
         })?;
-        self.reindex_customer(customer_id)?;
         let c = repo::get_complaint(&*self.conn()?, id, now_local)?;
         self.with_live_level(c)
     }
@@ -405,7 +405,8 @@ impl App {
         let now_local = self.now_local();
         let now = self.now_ts();
         let settings = self.complaint_settings()?;
-        self.write(|tx| {
+        self.write(|tx, ch| {
+            ch.quiet();
             let mut changed = 0;
             for id in repo::list_overdue_ids(tx, &now)? {
                 let c = repo::get_complaint(tx, id, now_local)?;
@@ -434,7 +435,7 @@ impl App {
             })
             .collect::<Option<_>>()
             .ok_or_else(|| invalid("customer", "required"))?;
-        self.write(|tx| {
+        self.write(|tx, _| {
             let category = repo::default_category(tx)?;
             for ((input, (customer_id, tier)), (_, closed)) in inputs.iter().zip(tiers).zip(rows) {
                 let (received, amount) = rules::validate_register(input, now_local)?;

@@ -37,12 +37,12 @@ impl App {
         let v = rules::validate(input)?;
         let s = repo::search_fields(&v);
         let now = self.now_ts();
-        let id = self.write(|tx| {
+        let id = self.write(|tx, ch| {
             let id = repo::insert_customer(tx, &v, &s, &now)?;
             repo::add_event(tx, id, &now, "created", "")?;
+            ch.customer(id);
             Ok(id)
         })?;
-        self.reindex_customer(id)?;
         self.get_customer(id)
     }
 
@@ -50,7 +50,7 @@ impl App {
         let v = rules::validate(input)?;
         let s = repo::search_fields(&v);
         let now = self.now_ts();
-        let changed = self.write(|tx| {
+        self.write(|tx, ch| {
             let old = repo::get_customer(tx, id)?;
             let changed = changed_fields(&old, &v);
             if changed.is_empty() {
@@ -58,11 +58,9 @@ impl App {
             }
             repo::update_customer(tx, id, &v, &s, &now)?;
             repo::add_event(tx, id, &now, "updated", &changed.join(","))?;
+            ch.customer(id);
             Ok(changed)
         })?;
-        if !changed.is_empty() {
-            self.reindex_customer(id)?;
-        }
         self.get_customer(id)
     }
 
@@ -77,15 +75,15 @@ impl App {
 
     fn set_archived(&self, id: i64, archive: bool) -> Result<Customer> {
         let now = self.now_ts();
-        self.write(|tx| {
+        self.write(|tx, ch| {
             let c = repo::get_customer(tx, id)?;
+            ch.customer(id);
             if c.archived_at.is_some() == archive {
                 return Ok(());
             }
             repo::set_archived(tx, id, archive.then_some(now.as_str()), &now)?;
             repo::add_event(tx, id, &now, if archive { "archived" } else { "restored" }, "")
         })?;
-        self.reindex_customer(id)?;
         self.get_customer(id)
     }
 
@@ -155,7 +153,7 @@ impl App {
     fn insert_customers_into(&self, inputs: &[CustomerInput], only_if_empty: bool) -> Result<Vec<i64>> {
         let valid: Vec<ValidCustomer> = inputs.iter().map(rules::validate).collect::<Result<_>>()?;
         let now = self.now_ts();
-        let entries = self.write(|tx| {
+        self.write(|tx, ch| {
             if only_if_empty && repo::count_all(tx)? > 0 {
                 return Err(Error::Conflict(
                     "demo data is only loaded into an empty database".into(),
@@ -182,12 +180,10 @@ impl App {
                     cadence_max_days: v.cadence_max_days,
                 });
             }
-            Ok(entries)
-        })?;
-        let ids = entries.iter().map(|e| e.id).collect();
-        self.customer_index_mut()?.extend(entries);
-        self.mark_customers_changed();
-        Ok(ids)
+            let ids = entries.iter().map(|e| e.id).collect();
+            ch.new_customers(entries);
+            Ok(ids)
+        })
     }
 
     /// Load the demo customers into an empty database.
@@ -197,27 +193,12 @@ impl App {
         Ok(ids.len())
     }
 
-    /// Rebuild the customer index from the database (after bulk writes elsewhere).
-    pub(crate) fn reload_customer_index(&self) -> Result<()> {
-        self.mark_customers_changed();
-        let entries = repo::list_index_entries(&*self.conn()?)?;
-        *self.customer_index_mut()? = crate::customers::search::CustomerIndex::build(entries);
-        Ok(())
-    }
-
     /// The local day and cadences the customer index needs for a query.
     pub(crate) fn query_context(&self) -> Result<QueryContext> {
         Ok(QueryContext {
             today: self.today(),
             cadences: self.cadences()?,
         })
-    }
-
-    pub(crate) fn reindex_customer(&self, id: i64) -> Result<()> {
-        self.mark_customers_changed();
-        let entry = repo::get_index_entry(&*self.conn()?, id)?;
-        self.customer_index_mut()?.upsert(entry);
-        Ok(())
     }
 }
 

@@ -36,6 +36,8 @@ pub struct App {
     clock: Clock,
     /// Typed settings as last read or saved, by key.
     settings: RwLock<HashMap<&'static str, std::sync::Arc<dyn Any + Send + Sync>>>,
+    /// Told after every committed write.
+    on_change: std::sync::OnceLock<Box<dyn Fn() + Send + Sync>>,
     /// Set when customers change, so day-based reminders are planned again.
     customers_changed: std::sync::atomic::AtomicBool,
 }
@@ -90,6 +92,40 @@ pub struct SettingsDefaults {
     pub reminders: crate::reminders::ReminderSettings,
 }
 
+/// What a write changed, for [`App::write`] to apply after the commit.
+#[derive(Default)]
+pub(crate) struct Changes {
+    /// Customers whose index entry is read again.
+    customers: Vec<i64>,
+    /// Entries of customers just inserted (bulk).
+    new_customers: Vec<crate::customers::search::IndexEntry>,
+    /// Rebuild the whole index (bulk writes to many customers).
+    all_customers: bool,
+    /// The scheduler's own bookkeeping (planning, firing, sweeping): nobody is told.
+    quiet: bool,
+}
+
+impl Changes {
+    /// A customer's record, visits or contacts changed.
+    pub(crate) fn customer(&mut self, id: i64) {
+        if !self.customers.contains(&id) {
+            self.customers.push(id);
+        }
+    }
+
+    pub(crate) fn new_customers(&mut self, entries: Vec<crate::customers::search::IndexEntry>) {
+        self.new_customers.extend(entries);
+    }
+
+    pub(crate) fn all_customers(&mut self) {
+        self.all_customers = true;
+    }
+
+    pub(crate) fn quiet(&mut self) {
+        self.quiet = true;
+    }
+}
+
 /// UI languages the translation tables cover.
 pub const LANGUAGES: &[&str] = &["zh-CN", "en"];
 
@@ -105,6 +141,7 @@ impl App {
             customers: RwLock::new(index),
             clock: Box::new(|| chrono::Local::now().naive_local()),
             settings: RwLock::new(HashMap::new()),
+            on_change: std::sync::OnceLock::new(),
             customers_changed: std::sync::atomic::AtomicBool::new(true),
         })
     }
@@ -149,13 +186,57 @@ impl App {
             .map_err(|_| Error::Internal("the database lock was poisoned".into()))
     }
 
-    /// Run `f` in one immediate transaction: all of it is written, or none.
-    pub(crate) fn write<T>(&self, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
-        let mut conn = self.conn()?;
-        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let out = f(&tx)?;
-        tx.commit()?;
+    /// Run `f` in one immediate transaction: all of it is written, or none. What `f` says
+    /// it changed is applied after the commit, here and nowhere else: the customer index,
+    /// re-planning day-based reminders, and whoever listens for changes (the scheduler).
+    pub(crate) fn write<T>(&self, f: impl FnOnce(&Transaction<'_>, &mut Changes) -> Result<T>) -> Result<T> {
+        let mut changes = Changes::default();
+        let out = {
+            let mut conn = self.conn()?;
+            let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            let out = f(&tx, &mut changes)?;
+            tx.commit()?;
+            out
+        };
+        self.apply(changes)?;
         Ok(out)
+    }
+
+    /// Apply what a committed write changed.
+    fn apply(&self, changes: Changes) -> Result<()> {
+        let Changes {
+            customers,
+            new_customers,
+            all_customers,
+            quiet,
+        } = changes;
+        let had_new = !new_customers.is_empty();
+        if all_customers {
+            let entries = crate::customers::repo::list_index_entries(&*self.conn()?)?;
+            *self.customer_index_mut()? = CustomerIndex::build(entries);
+        } else {
+            if !new_customers.is_empty() {
+                self.customer_index_mut()?.extend(new_customers);
+            }
+            for &id in &customers {
+                let entry = crate::customers::repo::get_index_entry(&*self.conn()?, id)?;
+                self.customer_index_mut()?.upsert(entry);
+            }
+        }
+        if all_customers || !customers.is_empty() || had_new {
+            self.mark_customers_changed();
+        }
+        if !quiet {
+            if let Some(listen) = self.on_change.get() {
+                listen();
+            }
+        }
+        Ok(())
+    }
+
+    /// Call `listen` after every committed write (the desktop wakes its scheduler).
+    pub fn on_change(&self, listen: Box<dyn Fn() + Send + Sync>) {
+        let _ = self.on_change.set(listen);
     }
 
     pub(crate) fn customer_index(&self) -> Result<RwLockReadGuard<'_, CustomerIndex>> {
@@ -235,7 +316,7 @@ impl App {
         also: impl FnOnce(&Transaction<'_>) -> Result<()>,
     ) -> Result<S> {
         value.validate().map_err(Error::Invalid)?;
-        self.write(|tx| {
+        self.write(|tx, _| {
             kernel_settings::save(tx, value)?;
             also(tx)
         })?;
@@ -259,6 +340,6 @@ impl App {
                 "invalid_choice",
             )]));
         }
-        settings::set_setting(&*self.conn()?, "language", lang)
+        self.write(|tx, _| settings::set_setting(tx, "language", lang))
     }
 }

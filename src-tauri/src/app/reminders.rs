@@ -82,7 +82,8 @@ impl App {
         }
         let now_ts = self.now_ts();
         let lang_free = |p: &Planned| serde_json::to_string(&p.args).unwrap_or_default();
-        let added = self.write(|tx| {
+        let added = self.write(|tx, ch| {
+            ch.quiet();
             // Names for keep-in-touch rows.
             for p in planned.iter_mut() {
                 if let (Some(id), Some(obj)) = (p.customer_id, p.args.as_object_mut()) {
@@ -157,7 +158,8 @@ impl App {
         }
         let lang = self.language()?;
         let now_ts = self.now_ts();
-        self.write(|tx| {
+        self.write(|tx, ch| {
+            ch.quiet();
             let due = repo::list_due(tx, &now_ts)?;
             let mut fired = Vec::with_capacity(due.len());
             for r in due {
@@ -227,7 +229,7 @@ impl App {
         let until = rules::snooze_until(s, self.now_local(), &cs.schedule)
             .map_err(|c| Error::Invalid(vec![FieldError::new("snooze", c)]))?;
         let now = self.now_ts();
-        self.write(|tx| {
+        self.write(|tx, _| {
             ensure_open(&repo::get_reminder(tx, id)?)?;
             repo::snooze(tx, id, &store::local_to_ts(until), &now)
         })?;
@@ -237,7 +239,7 @@ impl App {
     /// Done (it was handled) or dismissed (not needed); both stay in the history.
     pub fn close_reminder(&self, id: i64, done: bool) -> Result<Reminder> {
         let now = self.now_ts();
-        self.write(|tx| {
+        self.write(|tx, _| {
             ensure_open(&repo::get_reminder(tx, id)?)?;
             repo::close(
                 tx,
@@ -273,7 +275,7 @@ impl App {
             return Err(Error::Invalid(errors));
         };
         let now = self.now_ts();
-        self.write(|tx| {
+        self.write(|tx, _| {
             if let Some(c) = input.customer_id {
                 crate::customers::repo::get_customer(tx, c)?;
             }

@@ -63,8 +63,9 @@ impl App {
         let v = rules::validate_visit(input)?;
         let at = due_at(v.due_date, v.due_time);
         let now = self.now_ts();
-        let id = self.write(|tx| {
+        let id = self.write(|tx, ch| {
             let c = customer_repo::get_customer(tx, v.customer_id)?;
+            ch.customer(v.customer_id);
             if c.archived_at.is_some() {
                 return Err(Error::state(
                     "customer_archived",
@@ -84,7 +85,6 @@ impl App {
             repo::add_visit_log(tx, id, &now, "planned", "")?;
             Ok(id)
         })?;
-        self.reindex_customer(v.customer_id)?;
         self.get_visit(id)
     }
 
@@ -100,11 +100,12 @@ impl App {
         let today = now_local.date();
         rules::validate_outcome(o, today)?;
         let now = self.now_ts();
-        let (customer_id, scheduled) = self.write(|tx| {
+        let scheduled = self.write(|tx, ch| {
             let v = repo::get_visit(tx, id)?;
             if v.state != VisitState::Planned {
                 return Err(state_error(&v));
             }
+            ch.customer(v.customer_id);
             let detail = serde_json::json!({ "notes": o.notes.trim() }).to_string();
             if !o.reached {
                 repo::add_visit_log(tx, id, &now, "not_reached", &detail)?;
@@ -122,7 +123,7 @@ impl App {
                     let d = serde_json::json!({ "due_date": day(date), "due_time": time.map(hhmm) }).to_string();
                     repo::add_visit_log(tx, id, &now, "rescheduled", &d)?;
                 }
-                return Ok((v.customer_id, vec![]));
+                return Ok(vec![]);
             }
             let c = Completion {
                 notes: o.notes.trim(),
@@ -200,9 +201,8 @@ impl App {
             for s in &scheduled {
                 repo::add_visit_log(tx, *s, &now, "planned", &serde_json::json!({ "after": id }).to_string())?;
             }
-            Ok((v.customer_id, scheduled))
+            Ok(scheduled)
         })?;
-        self.reindex_customer(customer_id)?;
         let conn = self.conn()?;
         Ok(OutcomeResult {
             visit: repo::get_visit(&conn, id)?,
@@ -220,7 +220,7 @@ impl App {
             rules::retry_due(retry, now_local).map_err(|c| Error::Invalid(vec![FieldError::new("retry_date", c)]))?;
         let at = due_at(date, time);
         let now = self.now_ts();
-        let customer_id = self.write(|tx| {
+        self.write(|tx, ch| {
             let v = repo::get_visit(tx, id)?;
             if v.state != VisitState::Planned {
                 return Err(state_error(&v));
@@ -236,24 +236,24 @@ impl App {
             )?;
             let d = serde_json::json!({ "from": v.due_date, "due_date": day(date), "due_time": time.map(hhmm) });
             repo::add_visit_log(tx, id, &now, "rescheduled", &d.to_string())?;
-            Ok(v.customer_id)
+            ch.customer(v.customer_id);
+            Ok(())
         })?;
-        self.reindex_customer(customer_id)?;
         self.get_visit(id)
     }
 
     pub fn cancel_visit(&self, id: i64) -> Result<Visit> {
         let now = self.now_ts();
-        let customer_id = self.write(|tx| {
+        self.write(|tx, ch| {
             let v = repo::get_visit(tx, id)?;
             if v.state != VisitState::Planned {
                 return Err(state_error(&v));
             }
             repo::cancel_visit(tx, id, &now)?;
             repo::add_visit_log(tx, id, &now, "cancelled", "")?;
-            Ok(v.customer_id)
+            ch.customer(v.customer_id);
+            Ok(())
         })?;
-        self.reindex_customer(customer_id)?;
         self.get_visit(id)
     }
 
@@ -269,7 +269,7 @@ impl App {
         };
         rules::validate_outcome(&check, self.today())?;
         let now = self.now_ts();
-        self.write(|tx| {
+        self.write(|tx, _| {
             let v = repo::get_visit(tx, id)?;
             if v.state != VisitState::Done {
                 return Err(state_error(&v));
@@ -355,7 +355,7 @@ impl App {
     pub fn apply_plan(&self, customer_id: i64, plan_id: i64, staff: &str) -> Result<Visit> {
         let today = self.today();
         let now = self.now_ts();
-        let id = self.write(|tx| {
+        let id = self.write(|tx, ch| {
             let c = customer_repo::get_customer(tx, customer_id)?;
             if c.archived_at.is_some() {
                 return Err(Error::state(
@@ -385,9 +385,9 @@ impl App {
                 "planned",
                 &serde_json::json!({ "plan": plan.name }).to_string(),
             )?;
+            ch.customer(customer_id);
             Ok(id)
         })?;
-        self.reindex_customer(customer_id)?;
         self.get_visit(id)
     }
 
@@ -398,7 +398,7 @@ impl App {
     pub fn save_plan(&self, plan: &FollowupPlan) -> Result<FollowupPlan> {
         rules::validate_plan(plan)?;
         let now = self.now_ts();
-        let id = self.write(|tx| repo::save_plan(tx, plan, &now))?;
+        let id = self.write(|tx, _| repo::save_plan(tx, plan, &now))?;
         repo::get_plan(&*self.conn()?, id)
     }
 
@@ -417,12 +417,12 @@ impl App {
             return Err(Error::Invalid(errors));
         }
         let now = self.now_ts();
-        self.write(|tx| repo::save_template(tx, t, &now))?;
+        self.write(|tx, _| repo::save_template(tx, t, &now))?;
         self.outline_templates()
     }
 
     pub fn delete_outline_template(&self, id: i64) -> Result<Vec<OutlineTemplate>> {
-        self.write(|tx| repo::delete_template(tx, id))?;
+        self.write(|tx, _| repo::delete_template(tx, id))?;
         self.outline_templates()
     }
 
@@ -457,7 +457,7 @@ impl App {
             ][i % 4];
             rows.push((*id, today + chrono::TimeDelta::days(offset), purpose));
         }
-        self.write(|tx| {
+        self.write(|tx, ch| {
             for (n, (customer_id, due, purpose)) in rows.iter().enumerate() {
                 let channel = if n % 3 == 0 { Channel::Wechat } else { Channel::Phone };
                 let time = (n % 2 == 0)
@@ -484,16 +484,16 @@ impl App {
                 repo::seed_outcome(tx, id, 3 + (i % 3) as u8, &now)?;
                 crate::customers::repo::set_last_contact(tx, *customer_id, Some(&day(last)))?;
             }
+            ch.all_customers();
             Ok(())
-        })?;
-        self.reload_customer_index()
+        })
     }
 
     /// Insert many visits in one transaction (the bench's 300,000): `(customer, due date,
     /// done?)`. Done visits count as real contacts on their day.
     pub fn insert_visits_bulk(&self, rows: &[(i64, NaiveDate, bool)]) -> Result<()> {
         let now = self.now_ts();
-        self.write(|tx| {
+        self.write(|tx, ch| {
             for (n, (customer_id, due, done)) in rows.iter().enumerate() {
                 let channel = [Channel::Phone, Channel::Wechat, Channel::Message][n % 3];
                 let purpose = [Purpose::Satisfaction, Purpose::KeepInTouch, Purpose::Sales][n % 3];
@@ -504,9 +504,9 @@ impl App {
                     crate::customers::repo::touch_last_contact(tx, *customer_id, &day(*due))?;
                 }
             }
+            ch.all_customers();
             Ok(())
-        })?;
-        self.reload_customer_index()
+        })
     }
 
     /// Customers past the ideal (due) or maximum (overdue) interval since their last real

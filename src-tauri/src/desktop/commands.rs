@@ -43,7 +43,6 @@ async fn run(handle: &AppHandle, command: &'static ipc::Command, args: Value) ->
         .await
         .map_err(Error::internal)?;
     if command.access == Access::Write {
-        shared.wake.notify_one();
         if let Ok(v) = &out {
             after_write(handle, command.name, &args, v)?;
         }

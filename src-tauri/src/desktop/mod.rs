@@ -21,8 +21,8 @@ use crate::store;
 pub struct Shared {
     dir: std::result::Result<PathBuf, String>,
     app: OnceCell<std::result::Result<Arc<App>, Error>>,
-    /// Wakes the reminder scheduler when data changes.
-    wake: Notify,
+    /// Wakes the reminder scheduler when data changes (`App` tells it after every write).
+    wake: Arc<Notify>,
 }
 
 impl Shared {
@@ -31,9 +31,14 @@ impl Shared {
             .app
             .get_or_init(|| async {
                 let dir = self.dir.clone().map_err(Error::DataDir)?;
-                tauri::async_runtime::spawn_blocking(move || App::open(&dir).map(Arc::new))
-                    .await
-                    .map_err(Error::internal)?
+                let wake = self.wake.clone();
+                tauri::async_runtime::spawn_blocking(move || {
+                    let app = App::open(&dir)?;
+                    app.on_change(Box::new(move || wake.notify_one()));
+                    Ok(Arc::new(app))
+                })
+                .await
+                .map_err(Error::internal)?
             })
             .await;
         match opened {
@@ -89,7 +94,7 @@ pub fn run() {
             let shared = Arc::new(Shared {
                 dir,
                 app: OnceCell::new(),
-                wake: Notify::new(),
+                wake: Arc::new(Notify::new()),
             });
             app.manage(shared.clone());
             if let Err(e) = tray::create(app.handle()) {
