@@ -165,3 +165,22 @@ fn every_code_the_ipc_layer_gives_is_translated() {
         );
     }
 }
+
+#[test]
+fn the_customer_page_counts_from_the_apps_clock() {
+    use frontdesk::customers::{Calendar, SpecialDate};
+    let dir = tempfile::tempdir().unwrap();
+    let now = frontdesk_tests::at("2031-06-01 10:00");
+    let app = frontdesk::App::open_with_clock(dir.path(), Box::new(move || now)).unwrap();
+    let mut input = customer("卢女士", &["13800005555"]);
+    input.birthday = Some(SpecialDate {
+        calendar: Calendar::Gregorian,
+        year: None,
+        month: 3,
+        day: 15,
+        leap_month: false,
+    });
+    let c = app.create_customer(&input).unwrap();
+    let page = ipc::dispatch(&app, "customer_get", &json!({ "id": c.id })).unwrap();
+    assert_eq!(page["occasions"][0]["this_year"], "2031-03-15", "{page}");
+}

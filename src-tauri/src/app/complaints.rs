@@ -132,7 +132,7 @@ impl App {
             )?;
             repo::add_log(tx, id, &now, input.staff.trim(), "registered", &serial)?;
             // The customer contacted us: a real contact for the keep-in-touch cadence.
-            customer_repo::touch_last_contact(tx, customer_id, &now_local.date().format("%Y-%m-%d").to_string())?;
+            customer_repo::touch_last_contact(tx, customer_id, &crate::kernel::time::format_date(now_local.date()))?;
             ch.customer(customer_id);
             Ok(id)
         })?;
@@ -381,7 +381,7 @@ impl App {
                     let row = NewVisit {
                         outline: format!("{} {}", c.serial, c.summary),
                         staff: c.handler.clone(),
-                        ..NewVisit::new(c.customer_id, Channel::Phone, Purpose::ComplaintFollowup, d.format("%Y-%m-%d").to_string())
+                        ..NewVisit::new(c.customer_id, Channel::Phone, Purpose::ComplaintFollowup, crate::kernel::time::format_date(d))
                     };
                     let v = visit_repo::insert_visit(tx, &row, &now)?;
                     visit_repo::add_visit_log(tx, v, &now, "planned", &serde_json::json!({ "complaint": c.serial }).to_string())?;
@@ -393,7 +393,7 @@ impl App {
             wf.state = ComplaintState::Closed;
             wf.save(tx, c.id, &now)?;
             repo::set_closed(tx, c.id, input.satisfaction, input.accepted, visit, &now)?;
-            customer_repo::touch_last_contact(tx, c.customer_id, &now_local.date().format("%Y-%m-%d").to_string())?;
+            customer_repo::touch_last_contact(tx, c.customer_id, &crate::kernel::time::format_date(now_local.date()))?;
             let detail = serde_json::json!({ "satisfaction": input.satisfaction, "accepted": input.accepted, "return_visit": visit_date });
             repo::add_log(tx, c.id, &now, input.staff.trim(), "closed", &detail.to_string())
         })

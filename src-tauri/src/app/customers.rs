@@ -109,7 +109,7 @@ impl App {
         .map(|(kind, date)| DatedOccasion {
             kind,
             date,
-            this_year: dates::occurrence_in(&date, today.year()).map(|g| g.format("%Y-%m-%d").to_string()),
+            this_year: dates::occurrence_in(&date, today.year()).map(crate::kernel::time::format_date),
         })
         .collect();
         Ok(CustomerDetail {

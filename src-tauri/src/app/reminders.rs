@@ -56,8 +56,7 @@ impl App {
                 .and_then(store::ts_to_local)
                 .map(|t| t.max(earliest))
                 .unwrap_or(now - TimeDelta::hours(1));
-            let through = settings::get_setting(&conn, DAYS_PLANNED_THROUGH)?
-                .and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok());
+            let through = settings::get_setting(&conn, DAYS_PLANNED_THROUGH)?.and_then(|d| stored_date(&d));
             (from, through)
         };
         let mut planned: Vec<Planned> = Vec::new();
@@ -140,7 +139,7 @@ impl App {
             }
             settings::set_setting(tx, PLANNED_AT, &now_ts)?;
             if plan_days {
-                settings::set_setting(tx, DAYS_PLANNED_THROUGH, &day_to.format("%Y-%m-%d").to_string())?;
+                settings::set_setting(tx, DAYS_PLANNED_THROUGH, &format_date(day_to))?;
             }
             Ok(added)
         })?;
@@ -305,9 +304,7 @@ fn ensure_open(r: &Reminder) -> Result<()> {
     Ok(())
 }
 
-fn parse_day(s: &str) -> Option<NaiveDate> {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
-}
+use crate::kernel::time::{format_date, stored_date as parse_day, stored_date};
 
 /// Planned visits due in the window; reminders of visits since done, cancelled or moved
 /// are closed.

@@ -37,9 +37,7 @@ pub struct DueContacts {
     pub items: Vec<DueContact>,
 }
 
-fn day(d: NaiveDate) -> String {
-    d.format("%Y-%m-%d").to_string()
-}
+use crate::kernel::time::{format_date as day, stored_date};
 
 use crate::kernel::time::format_time as hhmm;
 
@@ -112,10 +110,7 @@ impl App {
                 let (date, time) = match &o.retry {
                     Some(r) => rules::retry_due(r, now_local)
                         .map_err(|c| Error::Invalid(vec![FieldError::new("retry_date", c)]))?,
-                    None => (
-                        NaiveDate::parse_from_str(&v.due_date, "%Y-%m-%d").unwrap_or(today),
-                        None,
-                    ),
+                    None => (stored_date(&v.due_date).unwrap_or(today), None),
                 };
                 let at = due_at(date, time);
                 repo::reschedule_visit(tx, id, &day(date), time.map(hhmm).as_deref(), at.as_deref(), true, &now)?;
@@ -147,7 +142,7 @@ impl App {
             let mut scheduled = Vec::new();
             // The next occurrence of a recurring visit.
             if let (Some(r), Some(anchor)) = (v.repeat, lineage.repeat_anchor.as_deref()) {
-                let anchor = NaiveDate::parse_from_str(anchor, "%Y-%m-%d").map_err(Error::internal)?;
+                let anchor = stored_date(anchor).ok_or_else(|| Error::internal("a stored date is damaged"))?;
                 if let Some((next, index)) = rules::next_occurrence(anchor, r, lineage.repeat_index, today) {
                     let time = v.due_time.as_deref().and_then(|t| rules::parse_time(t).ok().flatten());
                     let row = NewVisit {
@@ -166,7 +161,7 @@ impl App {
             if let (Some(plan_id), Some(step), Some(start)) = (v.plan_id, v.plan_step, lineage.plan_start.as_deref()) {
                 let plan = repo::get_plan(tx, plan_id)?;
                 if let Some(next) = plan.steps.get(step as usize + 1) {
-                    let start = NaiveDate::parse_from_str(start, "%Y-%m-%d").map_err(Error::internal)?;
+                    let start = stored_date(start).ok_or_else(|| Error::internal("a stored date is damaged"))?;
                     let due = rules::plan_step_due(start, next.offset_days, today.succ_opt().unwrap_or(today));
                     let row = NewVisit {
                         channel: next.channel,

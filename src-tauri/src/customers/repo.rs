@@ -354,9 +354,7 @@ fn index_entry_from_row(r: &Row<'_>) -> rusqlite::Result<IndexEntry> {
     })
 }
 
-fn parse_day(s: &str) -> Option<chrono::NaiveDate> {
-    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
-}
+use crate::kernel::time::stored_date as parse_day;
 
 /// The local date of a stored UTC timestamp.
 pub fn local_date_of(ts: &str) -> chrono::NaiveDate {

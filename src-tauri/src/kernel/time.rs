@@ -52,6 +52,11 @@ pub fn parse_local(s: &str) -> Result<NaiveDateTime, &'static str> {
         .and_then(|t| in_range(t.date()).map(|_| t))
 }
 
+/// A date as stored (`YYYY-MM-DD`, written by Rust); `None` if it is not one.
+pub fn stored_date(s: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
+}
+
 pub fn format_date(d: NaiveDate) -> String {
     d.format("%Y-%m-%d").to_string()
 }

@@ -50,7 +50,7 @@ pub fn visit(
         Some(t) => due_date.and_time(t),
         None => business_start(schedule, due_date),
     };
-    let time = due_time.map(|t| t.format("%H:%M").to_string()).unwrap_or_default();
+    let time = due_time.map(crate::kernel::time::format_time).unwrap_or_default();
     Planned {
         kind: ReminderKind::Visit,
         key: format!("visit:{id}:{due_date}:{time}"),
