@@ -194,7 +194,7 @@ impl App {
     }
 
     /// The local day and cadences the customer index needs for a query.
-    pub(crate) fn query_context(&self) -> Result<QueryContext> {
+    pub(super) fn query_context(&self) -> Result<QueryContext> {
         Ok(QueryContext {
             today: self.today(),
             cadences: self.cadences()?,

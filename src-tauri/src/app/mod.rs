@@ -94,7 +94,7 @@ pub struct SettingsDefaults {
 
 /// What a write changed, for [`App::write`] to apply after the commit.
 #[derive(Default)]
-pub(crate) struct Changes {
+struct Changes {
     /// Customers whose index entry is read again.
     customers: Vec<i64>,
     /// Entries of customers just inserted (bulk).
@@ -107,21 +107,21 @@ pub(crate) struct Changes {
 
 impl Changes {
     /// A customer's record, visits or contacts changed.
-    pub(crate) fn customer(&mut self, id: i64) {
+    fn customer(&mut self, id: i64) {
         if !self.customers.contains(&id) {
             self.customers.push(id);
         }
     }
 
-    pub(crate) fn new_customers(&mut self, entries: Vec<crate::customers::search::IndexEntry>) {
+    fn new_customers(&mut self, entries: Vec<crate::customers::search::IndexEntry>) {
         self.new_customers.extend(entries);
     }
 
-    pub(crate) fn all_customers(&mut self) {
+    fn all_customers(&mut self) {
         self.all_customers = true;
     }
 
-    pub(crate) fn quiet(&mut self) {
+    fn quiet(&mut self) {
         self.quiet = true;
     }
 }
@@ -158,11 +158,11 @@ impl App {
         (self.clock)()
     }
 
-    pub(crate) fn mark_customers_changed(&self) {
+    fn mark_customers_changed(&self) {
         self.customers_changed.store(true, std::sync::atomic::Ordering::SeqCst);
     }
 
-    pub(crate) fn take_customers_changed(&self) -> bool {
+    fn take_customers_changed(&self) -> bool {
         self.customers_changed.swap(false, std::sync::atomic::Ordering::SeqCst)
     }
 
@@ -180,7 +180,7 @@ impl App {
         &self.data_dir
     }
 
-    pub(crate) fn conn(&self) -> Result<MutexGuard<'_, Connection>> {
+    fn conn(&self) -> Result<MutexGuard<'_, Connection>> {
         self.conn
             .lock()
             .map_err(|_| Error::Internal("the database lock was poisoned".into()))
@@ -189,7 +189,7 @@ impl App {
     /// Run `f` in one immediate transaction: all of it is written, or none. What `f` says
     /// it changed is applied after the commit, here and nowhere else: the customer index,
     /// re-planning day-based reminders, and whoever listens for changes (the scheduler).
-    pub(crate) fn write<T>(&self, f: impl FnOnce(&Transaction<'_>, &mut Changes) -> Result<T>) -> Result<T> {
+    fn write<T>(&self, f: impl FnOnce(&Transaction<'_>, &mut Changes) -> Result<T>) -> Result<T> {
         let mut changes = Changes::default();
         let out = {
             let mut conn = self.conn()?;
@@ -239,13 +239,13 @@ impl App {
         let _ = self.on_change.set(listen);
     }
 
-    pub(crate) fn customer_index(&self) -> Result<RwLockReadGuard<'_, CustomerIndex>> {
+    fn customer_index(&self) -> Result<RwLockReadGuard<'_, CustomerIndex>> {
         self.customers
             .read()
             .map_err(|_| Error::Internal("the customer index lock was poisoned".into()))
     }
 
-    pub(crate) fn customer_index_mut(&self) -> Result<RwLockWriteGuard<'_, CustomerIndex>> {
+    fn customer_index_mut(&self) -> Result<RwLockWriteGuard<'_, CustomerIndex>> {
         self.customers
             .write()
             .map_err(|_| Error::Internal("the customer index lock was poisoned".into()))
@@ -294,7 +294,7 @@ impl App {
     }
 
     /// A setting, from the cache or else the database.
-    pub(crate) fn setting<S: Setting>(&self) -> Result<S> {
+    fn setting<S: Setting>(&self) -> Result<S> {
         if let Some(v) = self
             .settings
             .read()
@@ -310,11 +310,7 @@ impl App {
     }
 
     /// Validate and save a setting with `also` in one transaction; the cache follows.
-    pub(crate) fn save_setting<S: Setting>(
-        &self,
-        value: &S,
-        also: impl FnOnce(&Transaction<'_>) -> Result<()>,
-    ) -> Result<S> {
+    fn save_setting<S: Setting>(&self, value: &S, also: impl FnOnce(&Transaction<'_>) -> Result<()>) -> Result<S> {
         value.validate().map_err(Error::Invalid)?;
         self.write(|tx, _| {
             kernel_settings::save(tx, value)?;

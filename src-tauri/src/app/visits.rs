@@ -432,7 +432,7 @@ impl App {
 
     /// Demo visits for the demo customers: some overdue, some today, some next week, some
     /// done with an outcome, and last contacts spread over the past months.
-    pub(crate) fn seed_demo_visits(&self, customer_ids: &[i64]) -> Result<()> {
+    pub(super) fn seed_demo_visits(&self, customer_ids: &[i64]) -> Result<()> {
         let today = self.today();
         let now = self.now_ts();
         let mut rows = Vec::new();
