@@ -65,6 +65,9 @@ pub enum Error {
     /// A stored setting that does not parse (edited or damaged outside FrontDesk).
     #[error("the saved setting {key:?} is damaged ({reason}); open Settings and save it again")]
     SettingDamaged { key: &'static str, reason: String },
+    /// A backup could not be taken, read or checked; nothing else was changed.
+    #[error("backup: {0}")]
+    Backup(String),
     /// The window asked for a command that does not exist.
     #[error("unknown command {0:?}")]
     UnknownCommand(String),
@@ -94,6 +97,7 @@ impl Error {
             Error::State { .. } => "invalid_state",
             Error::UnknownCommand(_) => "unknown_command",
             Error::SettingDamaged { .. } => "setting_damaged",
+            Error::Backup(_) => "backup",
             Error::Internal(_) => "internal",
         }
     }

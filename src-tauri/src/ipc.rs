@@ -70,6 +70,8 @@ commands! {
     Write demo_seed() => |a| a.seed_demo();
     Read staff_list() => |a| a.staff();
     Read settings_defaults() => |a| a.settings_defaults();
+    Write backup_now() => |a| a.backup_now();
+    Read backup_list() => |a| a.backups();
     Write staff_save(staff: Vec<String>) => |a| a.set_staff(&staff);
 
     Write visit_plan(input: VisitInput) => |a| a.plan_visit(&input);

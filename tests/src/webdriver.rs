@@ -15,6 +15,9 @@ pub mod keys {
     pub const ESCAPE: &str = "\u{E00C}";
     pub const CONTROL: &str = "\u{E009}";
     pub const BACKSPACE: &str = "\u{E003}";
+    pub const SHIFT: &str = "\u{E008}";
+    /// Releases the modifier keys pressed so far.
+    pub const NULL: &str = "\u{E000}";
 }
 
 pub type R<T> = Result<T, String>;
@@ -309,7 +312,41 @@ impl Drop for RealApp {
         self.session.delete();
         let _ = self.driver.kill();
         let _ = self.driver.wait();
+        // The app (started by WebKitWebDriver, not by us) must be gone before the next test
+        // starts. Closing its window only hides it in the tray, so it is asked to stop
+        // (SIGTERM) and, if it lingers, ended (SIGKILL).
+        for (signal, grace) in [("-TERM", 300), ("-KILL", 3000)] {
+            let end = Instant::now() + Duration::from_millis(grace);
+            while !app_processes(&self.data_dir).is_empty() && Instant::now() < end {
+                std::thread::sleep(Duration::from_millis(50));
+            }
+            let left = app_processes(&self.data_dir);
+            if left.is_empty() {
+                return;
+            }
+            for pid in left {
+                let _ = Command::new("kill").args([signal, &pid.to_string()]).status();
+            }
+        }
     }
+}
+
+/// Processes whose environment names `data_dir` as FrontDesk's data folder (Linux).
+fn app_processes(data_dir: &Path) -> Vec<u32> {
+    let want = format!("FRONTDESK_DATA_DIR={}", data_dir.display());
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    entries
+        .flatten()
+        .filter_map(|e| e.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|pid| *pid != std::process::id())
+        .filter(|pid| {
+            std::fs::read(format!("/proc/{pid}/environ"))
+                .map(|env| env.split(|b| *b == 0).any(|kv| kv == want.as_bytes()))
+                .unwrap_or(false)
+        })
+        .collect()
 }
 
 /// Where screenshots and other artefacts of the end-to-end run are kept.
@@ -417,7 +454,25 @@ impl Notifications {
     pub fn start() -> R<Notifications> {
         let bus = Bus::start()?;
         let log = bus.dir.path().join("dunst.log");
-        let out = std::fs::File::create(&log).map_err(|e| e.to_string())?;
+        // dunst now and then fails to open the X display right after another app let go of
+        // it ("Cannot open X11 display"); that is the harness's display, not the app under
+        // test, so it is tried again, and said so.
+        let mut failures = Vec::new();
+        for _ in 0..3 {
+            match Self::spawn_dunst(&bus, &log) {
+                Ok(child) => return Ok(Notifications { child, log, bus }),
+                Err(e) => {
+                    eprintln!("harness: {e}; starting dunst again");
+                    failures.push(e);
+                    std::thread::sleep(Duration::from_millis(500));
+                }
+            }
+        }
+        Err(failures.join("; "))
+    }
+
+    fn spawn_dunst(bus: &Bus, log: &Path) -> R<Child> {
+        let out = std::fs::File::create(log).map_err(|e| e.to_string())?;
         let err_log = bus.dir.path().join("dunst.err");
         let err = std::fs::File::create(&err_log).map_err(|e| e.to_string())?;
         let mut child = Command::new("dunst")
@@ -431,17 +486,17 @@ impl Notifications {
         while !bus.has_owner(NOTIFICATIONS) {
             if let Ok(Some(st)) = child.try_wait() {
                 let why = std::fs::read_to_string(&err_log).unwrap_or_default();
-                return Err(format!("dunst exited ({st}): {why}"));
+                return Err(format!("dunst exited ({st}): {}", why.trim()));
             }
             if Instant::now() > end {
                 let _ = child.kill();
                 let _ = child.wait();
                 let why = std::fs::read_to_string(&err_log).unwrap_or_default();
-                return Err(format!("dunst did not take {NOTIFICATIONS}: {why}"));
+                return Err(format!("dunst did not take {NOTIFICATIONS}: {}", why.trim()));
             }
             std::thread::sleep(Duration::from_millis(50));
         }
-        Ok(Notifications { child, log, bus })
+        Ok(child)
     }
 
     /// Everything received so far.

@@ -261,3 +261,38 @@ fn a_damaged_setting_is_shown_and_repaired_by_saving_it() {
     let app = frontdesk::App::open(data.path()).unwrap();
     assert_eq!(app.complaint_settings().unwrap(), Default::default());
 }
+
+#[test]
+#[ignore = "needs the desktop harness: run `cargo xtask test`"]
+fn back_up_from_settings_and_see_it_listed() {
+    let data = tempfile::tempdir().unwrap();
+    let app = frontdesk::App::open(data.path()).unwrap();
+    app.set_language("en").unwrap();
+    app.create_customer(&frontdesk_tests::customer("Backup Bao", &["13800002468"]))
+        .unwrap();
+    drop(app);
+    let app = RealApp::start(data.path()).unwrap();
+    let s = &app.session;
+    s.click_css("#nav-settings").unwrap();
+    s.wait_for("#backup-card").unwrap();
+    // The automatic backup of the day was taken at start.
+    s.wait_text_contains("#backup-list", "Daily").unwrap();
+    s.click_css("#backup-now").unwrap();
+    s.wait_text_contains("#toasts", "Backup made and checked").unwrap();
+    let list = s.wait_text_contains("#backup-list", "Manual").unwrap();
+    assert!(list.contains("Customers: 1"), "{list}");
+    // Ctrl+Shift+B from anywhere makes another.
+    s.click_css(".nav-item[data-section='customers']").unwrap();
+    let search = s.wait_for("#search").unwrap();
+    s.type_text(&search, &format!("{}{}B{}", keys::CONTROL, keys::SHIFT, keys::NULL))
+        .unwrap();
+    s.wait_named("a second manual backup", || {
+        let n = std::fs::read_dir(data.path().join("backups"))
+            .ok()?
+            .flatten()
+            .filter(|e| e.file_name().to_string_lossy().ends_with("-manual.db"))
+            .count();
+        (n == 2).then_some(())
+    })
+    .unwrap();
+}

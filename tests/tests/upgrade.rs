@@ -353,6 +353,20 @@ fn upgrade_from(version: usize) {
     let latest = frontdesk::store::supported_version();
     assert_eq!(app.status().unwrap().schema_version, latest, "from version {version}");
 
+    // The old database was kept, checked, before the migration touched it.
+    let latest_i64 = latest;
+    if (version as i64) < latest_i64 {
+        let snaps = app.backups().unwrap();
+        assert_eq!(
+            snaps.len(),
+            1,
+            "one snapshot before migrating from {version}: {snaps:?}"
+        );
+        assert_eq!(snaps[0].kind.as_str(), "pre-migration");
+        assert_eq!(snaps[0].schema_version, version as i64);
+        assert_eq!(snaps[0].customers, customers.len() as i64);
+    }
+
     // Every row that was there is still there, unchanged, and the schema is the latest.
     {
         let c = Connection::open(&path).unwrap();

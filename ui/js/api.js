@@ -18,6 +18,8 @@ Object.assign(api, {
   staffList: () => invoke('staff_list'),
   staffSave: (staff) => invoke('staff_save', { staff }),
   settingsDefaults: () => invoke('settings_defaults'),
+  backupNow: () => invoke('backup_now'),
+  backupList: () => invoke('backup_list'),
   planVisit: (input) => invoke('visit_plan', { input }),
   recordOutcome: (id, outcome) => invoke('visit_outcome', { id, outcome }),
   rescheduleVisit: (id, retry) => invoke('visit_reschedule', { id, retry }),

@@ -44,6 +44,9 @@ function onKey(e) {
     e.preventDefault();
     if (activeSection() !== customers) navigate('customers');
     customers.createNew();
+  } else if (mod && e.shiftKey && e.key.toLowerCase() === 'b') {
+    e.preventDefault();
+    settings.backupNow().then((ok) => { if (ok && activeSection() === settings) navigate('settings'); });
   } else if (mod && e.key.toLowerCase() === 'l') {
     e.preventDefault();
     if (activeSection() !== complaints) navigate('complaints');

@@ -2,7 +2,7 @@
 import { api } from './api.js';
 import { $, $$, h, clear } from './dom.js';
 import { t } from './i18n.js';
-import { TIERS } from './format.js';
+import { TIERS, dateTime } from './format.js';
 import { CHANNELS, PURPOSES } from './visit-dialogs.js';
 import { choice, showFieldErrors } from './dialog.js';
 import { showError, toast } from './toast.js';
@@ -26,7 +26,7 @@ export async function mount(main) {
     ]);
     const reminderSettings = await orDefault(api.reminderSettings(), 'reminders');
     $('#settings-body').append(staffCard(staff), reminderCard(reminderSettings), cadenceCard(cadences), complaintCard(complaintSettings), categoriesCard(categories),
-      templatesCard(templates), plansCard(plans));
+      templatesCard(templates), plansCard(plans), backupCard());
   } catch (e) {
     showError(e);
   }
@@ -264,4 +264,47 @@ function reminderCard(rs) {
   h('label', { class: 'radio' }, h('input', { type: 'checkbox', id: 'rs-login', checked: rs.start_at_login }), t('reminders.start_at_login')),
   h('button', { type: 'submit', class: 'btn primary', id: 'save-reminder-settings' }, t('form.save')));
   return form;
+}
+
+/** Backups: back up now (also Ctrl+Shift+B anywhere) and the good backups, newest first. */
+function backupCard() {
+  const list = h('ul', { class: 'backup-list', id: 'backup-list', 'aria-live': 'polite' });
+  const redraw = async () => {
+    try {
+      const backups = await api.backupList();
+      clear(list);
+      if (!backups.length) list.append(h('li', { class: 'muted', id: 'backups-empty' }, t('backup.none')));
+      for (const b of backups) {
+        list.append(h('li', { class: 'backup-row' },
+          h('span', { class: 'backup-when' }, dateTime(b.taken_at)),
+          h('span', { class: 'chip' }, t(`backup.kind.${b.kind}`)),
+          h('span', { class: 'muted' }, t('backup.holds', { customers: b.customers, visits: b.visits, complaints: b.complaints })),
+          h('span', { class: 'muted' }, `${Math.max(1, Math.round(b.size / 1024))} KB`),
+          h('span', { class: 'muted backup-file' }, b.file_name)));
+      }
+    } catch (e) {
+      showError(e);
+    }
+  };
+  const card = h('section', { class: 'card settings-card', id: 'backup-card' },
+    h('h2', {}, t('backup.title')),
+    h('p', { class: 'muted' }, t('backup.hint')),
+    h('button', { type: 'button', class: 'btn primary', id: 'backup-now', onclick: async () => {
+      if (await backupNow()) await redraw();
+    } }, t('backup.now')),
+    list);
+  redraw();
+  return card;
+}
+
+/** Take a backup now; says so in a toast. Returns whether it worked. */
+export async function backupNow() {
+  try {
+    await api.backupNow();
+    toast(t('backup.done'));
+    return true;
+  } catch (e) {
+    showError(e);
+    return false;
+  }
 }

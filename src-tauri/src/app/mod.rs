@@ -3,6 +3,7 @@
 //! that span capabilities (a customer's page, the due-to-contact list, what reminders plan
 //! from) are composed here from the capabilities' plain functions. Tauri-free.
 
+mod backups;
 mod complaints;
 mod customers;
 mod reminders;

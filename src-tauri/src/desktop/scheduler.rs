@@ -76,6 +76,10 @@ struct Tick {
 /// One pass: record complaint breaches, plan occurrences, fire what is due, and work out
 /// how long to sleep.
 fn tick(app: &App) -> crate::Result<Tick> {
+    // The automatic daily backup: a failure is logged, never stops reminders.
+    if let Err(e) = app.daily_backup_if_due() {
+        eprintln!("FrontDesk: automatic backup failed: {e}");
+    }
     app.sweep_complaints()?;
     app.plan_reminders()?;
     let fired = app.take_due_reminders()?;

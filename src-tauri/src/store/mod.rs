@@ -7,6 +7,7 @@ use rusqlite_migration::{Migrations, M};
 
 use crate::error::{Error, Result};
 
+pub mod backup;
 pub mod settings;
 
 /// The database file inside the data folder.
@@ -90,6 +91,15 @@ pub fn open(path: &Path) -> Result<Connection> {
     }
     if found == 0 && has_foreign_tables(&conn)? {
         return Err(invalid("an SQLite file of another program".into()));
+    }
+    if found > 0 && found < supported_version() {
+        // An older schema is about to change: keep a snapshot of it first, apart from the
+        // rotation. Without one the migration does not run.
+        let dir = path
+            .parent()
+            .map(|p| p.join(backup::BACKUP_DIR))
+            .unwrap_or_else(|| backup::BACKUP_DIR.into());
+        backup::take(path, &dir, backup::BackupKind::PreMigration, chrono::Utc::now())?;
     }
     configure(&conn)?;
     migrations()

@@ -1,0 +1,306 @@
+//! Backups of the database file: taken consistently while the app keeps writing (`VACUUM
+//! INTO` from a connection of its own), written under a temporary name, flushed, checked
+//! (integrity, schema version, counts) and only then renamed into place; listed; and the
+//! automatic daily ones kept by rotation (7 daily, 4 weekly, 12 monthly by default).
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use rusqlite::{Connection, OpenFlags, OptionalExtension};
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+
+/// The folder inside the data folder that holds backups.
+pub const BACKUP_DIR: &str = "backups";
+
+crate::str_enum!(
+    /// Why a backup was taken. Only `daily` ones are rotated away.
+    BackupKind { Manual = "manual", Daily = "daily", PreMigration = "pre-migration", PreRestore = "pre-restore" }
+);
+
+/// One good backup file and what it holds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BackupInfo {
+    pub path: String,
+    pub file_name: String,
+    pub kind: BackupKind,
+    /// UTC, RFC 3339.
+    pub taken_at: String,
+    pub size: u64,
+    pub schema_version: i64,
+    pub customers: i64,
+    pub visits: i64,
+    pub complaints: i64,
+}
+
+/// How many automatic backups are kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Retention {
+    pub daily: usize,
+    pub weekly: usize,
+    pub monthly: usize,
+}
+
+impl Default for Retention {
+    fn default() -> Self {
+        Retention {
+            daily: 7,
+            weekly: 4,
+            monthly: 12,
+        }
+    }
+}
+
+const PREFIX: &str = "frontdesk-";
+const STAMP: &str = "%Y%m%dT%H%M%SZ";
+
+fn file_name(kind: BackupKind, at: DateTime<Utc>) -> String {
+    format!("{PREFIX}{}-{}.db", at.format(STAMP), kind.as_str())
+}
+
+/// `(taken at, kind)` from a backup's file name, or `None` for any other file.
+fn parse_name(name: &str) -> Option<(DateTime<Utc>, BackupKind)> {
+    let rest = name.strip_prefix(PREFIX)?.strip_suffix(".db")?;
+    let (stamp, kind) = rest.split_once('-')?;
+    let at = chrono::NaiveDateTime::parse_from_str(stamp, STAMP).ok()?.and_utc();
+    Some((at, BackupKind::parse(kind)?))
+}
+
+fn io(what: &str, path: &Path, e: std::io::Error) -> Error {
+    Error::Backup(format!("{what} {}: {e}", path.display()))
+}
+
+/// Back up the database at `db` into `dir` (created if missing). The copy is checked
+/// before it gets its final name; a copy that fails is deleted and nothing else changes.
+pub fn take(db: &Path, dir: &Path, kind: BackupKind, now: DateTime<Utc>) -> Result<BackupInfo> {
+    std::fs::create_dir_all(dir).map_err(|e| io("cannot create the backup folder", dir, e))?;
+    let mut at = now;
+    let mut target = dir.join(file_name(kind, at));
+    // Two backups within one second: the later one takes the next free second.
+    while target.exists() {
+        at += chrono::TimeDelta::seconds(1);
+        target = dir.join(file_name(kind, at));
+    }
+    let tmp = dir.join(format!(".{}.tmp", file_name(kind, at)));
+    let result = copy_and_check(db, &tmp).and_then(|(schema_version, counts)| {
+        std::fs::rename(&tmp, &target).map_err(|e| io("cannot name the backup", &target, e))?;
+        sync_dir(dir);
+        let size = std::fs::metadata(&target).map(|m| m.len()).unwrap_or(0);
+        Ok(BackupInfo {
+            path: target.display().to_string(),
+            file_name: file_name(kind, at),
+            kind,
+            taken_at: crate::kernel::time::format_ts(at),
+            size,
+            schema_version,
+            customers: counts[0],
+            visits: counts[1],
+            complaints: counts[2],
+        })
+    });
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}
+
+/// `VACUUM INTO` a temporary file from a read-only connection of its own (the app keeps
+/// writing meanwhile: WAL readers do not block writers), flush it, and check it.
+fn copy_and_check(db: &Path, tmp: &Path) -> Result<(i64, [i64; 3])> {
+    let _ = std::fs::remove_file(tmp);
+    let src = Connection::open_with_flags(db, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
+    src.busy_timeout(std::time::Duration::from_secs(10))?;
+    let dest = tmp
+        .to_str()
+        .ok_or_else(|| Error::Backup(format!("{} is not a usable path", tmp.display())))?;
+    src.execute("VACUUM INTO ?1", [dest])?;
+    drop(src);
+    std::fs::File::open(tmp)
+        .and_then(|f| f.sync_all())
+        .map_err(|e| io("cannot flush the backup", tmp, e))?;
+    check(tmp)
+}
+
+/// Check a backup file: an SQLite file that passes `integrity_check`, written by FrontDesk;
+/// returns its schema version and its counts of customers, visits and complaints.
+pub fn check(path: &Path) -> Result<(i64, [i64; 3])> {
+    let bad = |reason: String| Error::DbInvalid {
+        path: path.display().to_string(),
+        reason,
+    };
+    let c = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
+    let ok: String = c
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .map_err(|e| bad(format!("not a readable database ({e})")))?;
+    if ok != "ok" {
+        return Err(bad(format!("damaged: {ok}")));
+    }
+    let version: i64 = c.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    let has = |table: &str| -> Result<bool> {
+        Ok(c.query_row(
+            "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?1",
+            [table],
+            |_| Ok(()),
+        )
+        .optional()?
+        .is_some())
+    };
+    if version < 1 || !has("customers")? {
+        return Err(bad("not a FrontDesk database".into()));
+    }
+    let mut counts = [0i64; 3];
+    for (n, table) in ["customers", "visits", "complaints"].iter().enumerate() {
+        if has(table)? {
+            counts[n] = c.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))?;
+        }
+    }
+    Ok((version, counts))
+}
+
+#[cfg(unix)]
+fn sync_dir(dir: &Path) {
+    if let Ok(d) = std::fs::File::open(dir) {
+        let _ = d.sync_all();
+    }
+}
+
+#[cfg(not(unix))]
+fn sync_dir(_dir: &Path) {}
+
+/// The good backups in `dir`, newest first. Files that are not backups, or that fail
+/// their check, are left out.
+pub fn list(dir: &Path) -> Result<Vec<BackupInfo>> {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(io("cannot read the backup folder", dir, e)),
+    };
+    let mut out = Vec::new();
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().to_string();
+        let Some((at, kind)) = parse_name(&name) else { continue };
+        let path = entry.path();
+        let Ok((schema_version, counts)) = check(&path) else {
+            continue;
+        };
+        out.push(BackupInfo {
+            path: path.display().to_string(),
+            file_name: name,
+            kind,
+            taken_at: crate::kernel::time::format_ts(at),
+            size: entry.metadata().map(|m| m.len()).unwrap_or(0),
+            schema_version,
+            customers: counts[0],
+            visits: counts[1],
+            complaints: counts[2],
+        });
+    }
+    out.sort_by(|a, b| b.taken_at.cmp(&a.taken_at));
+    Ok(out)
+}
+
+/// Whether a daily backup was already taken on `day` (by the local day of `day_of`).
+pub fn has_daily_on(dir: &Path, day: NaiveDate, day_of: impl Fn(DateTime<Utc>) -> NaiveDate) -> bool {
+    std::fs::read_dir(dir).into_iter().flatten().flatten().any(|e| {
+        parse_name(&e.file_name().to_string_lossy())
+            .is_some_and(|(at, kind)| kind == BackupKind::Daily && day_of(at) == day)
+    })
+}
+
+/// The daily backups to delete: keep the newest of each of the last `daily` days, of each
+/// of the last `weekly` ISO weeks and of each of the last `monthly` months; other kinds
+/// are never rotated. `days` is each backup's local day, newest first or in any order.
+pub fn to_rotate(backups: &[(String, NaiveDate)], keep: Retention) -> Vec<String> {
+    let mut sorted: Vec<&(String, NaiveDate)> = backups.iter().collect();
+    sorted.sort_by(|a, b| b.1.cmp(&a.1).then(b.0.cmp(&a.0)));
+    let mut kept: BTreeSet<&str> = BTreeSet::new();
+    let mut bucket = |key: &dyn Fn(NaiveDate) -> (i32, u32), limit: usize| {
+        let mut seen: Vec<(i32, u32)> = Vec::new();
+        for (name, d) in &sorted {
+            let k = key(*d);
+            if seen.contains(&k) {
+                continue;
+            }
+            if seen.len() == limit {
+                break;
+            }
+            seen.push(k);
+            kept.insert(name.as_str());
+        }
+    };
+    bucket(&|d| (d.year(), d.ordinal()), keep.daily);
+    bucket(&|d| (d.iso_week().year(), d.iso_week().week()), keep.weekly);
+    bucket(&|d| (d.year(), d.month()), keep.monthly);
+    sorted
+        .iter()
+        .filter(|(name, _)| !kept.contains(name.as_str()))
+        .map(|(name, _)| name.clone())
+        .collect()
+}
+
+/// Delete the daily backups in `dir` that rotation no longer keeps; returns how many.
+pub fn rotate(dir: &Path, keep: Retention, day_of: impl Fn(DateTime<Utc>) -> NaiveDate) -> Result<usize> {
+    let daily: Vec<(String, NaiveDate)> = std::fs::read_dir(dir)
+        .map_err(|e| io("cannot read the backup folder", dir, e))?
+        .flatten()
+        .filter_map(|e| {
+            let name = e.file_name().to_string_lossy().to_string();
+            let (at, kind) = parse_name(&name)?;
+            (kind == BackupKind::Daily).then(|| (name, day_of(at)))
+        })
+        .collect();
+    let gone = to_rotate(&daily, keep);
+    for name in &gone {
+        let path: PathBuf = dir.join(name);
+        std::fs::remove_file(&path).map_err(|e| io("cannot remove the old backup", &path, e))?;
+    }
+    Ok(gone.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn names_round_trip() {
+        let at = DateTime::parse_from_rfc3339("2026-11-23T17:05:01Z").unwrap().to_utc();
+        let n = file_name(BackupKind::PreMigration, at);
+        assert_eq!(n, "frontdesk-20261123T170501Z-pre-migration.db");
+        assert_eq!(parse_name(&n), Some((at, BackupKind::PreMigration)));
+        assert_eq!(parse_name("frontdesk.db"), None);
+        assert_eq!(parse_name(".frontdesk-20261123T170501Z-daily.db.tmp"), None);
+    }
+
+    #[test]
+    fn rotation_keeps_seven_days_four_weeks_twelve_months() {
+        // One daily backup every day for 500 days.
+        let start = d("2025-07-11");
+        let all: Vec<(String, NaiveDate)> = (0..500)
+            .map(|i| {
+                let day = start + chrono::Days::new(i);
+                (format!("{day}"), day)
+            })
+            .collect();
+        let gone: BTreeSet<String> = to_rotate(&all, Retention::default()).into_iter().collect();
+        let kept: Vec<&String> = all.iter().map(|(n, _)| n).filter(|n| !gone.contains(*n)).collect();
+        let last = start + chrono::Days::new(499);
+        for i in 0..7 {
+            let day = (last - chrono::Days::new(i)).to_string();
+            assert!(kept.contains(&&day), "day {day} kept");
+        }
+        // 7 days + up to 4 weeks + up to 12 months, overlapping: never more than 23, never
+        // fewer than 12 distinct months' worth.
+        assert!(kept.len() <= 23 && kept.len() >= 12, "{}", kept.len());
+        let months: BTreeSet<&str> = kept.iter().map(|n| &n[..7]).collect();
+        assert_eq!(months.len(), 12, "{months:?}");
+        // Rotating again deletes nothing more.
+        let rest: Vec<(String, NaiveDate)> = all.iter().filter(|(n, _)| !gone.contains(n)).cloned().collect();
+        assert!(to_rotate(&rest, Retention::default()).is_empty());
+    }
+}
