@@ -130,6 +130,12 @@ fn main() {
     let app = App::open(&dir_path).expect("reopen");
     println!("open_and_index {:.1} ms", t.elapsed().as_secs_f64() * 1000.0);
 
+    // A checked backup of everything (copy, flush, integrity check, counts).
+    let t = Instant::now();
+    let b = app.backup_now().expect("backup");
+    println!("backup_100k {:.3} s", t.elapsed().as_secs_f64());
+    println!("backup_size {:.1} MB", b.size as f64 / 1_048_576.0);
+
     // Queries drawn from the data: two-character Chinese names, phone fragments,
     // pinyin initials, words from notes.
     let names: Vec<String> = inputs
