@@ -99,3 +99,81 @@ fn one_automatic_backup_a_day_kept_by_rotation() {
     t.app.daily_backup_if_due().unwrap();
     assert!(t.app.backups().unwrap().iter().any(|b| b.file_name == manual.file_name));
 }
+
+#[test]
+fn a_restore_brings_back_exactly_what_was_backed_up() {
+    let t = TempApp::new();
+    let c = t.app.create_customer(&customer("柏先生", &["13800001357"])).unwrap();
+    t.app.set_staff(&["小王".into()]).unwrap();
+    let b = t.app.backup_now().unwrap();
+    // Afterwards: an edit, a new customer, another staff list.
+    let mut edited = customer("柏先生", &["13800001357"]);
+    edited.company = "新公司".into();
+    t.app.update_customer(c.id, &edited).unwrap();
+    t.app.create_customer(&customer("后来的人", &["13900002468"])).unwrap();
+    t.app.set_staff(&["小李".into()]).unwrap();
+
+    let held = t.app.inspect_backup(&b.path).unwrap();
+    assert_eq!(held.customers, 1);
+    let before = t.app.restore_backup(&b.path).unwrap();
+    assert_eq!(before.kind.as_str(), "pre-restore");
+    assert_eq!(before.customers, 2, "the data replaced is kept");
+
+    assert_eq!(t.app.count_customers().unwrap(), 1);
+    assert_eq!(t.app.get_customer(c.id).unwrap().company, "");
+    assert_eq!(
+        t.app.staff().unwrap(),
+        vec!["小王".to_string()],
+        "settings are read again"
+    );
+    let found = t
+        .app
+        .list_customers(&frontdesk::customers::ListQuery {
+            q: "hlr".into(),
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(found.total, 0, "the search index follows the restore");
+    // The same after a restart, and the pre-restore backup can undo it.
+    let t = t.reopen();
+    assert_eq!(t.app.count_customers().unwrap(), 1);
+    t.app.restore_backup(&before.path).unwrap();
+    assert_eq!(t.app.count_customers().unwrap(), 2);
+    assert_eq!(t.app.get_customer(c.id).unwrap().company, "新公司");
+}
+
+#[test]
+fn a_damaged_foreign_or_newer_file_is_refused_and_nothing_changes() {
+    let t = TempApp::new();
+    t.app.create_customer(&customer("宁女士", &["13800008642"])).unwrap();
+    let good = t.app.backup_now().unwrap();
+    let bytes = std::fs::read(&good.path).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let truncated = dir.path().join("half.db");
+    std::fs::write(&truncated, &bytes[..bytes.len() / 2]).unwrap();
+    let newer = dir.path().join("newer.db");
+    std::fs::write(&newer, &bytes).unwrap();
+    rusqlite::Connection::open(&newer)
+        .unwrap()
+        .pragma_update(None, "user_version", 999)
+        .unwrap();
+    let text = dir.path().join("notes.txt");
+    std::fs::write(&text, "not a database").unwrap();
+    let missing = dir.path().join("nowhere.db");
+    let backups_before = t.app.backups().unwrap().len();
+    for (file, kind) in [
+        (&truncated, "db_invalid"),
+        (&newer, "db_too_new"),
+        (&text, "db_invalid"),
+        (&missing, "db_invalid"),
+    ] {
+        let e = t.app.restore_backup(&file.display().to_string()).unwrap_err();
+        assert_eq!(e.kind(), kind, "{}: {e}", file.display());
+    }
+    assert_eq!(t.app.count_customers().unwrap(), 1);
+    assert_eq!(
+        t.app.backups().unwrap().len(),
+        backups_before,
+        "no snapshot for a refused restore"
+    );
+}

@@ -296,3 +296,56 @@ fn back_up_from_settings_and_see_it_listed() {
     })
     .unwrap();
 }
+
+#[test]
+#[ignore = "needs the desktop harness: run `cargo xtask test`"]
+fn back_up_change_a_customer_restore_and_see_the_old_value() {
+    let data = tempfile::tempdir().unwrap();
+    let app = frontdesk::App::open(data.path()).unwrap();
+    app.set_language("en").unwrap();
+    let mut c = frontdesk_tests::customer("Ren Restore", &["13800003579"]);
+    c.company = "Old Teahouse".into();
+    app.create_customer(&c).unwrap();
+    drop(app);
+    let app = RealApp::start(data.path()).unwrap();
+    let s = &app.session;
+
+    // Back up from Settings.
+    s.click_css("#nav-settings").unwrap();
+    s.click_css("#backup-now").unwrap();
+    s.wait_for(".backup-row[data-kind='manual']").unwrap();
+
+    // Change the customer.
+    s.click_css(".nav-item[data-section='customers']").unwrap();
+    s.fill("#search", "Ren Restore").unwrap();
+    s.wait(|| (s.text_of(".customer-row .row-name") == "Ren Restore").then_some(()))
+        .unwrap();
+    s.click_css(".customer-row").unwrap();
+    s.wait_text("#detail-name", "Ren Restore").unwrap();
+    s.click_css("#edit-customer").unwrap();
+    s.fill("#f-company", "New Noodle Bar").unwrap();
+    s.click_css("#save").unwrap();
+    s.wait_text_contains(".facts", "New Noodle Bar").unwrap();
+
+    // Restore the backup: the dialog says what it holds; the window reloads on it.
+    s.click_css("#nav-settings").unwrap();
+    s.click_css(".backup-row[data-kind='manual'] .restore-backup").unwrap();
+    s.wait_for("#restore-dialog[open]").unwrap();
+    s.wait_text_contains("#restore-dialog", "Customers: 1").unwrap();
+    s.click_css("#restore-dialog [data-action='submit']").unwrap();
+    s.wait_text_contains("#toasts", "Backup restored").unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    s.wait_for("body[data-ready='true']").unwrap();
+    s.click_css(".nav-item[data-section='customers']").unwrap();
+    s.fill("#search", "Ren Restore").unwrap();
+    s.wait(|| (s.text_of(".customer-row .row-name") == "Ren Restore").then_some(()))
+        .unwrap();
+    s.click_css(".customer-row").unwrap();
+    let facts = s.wait_text_contains(".facts", "Old Teahouse").unwrap();
+    assert!(!facts.contains("New Noodle Bar"), "{facts}");
+    // What was there before the restore is kept.
+    assert!(std::fs::read_dir(data.path().join("backups"))
+        .unwrap()
+        .flatten()
+        .any(|e| e.file_name().to_string_lossy().ends_with("-pre-restore.db")));
+}

@@ -120,7 +120,7 @@ fn hostile_payloads_get_typed_errors_a_user_can_read() {
             if let Err(e) = ipc::dispatch(&t.app, cmd.name, &payload) {
                 let v = serde_json::to_value(&e).unwrap();
                 let kind = v["kind"].as_str().unwrap_or_default();
-                if !["invalid", "not_found", "invalid_state", "conflict"].contains(&kind) {
+                if !["invalid", "not_found", "invalid_state", "conflict", "db_invalid"].contains(&kind) {
                     let sent: String = payload.to_string().chars().take(120).collect();
                     wrong.push(format!("{} with {sent}: {kind}: {e}", cmd.name));
                 }

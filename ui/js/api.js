@@ -20,6 +20,8 @@ Object.assign(api, {
   settingsDefaults: () => invoke('settings_defaults'),
   backupNow: () => invoke('backup_now'),
   backupList: () => invoke('backup_list'),
+  inspectBackup: (path) => invoke('backup_inspect', { path }),
+  restoreBackup: (path) => invoke('backup_restore', { path }),
   planVisit: (input) => invoke('visit_plan', { input }),
   recordOutcome: (id, outcome) => invoke('visit_outcome', { id, outcome }),
   rescheduleVisit: (id, retry) => invoke('visit_reschedule', { id, retry }),

@@ -4,7 +4,7 @@ import { $, $$, h, clear } from './dom.js';
 import { t } from './i18n.js';
 import { TIERS, dateTime } from './format.js';
 import { CHANNELS, PURPOSES } from './visit-dialogs.js';
-import { choice, showFieldErrors } from './dialog.js';
+import { choice, openDialog, showFieldErrors } from './dialog.js';
 import { showError, toast } from './toast.js';
 
 export async function mount(main) {
@@ -275,12 +275,14 @@ function backupCard() {
       clear(list);
       if (!backups.length) list.append(h('li', { class: 'muted', id: 'backups-empty' }, t('backup.none')));
       for (const b of backups) {
-        list.append(h('li', { class: 'backup-row' },
+        list.append(h('li', { class: 'backup-row', dataset: { kind: b.kind } },
           h('span', { class: 'backup-when' }, dateTime(b.taken_at)),
           h('span', { class: 'chip' }, t(`backup.kind.${b.kind}`)),
           h('span', { class: 'muted' }, t('backup.holds', { customers: b.customers, visits: b.visits, complaints: b.complaints })),
           h('span', { class: 'muted' }, `${Math.max(1, Math.round(b.size / 1024))} KB`),
-          h('span', { class: 'muted backup-file' }, b.file_name)));
+          h('span', { class: 'muted backup-file' }, b.file_name),
+          h('button', { type: 'button', class: 'btn small restore-backup', onclick: () => confirmRestore(b) },
+            t('backup.restore'))));
       }
     } catch (e) {
       showError(e);
@@ -306,5 +308,34 @@ export async function backupNow() {
   } catch (e) {
     showError(e);
     return false;
+  }
+}
+
+/**
+ * Restore a backup after the user has seen what it holds. The current data is kept as a
+ * "before restore" backup first; the window then reloads on the restored data.
+ */
+async function confirmRestore(b) {
+  let held;
+  try {
+    held = await api.inspectBackup(b.path);
+  } catch (e) {
+    showError(e);
+    return;
+  }
+  const restored = await openDialog({
+    id: 'restore-dialog',
+    title: t('backup.restore_title'),
+    body: [
+      h('p', {}, t('backup.restore_what', { when: dateTime(held.taken_at) })),
+      h('p', { class: 'muted' }, t('backup.holds', { customers: held.customers, visits: held.visits, complaints: held.complaints })),
+      h('p', { class: 'warning' }, t('backup.restore_warning')),
+    ],
+    submitLabel: t('backup.restore'),
+    submit: () => api.restoreBackup(b.path),
+  });
+  if (restored) {
+    toast(t('backup.restored'));
+    setTimeout(() => window.location.reload(), 600);
   }
 }

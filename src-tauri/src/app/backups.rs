@@ -25,6 +25,31 @@ impl App {
         backup::list(&self.backup_dir())
     }
 
+    /// What a backup file holds (for the user to confirm a restore); a damaged, foreign or
+    /// newer file is refused here.
+    pub fn inspect_backup(&self, path: &str) -> Result<BackupInfo> {
+        backup::inspect(std::path::Path::new(path))
+    }
+
+    /// Restore a backup: the file is checked first (nothing changes when it is refused),
+    /// the current data is kept as a `pre-restore` backup, then the backup replaces it and
+    /// everything in memory is rebuilt from it. Returns the pre-restore backup.
+    pub fn restore_backup(&self, path: &str) -> Result<BackupInfo> {
+        let from = std::path::Path::new(path);
+        backup::inspect(from)?;
+        let before = self.take_backup(BackupKind::PreRestore)?;
+        {
+            let mut conn = self.conn()?;
+            backup::restore_into(&mut conn, from)?;
+        }
+        self.forget_settings()?;
+        self.apply(super::Changes {
+            all_customers: true,
+            ..Default::default()
+        })?;
+        Ok(before)
+    }
+
     /// The automatic backup: once per local day (the first start of the day, or the first
     /// pass after midnight), then rotation. Returns the backup when one was taken.
     pub fn daily_backup_if_due(&self) -> Result<Option<BackupInfo>> {

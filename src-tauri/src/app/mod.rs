@@ -321,6 +321,15 @@ impl App {
         Ok(value.clone())
     }
 
+    /// Drop every cached setting (the database under them was replaced).
+    fn forget_settings(&self) -> Result<()> {
+        self.settings
+            .write()
+            .map_err(|_| Error::Internal("the settings cache lock was poisoned".into()))?
+            .clear();
+        Ok(())
+    }
+
     fn cache_setting<S: Setting>(&self, value: &S) -> Result<()> {
         self.settings
             .write()

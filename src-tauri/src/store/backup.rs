@@ -130,7 +130,8 @@ pub fn check(path: &Path) -> Result<(i64, [i64; 3])> {
         path: path.display().to_string(),
         reason,
     };
-    let c = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
+    let c = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+        .map_err(|e| bad(format!("cannot be opened ({e})")))?;
     let ok: String = c
         .query_row("PRAGMA integrity_check", [], |r| r.get(0))
         .map_err(|e| bad(format!("not a readable database ({e})")))?;
@@ -157,6 +158,48 @@ pub fn check(path: &Path) -> Result<(i64, [i64; 3])> {
         }
     }
     Ok((version, counts))
+}
+
+/// What a backup file holds, after checking it can be restored here: a good FrontDesk
+/// database no newer than this version.
+pub fn inspect(path: &Path) -> Result<BackupInfo> {
+    let (schema_version, counts) = check(path)?;
+    if schema_version > super::supported_version() {
+        return Err(Error::DbTooNew {
+            found: schema_version,
+            supported: super::supported_version(),
+        });
+    }
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
+    let (taken_at, kind) = match parse_name(&name) {
+        Some((at, kind)) => (crate::kernel::time::format_ts(at), kind),
+        None => (String::new(), BackupKind::Manual),
+    };
+    Ok(BackupInfo {
+        path: path.display().to_string(),
+        file_name: name,
+        kind,
+        taken_at,
+        size: std::fs::metadata(path).map(|m| m.len()).unwrap_or(0),
+        schema_version,
+        customers: counts[0],
+        visits: counts[1],
+        complaints: counts[2],
+    })
+}
+
+/// Replace the live database behind `conn` with the backup at `from` (page by page, through
+/// SQLite's backup API, so the file stays the same file and other connections see the
+/// change), then bring it to the latest schema. Call [`inspect`] first.
+pub fn restore_into(conn: &mut Connection, from: &Path) -> Result<()> {
+    conn.restore(rusqlite::MAIN_DB, from, None::<fn(rusqlite::backup::Progress)>)?;
+    super::configure(conn)?;
+    super::migrations()
+        .to_latest(conn)
+        .map_err(|e| Error::Internal(format!("migration after restore failed: {e}")))
 }
 
 #[cfg(unix)]
