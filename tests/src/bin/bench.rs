@@ -242,6 +242,14 @@ fn main() {
         };
         std::hint::black_box(app.register_complaint(&input).expect("register"));
     });
+    // One customer save (edit, event, index), durable when it returns.
+    let mut edit = inputs[0].clone();
+    let mut n = 0u32;
+    time_it("customer_save", || {
+        n += 1;
+        edit.notes = format!("bench: 第 {n} 次修改");
+        std::hint::black_box(app.update_customer(first_id, &edit).expect("save"));
+    });
 }
 
 fn time_it(name: &str, mut f: impl FnMut()) {
