@@ -72,6 +72,7 @@ commands! {
     Read settings_defaults() => |a| a.settings_defaults();
     Write backup_now() => |a| a.backup_now();
     Read backup_list() => |a| a.backups();
+    Read backup_health() => |a| a.backup_health();
     Read backup_inspect(path: String) => |a| a.inspect_backup(&path);
     Write backup_restore(path: String) => |a| a.restore_backup(&path);
     Write staff_save(staff: Vec<String>) => |a| a.set_staff(&staff);

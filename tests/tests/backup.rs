@@ -177,3 +177,30 @@ fn a_damaged_foreign_or_newer_file_is_refused_and_nothing_changes() {
         "no snapshot for a refused restore"
     );
 }
+
+#[test]
+fn the_window_is_warned_when_backups_fail_or_grow_old() {
+    let t = Clocked::new("2026-03-01 09:00");
+    // No data, nothing to warn about.
+    assert!(!t.app.backup_health().unwrap().stale);
+    t.app.create_customer(&customer("郭先生", &["13800002222"])).unwrap();
+    let h = t.app.backup_health().unwrap();
+    assert!(h.stale && h.newest.is_none(), "{h:?}");
+    t.app.daily_backup_if_due().unwrap();
+    assert!(!t.app.backup_health().unwrap().stale);
+    t.set("2026-03-09 10:00");
+    let h = t.app.backup_health().unwrap();
+    assert!(h.stale && h.age_days == Some(8), "{h:?}");
+    // The backup folder cannot be made: the failure is remembered until a backup works.
+    let dir = t.app.backup_dir();
+    std::fs::rename(&dir, t.dir.path().join("moved")).unwrap();
+    std::fs::write(&dir, "in the way").unwrap();
+    assert_eq!(t.app.daily_backup_if_due().unwrap_err().kind(), "backup");
+    let h = t.app.backup_health().unwrap();
+    assert!(h.last_failure.is_some(), "{h:?}");
+    std::fs::remove_file(&dir).unwrap();
+    t.set("2026-03-10 09:00");
+    t.app.daily_backup_if_due().unwrap();
+    let h = t.app.backup_health().unwrap();
+    assert!(h.last_failure.is_none() && !h.stale, "{h:?}");
+}

@@ -349,3 +349,31 @@ fn back_up_change_a_customer_restore_and_see_the_old_value() {
         .flatten()
         .any(|e| e.file_name().to_string_lossy().ends_with("-pre-restore.db")));
 }
+
+#[test]
+#[ignore = "needs the desktop harness: run `cargo xtask test`"]
+fn a_failing_automatic_backup_is_shown_on_the_main_window() {
+    let data = tempfile::tempdir().unwrap();
+    let app = frontdesk::App::open(data.path()).unwrap();
+    app.set_language("en").unwrap();
+    app.create_customer(&frontdesk_tests::customer("Warn Wu", &["13800009753"]))
+        .unwrap();
+    drop(app);
+    // The backup folder cannot be made (a file is in its way), as when a USB stick is gone.
+    std::fs::write(data.path().join("backups"), "in the way").unwrap();
+    let app = RealApp::start(data.path()).unwrap();
+    let s = &app.session;
+    let warning = s
+        .wait_text_contains("#backup-warning", "The last automatic backup failed.")
+        .unwrap();
+    assert!(warning.contains("backup"), "{warning}");
+    std::thread::sleep(std::time::Duration::from_millis(800));
+    s.screenshot(&artefact_dir().join("backup-warning.png")).unwrap();
+    s.click_css("#backup-warning-open").unwrap();
+    s.wait_for("#backup-card").unwrap();
+    // Nothing was lost meanwhile.
+    assert_eq!(
+        std::fs::read_to_string(data.path().join("backups")).unwrap(),
+        "in the way"
+    );
+}

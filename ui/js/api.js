@@ -20,6 +20,7 @@ Object.assign(api, {
   settingsDefaults: () => invoke('settings_defaults'),
   backupNow: () => invoke('backup_now'),
   backupList: () => invoke('backup_list'),
+  backupHealth: () => invoke('backup_health'),
   inspectBackup: (path) => invoke('backup_inspect', { path }),
   restoreBackup: (path) => invoke('backup_restore', { path }),
   planVisit: (input) => invoke('visit_plan', { input }),

@@ -1,6 +1,6 @@
 // Start-up and the shell: language, navigation, shortcuts, fatal errors.
 import { api } from './api.js';
-import { $, $$ } from './dom.js';
+import { $, $$, h } from './dom.js';
 import { applyStatic, defaultLanguage, loadTables, setLanguage, t, language } from './i18n.js';
 import * as customers from './customers.js';
 import * as visits from './visits.js';
@@ -80,11 +80,36 @@ async function boot() {
   render();
   // Day changes and visits coming due while the window stays open.
   setInterval(refreshCounts, 60_000);
+  // The backup warning: at start, after the first automatic backup, then now and then.
+  checkBackups();
+  setTimeout(checkBackups, 5_000);
+  setInterval(checkBackups, 600_000);
   api.onRemindersChanged(() => {
     refreshCounts();
     if (activeSection() === reminders) reminders.load();
   });
   document.body.dataset.ready = 'true';
+}
+
+/** Warn on the main window when backups are failing or too old; a click opens Settings. */
+export async function checkBackups() {
+  const box = $('#backup-warning');
+  let health;
+  try {
+    health = await api.backupHealth();
+  } catch {
+    return;
+  }
+  box.replaceChildren();
+  if (health.last_failure) {
+    box.append(h('span', {}, t('backup.warn_failed')), h('span', { class: 'muted' }, ` ${health.last_failure}`));
+  } else if (health.stale) {
+    box.append(h('span', {}, health.newest ? t('backup.warn_old', { days: health.age_days }) : t('backup.warn_none')));
+  }
+  if (box.childElementCount) {
+    box.append(h('button', { type: 'button', class: 'btn small', id: 'backup-warning-open', onclick: () => navigate('settings') }, t('backup.warn_open')));
+  }
+  box.hidden = !box.childElementCount;
 }
 
 boot().catch(showFatal);

@@ -7,7 +7,24 @@ use chrono::{DateTime, Utc};
 use super::App;
 use crate::error::Result;
 use crate::store::backup::{self, BackupInfo, BackupKind, Retention};
-use crate::store::DB_FILE;
+use crate::store::{settings, DB_FILE};
+
+/// Where the last automatic backup's failure is kept (empty once one works again).
+const LAST_FAILURE: &str = "backup.last_auto_failure";
+/// A newest good backup older than this many days is a warning.
+const STALE_DAYS: i64 = 7;
+
+/// What the window says about backups.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct BackupHealth {
+    /// When the newest good backup was taken (UTC), if any.
+    pub newest: Option<String>,
+    pub age_days: Option<i64>,
+    /// There is data, and no good backup from the last 7 days.
+    pub stale: bool,
+    /// Why the last automatic backup failed, until one works again.
+    pub last_failure: Option<String>,
+}
 
 impl App {
     /// The folder backups go to: `backups/` in the data folder.
@@ -50,6 +67,27 @@ impl App {
         Ok(before)
     }
 
+    /// Whether the window should warn about backups: the last automatic backup failed, or
+    /// there is data and no good backup from the last 7 days.
+    pub fn backup_health(&self) -> Result<BackupHealth> {
+        // A folder that cannot be read holds no good backup (and is warned about).
+        let newest = self.backups().unwrap_or_default().into_iter().next();
+        let last_failure = settings::get_setting(&*self.conn()?, LAST_FAILURE)?.filter(|s| !s.is_empty());
+        let now = crate::kernel::time::to_utc(self.now_local());
+        let age_days = newest
+            .as_ref()
+            .and_then(|b| DateTime::parse_from_rfc3339(&b.taken_at).ok())
+            .map(|t| (now - t.to_utc()).num_days());
+        let has_data = self.count_customers()? > 0;
+        let stale = has_data && age_days.is_none_or(|d| d > STALE_DAYS);
+        Ok(BackupHealth {
+            newest: newest.map(|b| b.taken_at),
+            age_days,
+            stale,
+            last_failure,
+        })
+    }
+
     /// The automatic backup: once per local day (the first start of the day, or the first
     /// pass after midnight), then rotation. Returns the backup when one was taken.
     pub fn daily_backup_if_due(&self) -> Result<Option<BackupInfo>> {
@@ -58,9 +96,16 @@ impl App {
         if backup::has_daily_on(&dir, self.today(), local_day) {
             return Ok(None);
         }
-        let taken = self.take_backup(BackupKind::Daily)?;
-        backup::rotate(&dir, Retention::default(), local_day)?;
-        Ok(Some(taken))
+        // A failure is remembered (the window warns) until an automatic backup works again.
+        let outcome = self
+            .take_backup(BackupKind::Daily)
+            .and_then(|taken| backup::rotate(&dir, Retention::default(), local_day).map(|_| taken));
+        let failure = outcome.as_ref().err().map(|e| e.to_string()).unwrap_or_default();
+        self.write(|tx, ch| {
+            ch.quiet();
+            settings::set_setting(tx, LAST_FAILURE, &failure)
+        })?;
+        outcome.map(Some)
     }
 
     fn take_backup(&self, kind: BackupKind) -> Result<BackupInfo> {

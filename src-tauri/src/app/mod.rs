@@ -9,6 +9,7 @@ mod customers;
 mod reminders;
 mod visits;
 
+pub use backups::BackupHealth;
 pub use customers::{CustomerDetail, DEFAULT_PAGE, MAX_PAGE};
 pub use reminders::{CATCH_UP_DAYS, HORIZON_HOURS};
 pub use visits::{DueContacts, OutcomeResult, VisitCounts, AGENDA_LIMIT};
