@@ -8,6 +8,7 @@ use crate::error::{check_len, Error, FieldError, Result};
 use crate::store::{self, settings};
 use crate::visits::rules as visit_rules;
 
+use crate::kernel::time::{format_date, stored_date};
 use crate::reminders::model::{
     CenterPage, CenterQuery, Fired, ManualInput, Reminder, ReminderCounts, ReminderKind, ReminderSettings,
     ReminderState, Snooze,
@@ -304,8 +305,6 @@ fn ensure_open(r: &Reminder) -> Result<()> {
     Ok(())
 }
 
-use crate::kernel::time::{format_date, stored_date as parse_day, stored_date};
-
 /// Planned visits due in the window; reminders of visits since done, cancelled or moved
 /// are closed.
 fn plan_visits(
@@ -317,7 +316,7 @@ fn plan_visits(
 ) -> Result<Vec<Planned>> {
     let mut out = Vec::new();
     for v in crate::visits::repo::list_due_between(tx, &from.to_string(), &to.to_string())? {
-        let Some(date) = parse_day(&v.due_date) else { continue };
+        let Some(date) = stored_date(&v.due_date) else { continue };
         let time = v
             .due_time
             .as_deref()
@@ -338,7 +337,7 @@ fn plan_visits(
             .ok()
             .filter(|v| v.state == crate::visits::VisitState::Planned)
             .map(|v| {
-                let date = parse_day(&v.due_date).unwrap_or(from);
+                let date = stored_date(&v.due_date).unwrap_or(from);
                 let time = v
                     .due_time
                     .as_deref()

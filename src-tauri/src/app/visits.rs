@@ -7,6 +7,7 @@ use serde::Serialize;
 use super::App;
 use crate::customers::repo as customer_repo;
 use crate::error::{check_len, Error, FieldError, Result};
+use crate::kernel::time::{format_date as day, format_time as hhmm, stored_date};
 
 use crate::visits::model::{
     Agenda, CalendarDay, Channel, DueContact, FollowupPlan, OutcomeCorrection, OutcomeInput, OutlineTemplate, Purpose,
@@ -36,10 +37,6 @@ pub struct DueContacts {
     pub total: usize,
     pub items: Vec<DueContact>,
 }
-
-use crate::kernel::time::{format_date as day, stored_date};
-
-use crate::kernel::time::format_time as hhmm;
 
 /// The UTC instant of a local date and time; `None` for all-day (the kernel's one rule for
 /// a time skipped by a daylight-saving change).

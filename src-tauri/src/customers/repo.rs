@@ -7,6 +7,7 @@ use crate::error::{Error, Result};
 use super::model::{Calendar, Customer, CustomerSummary, DateKind, HistoryEntry, Source, SpecialDate, Tier};
 use super::rules::ValidCustomer;
 use super::search::{self, IndexEntry};
+use crate::kernel::time::stored_date as parse_day;
 
 /// The normalised search fields Rust writes beside a record.
 pub struct SearchFields {
@@ -353,8 +354,6 @@ fn index_entry_from_row(r: &Row<'_>) -> rusqlite::Result<IndexEntry> {
         cadence_max_days: r.get(12)?,
     })
 }
-
-use crate::kernel::time::stored_date as parse_day;
 
 /// The local date of a stored UTC timestamp.
 pub fn local_date_of(ts: &str) -> chrono::NaiveDate {
