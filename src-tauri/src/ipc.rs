@@ -67,6 +67,7 @@ commands! {
     Write customer_update(id: i64, input: CustomerInput) => |a| a.update_customer(id, &input);
     Write customer_archive(id: i64) => |a| a.archive_customer(id);
     Write customer_restore(id: i64) => |a| a.restore_customer(id);
+    Write customer_anonymise(id: i64) => |a| a.anonymise_customer(id);
     Write demo_seed() => |a| a.seed_demo();
     Read staff_list() => |a| a.staff();
     Read settings_defaults() => |a| a.settings_defaults();

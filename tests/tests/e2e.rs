@@ -377,3 +377,30 @@ fn a_failing_automatic_backup_is_shown_on_the_main_window() {
         "in the way"
     );
 }
+
+#[test]
+#[ignore = "needs the desktop harness: run `cargo xtask test`"]
+fn a_customer_is_anonymised_on_request() {
+    let data = tempfile::tempdir().unwrap();
+    let app = frontdesk::App::open(data.path()).unwrap();
+    app.set_language("en").unwrap();
+    let c = app
+        .create_customer(&frontdesk_tests::customer("Forget Fang", &["13800001122"]))
+        .unwrap();
+    drop(app);
+    let app = RealApp::start(data.path()).unwrap();
+    let s = &app.session;
+    s.fill("#search", "Forget Fang").unwrap();
+    s.wait(|| (s.text_of(".customer-row .row-name") == "Forget Fang").then_some(()))
+        .unwrap();
+    s.click_css(".customer-row").unwrap();
+    s.wait_text("#detail-name", "Forget Fang").unwrap();
+    s.click_css("#anonymise-customer").unwrap();
+    s.wait_text_contains("#anonymise-dialog", "cannot be undone").unwrap();
+    s.click_css("#anonymise-dialog [data-action='submit']").unwrap();
+    s.wait_for("#anonymised-badge").unwrap();
+    s.wait_text("#detail-name", &format!("#{}", c.id)).unwrap();
+    assert!(s.find("#edit-customer").is_err(), "an anonymised record offers no edit");
+    let facts = s.text_of(".facts");
+    assert!(!facts.contains("13800001122"), "{facts}");
+}

@@ -11,6 +11,7 @@ export const api = {
   updateCustomer: (id, input) => invoke('customer_update', { id, input }),
   archiveCustomer: (id) => invoke('customer_archive', { id }),
   restoreCustomer: (id) => invoke('customer_restore', { id }),
+  anonymiseCustomer: (id) => invoke('customer_anonymise', { id }),
   seedDemo: () => invoke('demo_seed'),
 };
 

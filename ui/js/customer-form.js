@@ -30,7 +30,7 @@ function saveDraft(id, input) {
   }
 }
 
-function dropDraft(id) {
+export function dropDraft(id) {
   localStorage.removeItem(draftKey(id));
 }
 

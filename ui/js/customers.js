@@ -3,7 +3,8 @@ import { api } from './api.js';
 import { $, $$, add, h, clear } from './dom.js';
 import { t } from './i18n.js';
 import { dateTime, dayOnly, specialDate, tierBadge, TIERS } from './format.js';
-import { hasDraft, openCustomerForm } from './customer-form.js';
+import { dropDraft, hasDraft, openCustomerForm } from './customer-form.js';
+import { openDialog } from './dialog.js';
 import { showError, toast } from './toast.js';
 import { applyPlan, correctOutcome, planVisit, recordOutcome, reschedule } from './visit-dialogs.js';
 import { navigate, refreshCounts } from './nav.js';
@@ -257,6 +258,25 @@ async function edit() {
   }
 }
 
+/** Forget the customer on request, after a confirmation naming what is erased. */
+async function anonymise() {
+  const c = state.detail.customer;
+  const done = await openDialog({
+    id: 'anonymise-dialog',
+    title: t('customers.anonymise_title', { name: c.name }),
+    body: [
+      h('p', {}, t('customers.anonymise_what')),
+      h('p', { class: 'warning' }, t('customers.anonymise_warning')),
+    ],
+    submitLabel: t('customers.anonymise_confirm'),
+    submit: () => api.anonymiseCustomer(c.id),
+  });
+  if (!done) return;
+  dropDraft(c.id);
+  toast(t('toast.anonymised'));
+  await refreshAfterChange(c.id);
+}
+
 async function setArchived(archive) {
   const c = state.detail.customer;
   try {
@@ -310,10 +330,12 @@ function renderDetail() {
         h('h1', { id: 'detail-name' }, c.name),
         h('div', { class: 'detail-badges' }, tierBadge(c.tier),
           archived ? h('span', { class: 'badge archived', id: 'archived-badge' }, t('customers.archived_badge')) : null,
+          c.anonymised ? h('span', { class: 'badge archived', id: 'anonymised-badge' }, t('customers.anonymised_badge')) : null,
           c.company ? h('span', { class: 'muted' }, c.company) : null)),
       h('div', { class: 'detail-actions' },
-        h('button', { type: 'button', class: 'btn', id: 'edit-customer', onclick: edit, title: t('customers.edit_hint') },
+        c.anonymised ? null : h('button', { type: 'button', class: 'btn', id: 'edit-customer', onclick: edit, title: t('customers.edit_hint') },
           hasDraft(c.id) ? t('customers.edit_draft') : t('customers.edit')),
+        c.anonymised ? null : h('button', { type: 'button', class: 'btn', id: 'anonymise-customer', onclick: anonymise }, t('customers.anonymise')),
         archived
           ? h('button', { type: 'button', class: 'btn', id: 'restore-customer', onclick: () => setArchived(false) }, t('customers.restore'))
           : h('button', { type: 'button', class: 'btn', id: 'archive-customer', onclick: () => setArchived(true) }, t('customers.archive')))),

@@ -52,6 +52,9 @@ impl App {
         let now = self.now_ts();
         self.write(|tx, ch| {
             let old = repo::get_customer(tx, id)?;
+            if old.anonymised {
+                return Err(Error::state("customer_anonymised", "this customer was anonymised"));
+            }
             let changed = changed_fields(&old, &v);
             if changed.is_empty() {
                 return Ok(changed);
@@ -84,6 +87,33 @@ impl App {
             repo::set_archived(tx, id, archive.then_some(now.as_str()), &now)?;
             repo::add_event(tx, id, &now, if archive { "archived" } else { "restored" }, "")
         })?;
+        self.get_customer(id)
+    }
+
+    /// Forget a customer on request: identity, contact, preferences, notes and special
+    /// dates are erased irreversibly (also from reminder texts and from freed database
+    /// pages); the record keeps an opaque label and stays counted in every statistic.
+    pub fn anonymise_customer(&self, id: i64) -> Result<Customer> {
+        let now = self.now_ts();
+        let label = format!("#{id}");
+        self.write(|tx, ch| {
+            let c = repo::get_customer(tx, id)?;
+            if c.anonymised {
+                return Err(Error::state(
+                    "customer_anonymised",
+                    "this customer was already anonymised",
+                ));
+            }
+            repo::anonymise_customer(tx, id, &label, &now)?;
+            crate::reminders::repo::rename_in_reminders(tx, id, &label)?;
+            repo::add_event(tx, id, &now, "anonymised", "")?;
+            ch.customer(id);
+            Ok(())
+        })?;
+        // Old versions of the erased text may still sit in the write-ahead log: fold it into
+        // the database (whose freed pages secure_delete has zeroed) and empty it.
+        self.conn()?
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
         self.get_customer(id)
     }
 

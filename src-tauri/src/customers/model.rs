@@ -67,6 +67,8 @@ pub struct Customer {
     pub archived_at: Option<String>,
     pub created_at: String,
     pub updated_at: String,
+    /// Erased on request: only an opaque label is left.
+    pub anonymised: bool,
 }
 
 /// One row of the customer list.

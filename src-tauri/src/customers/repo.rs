@@ -56,6 +56,33 @@ pub fn renormalise_names(conn: &Connection) -> Result<usize> {
     Ok(changed)
 }
 
+/// Erase everything that identifies a customer, irreversibly: the record keeps `label`,
+/// its tier, source and dates of creation and contact (so it stays counted), and is
+/// archived. Its special dates are deleted.
+pub fn anonymise_customer(conn: &Connection, id: i64, label: &str, now: &str) -> Result<()> {
+    let n = conn
+        .prepare_cached(
+            "UPDATE customers SET name = ?2, phones = '[]', wechat = '', email = '', address = '', company = '',
+                first_contact = '', tags = '[]', notes = '', preferences = '[]',
+                search_text = ?3, search_other = '', name_key = ?4,
+                archived_at = coalesce(archived_at, ?5), updated_at = ?5
+             WHERE id = ?1",
+        )?
+        .execute(params![
+            id,
+            label,
+            search::search_text(label),
+            search::name_key(label),
+            now
+        ])?;
+    if n == 0 {
+        return Err(Error::NotFound { entity: "customer", id });
+    }
+    conn.prepare_cached("DELETE FROM special_dates WHERE customer_id = ?1")?
+        .execute([id])?;
+    Ok(())
+}
+
 /// How many customer records there are, archived ones included.
 pub fn count_all(conn: &Connection) -> Result<i64> {
     Ok(conn.query_row("SELECT count(*) FROM customers", [], |r| r.get(0))?)
@@ -231,7 +258,8 @@ pub fn add_event(conn: &Connection, id: i64, at: &str, kind: &str, detail: &str)
 
 const CUSTOMER_COLS: &str = "id, name, phones, wechat, email, address, company, source, first_contact, tier,
     tags, notes, preferences, archived_at, created_at, updated_at, cadence_ideal_days, cadence_max_days,
-    last_contact_date";
+    last_contact_date,
+    EXISTS (SELECT 1 FROM customer_events e WHERE e.customer_id = customers.id AND e.kind = 'anonymised')";
 
 fn customer_from_row(r: &Row<'_>) -> rusqlite::Result<Customer> {
     Ok(Customer {
@@ -256,6 +284,7 @@ fn customer_from_row(r: &Row<'_>) -> rusqlite::Result<Customer> {
         cadence_ideal_days: r.get(16)?,
         cadence_max_days: r.get(17)?,
         last_contact_date: r.get(18)?,
+        anonymised: r.get(19)?,
     })
 }
 

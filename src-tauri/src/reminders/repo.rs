@@ -275,3 +275,13 @@ pub fn advance_manual(conn: &Connection, id: i64, next: Option<(&str, u32)>, now
     };
     Ok(())
 }
+
+/// Replace a customer's name in the texts of their reminders (after anonymising).
+pub fn rename_in_reminders(conn: &Connection, customer_id: i64, label: &str) -> Result<usize> {
+    Ok(conn
+        .prepare_cached(
+            "UPDATE reminders SET args = json_set(args, '$.name', ?2)
+             WHERE customer_id = ?1 AND json_extract(args, '$.name') IS NOT NULL",
+        )?
+        .execute(params![customer_id, label])?)
+}

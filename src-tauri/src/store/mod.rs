@@ -46,6 +46,8 @@ pub fn data_dir(os_default: Option<PathBuf>) -> Result<PathBuf> {
 pub fn configure(conn: &Connection) -> Result<()> {
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
+    // Erased text (an anonymised customer) does not linger in freed pages.
+    conn.pragma_update(None, "secure_delete", "ON")?;
     // FULL: a write acknowledged to the user survives a power cut, not only a crash (WAL with
     // NORMAL may lose the last commits then). The cost is in `cargo xtask bench`.
     conn.pragma_update(None, "synchronous", "FULL")?;
