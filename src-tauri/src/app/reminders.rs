@@ -6,6 +6,7 @@ use chrono::{Days, NaiveDate, NaiveDateTime, TimeDelta};
 use super::App;
 use crate::error::{check_len, Error, FieldError, Result};
 use crate::store::{self, settings};
+use crate::visits::repo::DueVisit;
 use crate::visits::rules as visit_rules;
 
 use crate::kernel::time::{format_date, stored_date};
@@ -317,20 +318,7 @@ fn plan_visits(
     let mut out = Vec::new();
     for v in crate::visits::repo::list_due_between(tx, &from.to_string(), &to.to_string())? {
         let Some(date) = stored_date(&v.due_date) else { continue };
-        let time = v
-            .due_time
-            .as_deref()
-            .and_then(|t| visit_rules::parse_time(t).ok().flatten());
-        out.push(rules::visit(
-            schedule,
-            v.id,
-            v.customer_id,
-            &v.customer_name,
-            v.purpose.as_str(),
-            date,
-            time,
-            &v.staff,
-        ));
+        out.push(visit_reminder(schedule, &v, date));
     }
     for id in repo::open_sources(tx, ReminderKind::Visit)? {
         let current = crate::visits::repo::get_visit(tx, id)
@@ -338,21 +326,7 @@ fn plan_visits(
             .filter(|v| v.state == crate::visits::VisitState::Planned)
             .map(|v| {
                 let date = stored_date(&v.due_date).unwrap_or(from);
-                let time = v
-                    .due_time
-                    .as_deref()
-                    .and_then(|t| visit_rules::parse_time(t).ok().flatten());
-                rules::visit(
-                    schedule,
-                    v.id,
-                    v.customer_id,
-                    &v.customer_name,
-                    v.purpose.as_str(),
-                    date,
-                    time,
-                    &v.staff,
-                )
-                .key
+                visit_reminder(schedule, &DueVisit::from(&v), date).key
             });
         repo::close_stale(
             tx,
@@ -363,6 +337,24 @@ fn plan_visits(
         )?;
     }
     Ok(out)
+}
+
+/// The reminder a planned visit asks for on `date`.
+fn visit_reminder(schedule: &crate::kernel::schedule::Schedule, v: &DueVisit, date: NaiveDate) -> Planned {
+    let time = v
+        .due_time
+        .as_deref()
+        .and_then(|t| visit_rules::parse_time(t).ok().flatten());
+    rules::visit(
+        schedule,
+        v.id,
+        v.customer_id,
+        &v.customer_name,
+        v.purpose.as_str(),
+        date,
+        time,
+        &v.staff,
+    )
 }
 
 /// Open complaints whose running deadline is near: a warning before it and the escalation

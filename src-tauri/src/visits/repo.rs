@@ -291,6 +291,20 @@ pub struct DueVisit {
     pub staff: String,
 }
 
+impl From<&Visit> for DueVisit {
+    fn from(v: &Visit) -> Self {
+        DueVisit {
+            id: v.id,
+            customer_id: v.customer_id,
+            customer_name: v.customer_name.clone(),
+            purpose: v.purpose,
+            due_date: v.due_date.clone(),
+            due_time: v.due_time.clone(),
+            staff: v.staff.clone(),
+        }
+    }
+}
+
 /// Planned visits due on local days `[from, to]` (`YYYY-MM-DD`).
 pub fn list_due_between(conn: &Connection, from: &str, to: &str) -> Result<Vec<DueVisit>> {
     let mut stmt = conn.prepare_cached(
