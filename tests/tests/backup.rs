@@ -63,7 +63,16 @@ fn a_damaged_backup_is_refused_and_never_listed() {
     drop(c);
     assert_eq!(backup::check(&foreign).unwrap_err().kind(), "db_invalid");
     let listed: Vec<String> = t.app.backups().unwrap().into_iter().map(|b| b.file_name).collect();
-    assert_eq!(listed, vec![good.file_name]);
+    assert_eq!(listed, vec![good.file_name.clone()]);
+    // Damaged in place after it was checked (same size): listing checks it again.
+    let mut bytes = std::fs::read(&good.path).unwrap();
+    let len = bytes.len();
+    for b in &mut bytes[len / 2..len / 2 + 4096] {
+        *b = 0xA5;
+    }
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    std::fs::write(&good.path, &bytes).unwrap();
+    assert!(t.app.backups().unwrap().is_empty(), "a backup damaged in place is still listed");
 }
 
 #[test]

@@ -87,18 +87,8 @@ pub fn take(db: &Path, dir: &Path, kind: BackupKind, now: DateTime<Utc>) -> Resu
     let result = copy_and_check(db, &tmp).and_then(|(schema_version, counts)| {
         std::fs::rename(&tmp, &target).map_err(|e| io("cannot name the backup", &target, e))?;
         sync_dir(dir);
-        let size = std::fs::metadata(&target).map(|m| m.len()).unwrap_or(0);
-        Ok(BackupInfo {
-            path: target.display().to_string(),
-            file_name: file_name(kind, at),
-            kind,
-            taken_at: crate::kernel::time::format_ts(at),
-            size,
-            schema_version,
-            customers: counts[0],
-            visits: counts[1],
-            complaints: counts[2],
-        })
+        let found = remember(&target, schema_version, counts);
+        Ok(info(&target, (at, kind), &found))
     });
     if result.is_err() {
         let _ = std::fs::remove_file(&tmp);
@@ -170,24 +160,18 @@ pub fn inspect(path: &Path) -> Result<BackupInfo> {
             supported: super::supported_version(),
         });
     }
+    // Any file the user picks: checked in full, and nothing is written beside it.
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().to_string())
         .unwrap_or_default();
-    let (taken_at, kind) = match parse_name(&name) {
-        Some((at, kind)) => (crate::kernel::time::format_ts(at), kind),
-        None => (String::new(), BackupKind::Manual),
-    };
-    Ok(BackupInfo {
-        path: path.display().to_string(),
-        file_name: name,
-        kind,
-        taken_at,
-        size: std::fs::metadata(path).map(|m| m.len()).unwrap_or(0),
-        schema_version,
-        customers: counts[0],
-        visits: counts[1],
-        complaints: counts[2],
+    let found = Checked::of(path, schema_version, counts);
+    Ok(match parse_name(&name) {
+        Some(taken) => info(path, taken, &found),
+        None => BackupInfo {
+            taken_at: String::new(),
+            ..info(path, (DateTime::<Utc>::UNIX_EPOCH, BackupKind::Manual), &found)
+        },
     })
 }
 
@@ -200,6 +184,85 @@ pub fn restore_into(conn: &mut Connection, from: &Path) -> Result<()> {
     super::migrations()
         .to_latest(conn)
         .map_err(|e| Error::Internal(format!("migration after restore failed: {e}")))
+}
+
+/// What a check of a backup found, kept beside it (`<name>.checked`) with the file's size
+/// and modification time: listing then reads no backup again; a file changed since, or one
+/// without the record, is checked anew.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+struct Checked {
+    size: u64,
+    modified_ns: u128,
+    schema_version: i64,
+    counts: [i64; 3],
+}
+
+impl Checked {
+    /// What was found in `path`, stamped with its size and modification time now.
+    fn of(path: &Path, schema_version: i64, counts: [i64; 3]) -> Checked {
+        let meta = std::fs::metadata(path).ok();
+        let modified_ns = meta
+            .as_ref()
+            .and_then(|m| m.modified().ok())
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+            .map_or(0, |d| d.as_nanos());
+        Checked {
+            size: meta.map_or(0, |m| m.len()),
+            modified_ns,
+            schema_version,
+            counts,
+        }
+    }
+}
+
+fn record_path(path: &Path) -> PathBuf {
+    let mut name = path.file_name().unwrap_or_default().to_os_string();
+    name.push(".checked");
+    path.with_file_name(name)
+}
+
+/// Keep what a successful check of a backup found (best effort: without the record,
+/// listing checks the file again).
+fn remember(path: &Path, schema_version: i64, counts: [i64; 3]) -> Checked {
+    let found = Checked::of(path, schema_version, counts);
+    if let Ok(json) = serde_json::to_string(&found) {
+        let _ = std::fs::write(record_path(path), json);
+    }
+    found
+}
+
+/// The check of a backup in the folder: its record when the file is unchanged since, else
+/// [`check`] again.
+fn checked(path: &Path) -> Result<Checked> {
+    let now = Checked::of(path, 0, [0; 3]);
+    let recorded = std::fs::read_to_string(record_path(path))
+        .ok()
+        .and_then(|s| serde_json::from_str::<Checked>(&s).ok())
+        .filter(|c| c.size == now.size && c.modified_ns == now.modified_ns);
+    match recorded {
+        Some(c) => Ok(c),
+        None => {
+            let (schema_version, counts) = check(path)?;
+            Ok(remember(path, schema_version, counts))
+        }
+    }
+}
+
+fn info(path: &Path, (at, kind): (DateTime<Utc>, BackupKind), found: &Checked) -> BackupInfo {
+    BackupInfo {
+        path: path.display().to_string(),
+        file_name: path
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default(),
+        kind,
+        taken_at: crate::kernel::time::format_ts(at),
+        size: found.size,
+        schema_version: found.schema_version,
+        customers: found.counts[0],
+        visits: found.counts[1],
+        complaints: found.counts[2],
+    }
 }
 
 #[cfg(unix)]
@@ -225,20 +288,8 @@ pub fn list(dir: &Path) -> Result<Vec<BackupInfo>> {
         let name = entry.file_name().to_string_lossy().to_string();
         let Some((at, kind)) = parse_name(&name) else { continue };
         let path = entry.path();
-        let Ok((schema_version, counts)) = check(&path) else {
-            continue;
-        };
-        out.push(BackupInfo {
-            path: path.display().to_string(),
-            file_name: name,
-            kind,
-            taken_at: crate::kernel::time::format_ts(at),
-            size: entry.metadata().map(|m| m.len()).unwrap_or(0),
-            schema_version,
-            customers: counts[0],
-            visits: counts[1],
-            complaints: counts[2],
-        });
+        let Ok(found) = checked(&path) else { continue };
+        out.push(info(&path, (at, kind), &found));
     }
     out.sort_by(|a, b| b.taken_at.cmp(&a.taken_at));
     Ok(out)
@@ -298,6 +349,7 @@ pub fn rotate(dir: &Path, keep: Retention, day_of: impl Fn(DateTime<Utc>) -> Nai
     for name in &gone {
         let path: PathBuf = dir.join(name);
         std::fs::remove_file(&path).map_err(|e| io("cannot remove the old backup", &path, e))?;
+        let _ = std::fs::remove_file(record_path(&path));
     }
     Ok(gone.len())
 }
