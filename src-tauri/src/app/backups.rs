@@ -11,8 +11,16 @@ use crate::store::{settings, DB_FILE};
 
 /// Where the last automatic backup's failure is kept (empty once one works again).
 const LAST_FAILURE: &str = "backup.last_auto_failure";
+/// How long to wait after a failed automatic backup before trying again.
+const RETRY_MINUTES: i64 = 60;
 /// A newest good backup older than this many days is a warning.
 const STALE_DAYS: i64 = 7;
+
+/// A failed automatic backup: when (local), and why.
+struct Failure {
+    at: Option<chrono::NaiveDateTime>,
+    message: String,
+}
 
 /// What the window says about backups.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -72,7 +80,7 @@ impl App {
     pub fn backup_health(&self) -> Result<BackupHealth> {
         // A folder that cannot be read holds no good backup (and is warned about).
         let newest = self.backups().unwrap_or_default().into_iter().next();
-        let last_failure = settings::get_setting(&*self.conn()?, LAST_FAILURE)?.filter(|s| !s.is_empty());
+        let last_failure = self.last_auto_failure()?.map(|f| f.message);
         let now = crate::kernel::time::to_utc(self.now_local());
         let age_days = newest
             .as_ref()
@@ -96,16 +104,43 @@ impl App {
         if backup::has_daily_on(&dir, self.today(), local_day) {
             return Ok(None);
         }
+        // After a failure, wait before trying again: the scheduler passes every 30 s, and a
+        // failing copy of a large database is not work to repeat that often.
+        let now = self.now_local();
+        if let Some(f) = self.last_auto_failure()? {
+            if f.at
+                .is_some_and(|at| now - at < chrono::TimeDelta::minutes(RETRY_MINUTES))
+            {
+                return Ok(None);
+            }
+        }
         // A failure is remembered (the window warns) until an automatic backup works again.
         let outcome = self
             .take_backup(BackupKind::Daily)
             .and_then(|taken| backup::rotate(&dir, Retention::default(), local_day).map(|_| taken));
-        let failure = outcome.as_ref().err().map(|e| e.to_string()).unwrap_or_default();
+        let failure = match &outcome {
+            Ok(_) => String::new(),
+            Err(e) => {
+                serde_json::json!({ "at": crate::kernel::time::local_to_ts(now), "message": e.to_string() }).to_string()
+            }
+        };
         self.write(|tx, ch| {
             ch.quiet();
             settings::set_setting(tx, LAST_FAILURE, &failure)
         })?;
         outcome.map(Some)
+    }
+
+    /// The last automatic backup's failure, if the last one failed.
+    fn last_auto_failure(&self) -> Result<Option<Failure>> {
+        let raw = settings::get_setting(&*self.conn()?, LAST_FAILURE)?.filter(|s| !s.is_empty());
+        Ok(raw.map(|raw| {
+            let v: serde_json::Value = serde_json::from_str(&raw).unwrap_or_default();
+            Failure {
+                at: v["at"].as_str().and_then(crate::kernel::time::ts_to_local),
+                message: v["message"].as_str().map_or(raw.clone(), str::to_string),
+            }
+        }))
     }
 
     fn take_backup(&self, kind: BackupKind) -> Result<BackupInfo> {
