@@ -1,5 +1,5 @@
 //! The IPC adapter: one Tauri invoke handler for every command declared in [`crate::ipc`].
-//! It runs the command on a blocking thread, wakes the reminder scheduler after a write, and
+//! It runs the command on a blocking thread (App wakes the scheduler after each write) and
 //! applies what only the desktop can (start at login).
 
 use std::sync::Arc;
