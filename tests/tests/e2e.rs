@@ -281,6 +281,9 @@ fn back_up_from_settings_and_see_it_listed() {
     s.wait_text_contains("#toasts", "Backup made and checked").unwrap();
     let list = s.wait_text_contains("#backup-list", "Manual").unwrap();
     assert!(list.contains("Customers: 1"), "{list}");
+    s.execute("document.getElementById('backup-card').scrollIntoView()", vec![])
+        .unwrap();
+    s.screenshot(&artefact_dir().join("backups.png")).unwrap();
     // Ctrl+Shift+B from anywhere makes another.
     s.click_css(".nav-item[data-section='customers']").unwrap();
     let search = s.wait_for("#search").unwrap();
@@ -332,6 +335,7 @@ fn back_up_change_a_customer_restore_and_see_the_old_value() {
     s.click_css(".backup-row[data-kind='manual'] .restore-backup").unwrap();
     s.wait_for("#restore-dialog[open]").unwrap();
     s.wait_text_contains("#restore-dialog", "Customers: 1").unwrap();
+    s.screenshot(&artefact_dir().join("restore-dialog.png")).unwrap();
     s.click_css("#restore-dialog [data-action='submit']").unwrap();
     s.wait_text_contains("#toasts", "Backup restored").unwrap();
     std::thread::sleep(std::time::Duration::from_millis(1500));

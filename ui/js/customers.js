@@ -264,10 +264,9 @@ async function anonymise() {
   const done = await openDialog({
     id: 'anonymise-dialog',
     title: t('customers.anonymise_title', { name: c.name }),
-    body: [
+    body: h('div', { class: 'wide' },
       h('p', {}, t('customers.anonymise_what')),
-      h('p', { class: 'warning' }, t('customers.anonymise_warning')),
-    ],
+      h('p', { class: 'warning' }, t('customers.anonymise_warning'))),
     submitLabel: t('customers.anonymise_confirm'),
     submit: () => api.anonymiseCustomer(c.id),
   });

@@ -326,12 +326,11 @@ async function confirmRestore(b) {
   const restored = await openDialog({
     id: 'restore-dialog',
     title: t('backup.restore_title'),
-    body: [
+    body: h('div', { class: 'wide' },
       h('p', {}, t('backup.restore_what', { when: dateTime(held.taken_at) })),
       h('p', { class: 'muted' }, t('backup.holds', { customers: held.customers, visits: held.visits, complaints: held.complaints })),
-      h('p', { class: 'warning' }, t('backup.restore_warning')),
-    ],
-    submitLabel: t('backup.restore'),
+      h('p', { class: 'warning' }, t('backup.restore_warning'))),
+    submitLabel: t('backup.restore_confirm'),
     submit: () => api.restoreBackup(b.path),
   });
   if (restored) {
