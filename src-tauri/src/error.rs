@@ -52,6 +52,9 @@ pub enum Error {
     DbTooNew { found: i64, supported: i64 },
     #[error("{path} is not a FrontDesk database ({reason}); it was left untouched")]
     DbInvalid { path: String, reason: String },
+    /// The database file failed its check at start (`quick_check`) or reads as corrupt.
+    #[error("the database {path} is damaged ({reason}); it was left untouched")]
+    DbDamaged { path: String, reason: String },
     #[error("the data folder cannot be used: {0}")]
     DataDir(String),
     #[error("database error: {0}")]
@@ -91,8 +94,15 @@ impl Error {
             Error::NotFound { .. } => "not_found",
             Error::DbTooNew { .. } => "db_too_new",
             Error::DbInvalid { .. } => "db_invalid",
+            Error::DbDamaged { .. } => "db_damaged",
             Error::DataDir(_) => "data_dir",
-            Error::Db(_) => "db",
+            Error::Db(e) => match e.sqlite_error_code() {
+                // What the user can act on: free some space, make the folder writable.
+                Some(rusqlite::ErrorCode::DiskFull) => "disk_full",
+                Some(rusqlite::ErrorCode::ReadOnly) | Some(rusqlite::ErrorCode::CannotOpen) => "read_only",
+                Some(rusqlite::ErrorCode::DatabaseCorrupt) | Some(rusqlite::ErrorCode::NotADatabase) => "db_damaged",
+                _ => "db",
+            },
             Error::Conflict(_) => "conflict",
             Error::State { .. } => "invalid_state",
             Error::UnknownCommand(_) => "unknown_command",

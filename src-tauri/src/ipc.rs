@@ -10,6 +10,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::app::App;
+use crate::audit::AuditQuery;
 use crate::complaints::{
     Category, CloseInput, ComplaintInput, ComplaintQuery, ComplaintSettings, ResolveInput, Severity, TransitionInput,
 };
@@ -23,6 +24,8 @@ use crate::visits::{FollowupPlan, OutcomeCorrection, OutcomeInput, OutlineTempla
 pub enum Access {
     Read,
     Write,
+    /// Works without an open database: offered when it was found damaged at start.
+    Recovery,
 }
 
 /// One command the window may call.
@@ -77,6 +80,10 @@ commands! {
     Read backup_inspect(path: String) => |a| a.inspect_backup(&path);
     Write backup_restore(path: String) => |a| a.restore_backup(&path);
     Write staff_save(staff: Vec<String>) => |a| a.set_staff(&staff);
+    Read desk_staff() => |a| a.desk_staff();
+    Write desk_staff_set(staff: String) => |a| a.set_desk_staff(&staff);
+    Read audit_log(query: AuditQuery) => |a| a.audit_log(&query);
+    Write audit_revert(id: i64) => |a| a.revert_audit_entry(id);
 
     Write visit_plan(input: VisitInput) => |a| a.plan_visit(&input);
     Write visit_outcome(id: i64, outcome: OutcomeInput) => |a| a.record_outcome(id, &outcome);
@@ -123,9 +130,38 @@ commands! {
     Write reminder_settings_save(settings: ReminderSettings) => |a| a.set_reminder_settings(&settings);
 }
 
+/// The commands of the recovery screen, shown instead of the app when the database was
+/// found damaged at start: they need the data folder, not an open `App`.
+pub const RECOVERY_COMMANDS: &[Command] = &[
+    Command {
+        name: "recovery_backups",
+        access: Access::Recovery,
+        args: &[],
+    },
+    Command {
+        name: "recovery_restore",
+        access: Access::Recovery,
+        args: &["path"],
+    },
+];
+
+/// Run a recovery command against the data folder `dir` (the app is not open).
+pub fn dispatch_recovery(dir: &std::path::Path, name: &str, args: &Value) -> Result<Value> {
+    use crate::store::backup;
+    let a = fields(args)?;
+    match name {
+        "recovery_backups" => to_json(backup::list(&dir.join(backup::BACKUP_DIR))),
+        "recovery_restore" => {
+            let path: String = arg(a, "path")?;
+            to_json(backup::recover(dir, std::path::Path::new(&path), chrono::Utc::now()))
+        }
+        _ => Err(Error::UnknownCommand(name.chars().take(100).collect())),
+    }
+}
+
 /// The declaration of `name`, if the window may call it.
 pub fn command(name: &str) -> Option<&'static Command> {
-    COMMANDS.iter().find(|c| c.name == name)
+    COMMANDS.iter().chain(RECOVERY_COMMANDS).find(|c| c.name == name)
 }
 
 static NO_ARGS: std::sync::OnceLock<serde_json::Map<String, Value>> = std::sync::OnceLock::new();

@@ -2,6 +2,7 @@
 //! Tauri-free command layer; only `desktop` (behind the `desktop` feature) knows Tauri.
 
 pub mod app;
+pub mod audit;
 pub mod complaints;
 pub mod customers;
 pub mod error;

@@ -408,3 +408,107 @@ fn a_customer_is_anonymised_on_request() {
     let facts = s.text_of(".facts");
     assert!(!facts.contains("13800001122"), "{facts}");
 }
+
+#[test]
+#[ignore = "needs the desktop harness: run `cargo xtask test`"]
+fn who_changed_what_is_shown_and_a_field_is_put_back() {
+    let data = tempfile::tempdir().unwrap();
+    let app = frontdesk::App::open(data.path()).unwrap();
+    app.set_language("en").unwrap();
+    app.set_staff(&["Wang Fang".into(), "Li Lei".into()]).unwrap();
+    let mut c = frontdesk_tests::customer("Audit Ann", &["13800002468"]);
+    c.company = "Old Teahouse".into();
+    app.create_customer(&c).unwrap();
+    drop(app);
+    let app = RealApp::start(data.path()).unwrap();
+    let s = &app.session;
+
+    // Say who is at the desk, then change the customer.
+    s.click_css("#desk-staff").unwrap();
+    s.click_css("#desk-staff option[value='Wang Fang']").unwrap();
+    s.wait(|| (s.value("#desk-staff").ok()? == "Wang Fang").then_some(()))
+        .unwrap();
+    s.fill("#search", "Audit Ann").unwrap();
+    s.wait(|| (s.text_of(".customer-row .row-name") == "Audit Ann").then_some(()))
+        .unwrap();
+    s.click_css(".customer-row").unwrap();
+    s.wait_text("#detail-name", "Audit Ann").unwrap();
+    s.click_css("#edit-customer").unwrap();
+    s.fill("#f-company", "New Noodle Bar").unwrap();
+    s.click_css("#save").unwrap();
+    s.wait_text_contains(".facts", "New Noodle Bar").unwrap();
+
+    // The customer's changes: who, which field, old -> new; put the old value back.
+    s.click_css("#customer-changes summary").unwrap();
+    let row = s
+        .wait_text_contains("#changes-body .audit-row[data-field='company']", "New Noodle Bar")
+        .unwrap();
+    assert!(row.contains("Wang Fang") && row.contains("Old Teahouse"), "{row}");
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    s.screenshot(&artefact_dir().join("customer-changes.png")).unwrap();
+    s.click_css("#changes-body .audit-row[data-field='company'] .audit-revert")
+        .unwrap();
+    s.wait_text_contains("#toasts", "Company was put back").unwrap();
+    let facts = s.wait_text_contains(".facts", "Old Teahouse").unwrap();
+    assert!(!facts.contains("New Noodle Bar"), "{facts}");
+    // The put-back is itself recorded, newest first.
+    let newest = s.wait_text_contains("#changes-body .audit-row", "put back").unwrap();
+    assert!(newest.contains("Wang Fang"), "{newest}");
+
+    // The manager's log: filter by staff and by record kind.
+    s.click_css("#nav-audit").unwrap();
+    s.wait_for("#audit-body .audit-table").unwrap();
+    s.click_css("#af-staff option[value='Wang Fang']").unwrap();
+    s.wait(|| {
+        let rows = s.find_all("#audit-body .audit-row").ok()?;
+        let texts: Vec<String> = rows.iter().filter_map(|r| s.text(r).ok()).collect();
+        (texts.len() == 2 && texts.iter().all(|t| t.contains("Wang Fang") && t.contains("Audit Ann"))).then_some(())
+    })
+    .unwrap();
+    s.wait_text("#audit-count", "2 changes").unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    s.screenshot(&artefact_dir().join("audit-log.png")).unwrap();
+    s.click_css("#af-kind option[value='visit']").unwrap();
+    s.wait_text_contains("#audit-body", "No changes recorded.").unwrap();
+    // A click on the customer's name opens them.
+    s.click_css("#af-kind option[value='']").unwrap();
+    s.click_css("#audit-body .audit-customer").unwrap();
+    s.wait_text("#detail-name", "Audit Ann").unwrap();
+}
+
+#[test]
+#[ignore = "needs the desktop harness: run `cargo xtask test`"]
+fn a_damaged_database_offers_the_newest_backup_in_the_window() {
+    let data = tempfile::tempdir().unwrap();
+    let app = frontdesk::App::open(data.path()).unwrap();
+    app.set_language("en").unwrap();
+    app.create_customer(&frontdesk_tests::customer("Kept Kim", &["13800007531"]))
+        .unwrap();
+    app.backup_now().unwrap();
+    app.create_customer(&frontdesk_tests::customer("Lost Lee", &["13800007532"]))
+        .unwrap();
+    drop(app);
+    let db = data.path().join("frontdesk.db");
+    let mut bytes = std::fs::read(&db).unwrap();
+    for b in bytes.iter_mut().skip(4096) {
+        *b = 0x5A;
+    }
+    std::fs::write(&db, &bytes).unwrap();
+
+    let app = RealApp::start(data.path()).unwrap();
+    let s = &app.session;
+    s.wait_text_contains("#fatal", "damaged").unwrap();
+    let offer = s.wait_text_contains("#recovery", "customers: 1,").unwrap();
+    assert!(offer.contains("Restore this backup"), "{offer}");
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    s.screenshot(&artefact_dir().join("recovery.png")).unwrap();
+    s.click_css("#recover-newest").unwrap();
+    s.wait_for("body[data-ready='true']").unwrap();
+    s.fill("#search", "Kept Kim").unwrap();
+    s.wait(|| (s.text_of(".customer-row .row-name") == "Kept Kim").then_some(()))
+        .unwrap();
+    assert!(std::fs::read_dir(data.path())
+        .unwrap()
+        .flatten()
+        .any(|e| e.file_name().to_string_lossy().starts_with("frontdesk-damaged-")));
+}

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use frontdesk::ipc::{self, COMMANDS};
+use frontdesk::ipc::{self, COMMANDS, RECOVERY_COMMANDS};
 use frontdesk_tests::{customer, TempApp};
 use serde_json::{json, Value};
 
@@ -44,7 +44,7 @@ fn api_js_calls_exactly_the_declared_commands_with_their_arguments() {
         declared.sort();
         assert_eq!(args, &declared, "arguments of {name}");
     }
-    for c in COMMANDS {
+    for c in COMMANDS.iter().chain(RECOVERY_COMMANDS) {
         assert!(
             calls.contains_key(c.name),
             "{} is exposed but api.js never calls it",
@@ -105,6 +105,29 @@ fn payloads(args: &[&str]) -> Vec<Value> {
         each(deep(200)),
         each(hostile_object()),
     ]
+}
+
+#[test]
+fn recovery_commands_refuse_hostile_payloads_and_change_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("frontdesk.db"), b"damaged beyond repair").unwrap();
+    for cmd in RECOVERY_COMMANDS {
+        for payload in payloads(cmd.args) {
+            if let Err(e) = ipc::dispatch_recovery(dir.path(), cmd.name, &payload) {
+                let kind = e.kind();
+                assert!(
+                    ["invalid", "db_invalid", "backup"].contains(&kind),
+                    "{} with {}: {kind}: {e}",
+                    cmd.name,
+                    payload.to_string().chars().take(120).collect::<String>()
+                );
+            }
+        }
+    }
+    assert_eq!(
+        std::fs::read(dir.path().join("frontdesk.db")).unwrap(),
+        b"damaged beyond repair"
+    );
 }
 
 #[test]

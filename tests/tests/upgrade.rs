@@ -22,6 +22,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../src-tauri/src/store/migrations/0002_visits.sql"),
     include_str!("../../src-tauri/src/store/migrations/0003_complaints.sql"),
     include_str!("../../src-tauri/src/store/migrations/0004_reminders.sql"),
+    include_str!("../../src-tauri/src/store/migrations/0005_audit.sql"),
 ];
 
 const T0: &str = "2026-03-02T02:15:00.000Z";
@@ -535,6 +536,44 @@ fn upgrade_from(version: usize) {
     }
     drop(app);
 
+    // The audit trail starts with the upgrade: an edit now is recorded, field by field.
+    {
+        let app = App::open(dir.path()).unwrap();
+        let mut input = app.customer_detail(customers[0], app.today()).unwrap().customer;
+        input.notes = "升级后修改".into();
+        let form = frontdesk::customers::CustomerInput {
+            name: input.name.clone(),
+            phones: input.phones.clone(),
+            notes: input.notes.clone(),
+            source: Some(input.source),
+            tier: Some(input.tier),
+            tags: input.tags.clone(),
+            preferences: input.preferences.clone(),
+            company: input.company.clone(),
+            birthday: input.birthday,
+            anniversary: input.anniversary,
+            ..Default::default()
+        };
+        app.update_customer(customers[0], &form).unwrap();
+        let trail = app
+            .audit_log(&frontdesk::audit::AuditQuery {
+                customer_id: Some(customers[0]),
+                ..Default::default()
+            })
+            .unwrap();
+        let notes: Vec<_> = trail
+            .entries
+            .iter()
+            .filter(|e| e.field.as_deref() == Some("notes"))
+            .collect();
+        assert_eq!(
+            notes.len(),
+            1,
+            "one notes change after upgrading from {version}: {trail:?}"
+        );
+        assert_eq!(notes[0].new_value, serde_json::json!("升级后修改"));
+    }
+
     // Writing goes on where the old version stopped: the serial counter carries on.
     if version >= 3 {
         let app = App::open_with_clock(dir.path(), Box::new(|| frontdesk_tests::at("2026-04-02 10:00"))).unwrap();
@@ -565,8 +604,13 @@ fn a_version_3_database_upgrades() {
     upgrade_from(3);
 }
 
+#[test]
+fn a_version_4_database_upgrades() {
+    upgrade_from(4);
+}
+
 /// The current version opens as it is (the same checks, nothing to migrate).
 #[test]
 fn a_current_database_opens_unchanged() {
-    upgrade_from(4);
+    upgrade_from(5);
 }

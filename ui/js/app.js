@@ -7,10 +7,12 @@ import * as visits from './visits.js';
 import * as settings from './settings.js';
 import * as complaints from './complaints.js';
 import * as reminders from './reminders.js';
+import * as audit from './audit.js';
 import { activeSection, navigate, refreshCounts, registerSections, render } from './nav.js';
 import { showError } from './toast.js';
+import { dateTime } from './format.js';
 
-registerSections({ customers, visits, complaints, reminders, settings });
+registerSections({ customers, visits, complaints, reminders, settings, audit });
 
 function showFatal(err) {
   $('#app').hidden = true;
@@ -18,12 +20,61 @@ function showFatal(err) {
   applyStatic();
   $('#fatal-message').textContent = t(`error.${(err && err.kind) || 'internal'}`);
   $('#fatal-detail').textContent = (err && err.message) || String(err);
+  if (err && err.kind === 'db_damaged') offerRecovery();
+}
+
+/** The database is damaged: offer the newest good backup (and the others) instead of a blank window. */
+async function offerRecovery() {
+  const box = $('#recovery');
+  box.hidden = false;
+  let backups = [];
+  try {
+    backups = await api.recoveryBackups();
+  } catch (e) {
+    box.replaceChildren(h('p', {}, t('recovery.cannot_list')), h('p', { class: 'muted' }, e.message || String(e)));
+    return;
+  }
+  if (!backups.length) {
+    box.replaceChildren(h('p', {}, t('recovery.none')));
+    return;
+  }
+  const restore = async (b, button) => {
+    for (const x of box.querySelectorAll('button')) x.disabled = true;
+    button.textContent = t('recovery.restoring');
+    try {
+      await api.recoveryRestore(b.path);
+    } catch (e) {
+      box.append(h('p', { class: 'error', role: 'alert' }, t(`error.${e.kind || 'internal'}`), ' ', h('span', { class: 'muted' }, e.message || '')));
+      for (const x of box.querySelectorAll('button')) x.disabled = false;
+      button.textContent = t('recovery.restore');
+      return;
+    }
+    location.reload();
+  };
+  const describe = (b) => t('recovery.holds', { at: dateTime(b.taken_at), customers: b.customers, visits: b.visits, complaints: b.complaints });
+  const [newest, ...older] = backups;
+  const main = h('button', { type: 'button', class: 'btn primary', id: 'recover-newest' }, t('recovery.restore'));
+  main.addEventListener('click', () => restore(newest, main));
+  box.replaceChildren(...[
+    h('p', {}, t('recovery.offer')),
+    h('p', { class: 'recovery-newest' }, describe(newest)),
+    main,
+    older.length ? h('details', {}, h('summary', {}, t('recovery.others')),
+      h('ul', { class: 'recovery-list' }, older.map((b) => {
+        const btn = h('button', { type: 'button', class: 'btn small' }, t('recovery.restore'));
+        btn.addEventListener('click', () => restore(b, btn));
+        return h('li', {}, describe(b), ' ', btn);
+      }))) : null,
+    h('p', { class: 'muted' }, t('recovery.kept')),
+  ].filter(Boolean));
+  main.focus();
 }
 
 async function switchLanguage(lang) {
   setLanguage(lang);
   $('#language').value = lang;
   render();
+  fillDeskStaff();
   try {
     await api.setLanguage(lang);
   } catch (e) {
@@ -47,6 +98,9 @@ function onKey(e) {
   } else if (mod && e.shiftKey && e.key.toLowerCase() === 'b') {
     e.preventDefault();
     settings.backupNow().then((ok) => { if (ok && activeSection() === settings) navigate('settings'); });
+  } else if (mod && e.shiftKey && e.key.toLowerCase() === 'a') {
+    e.preventDefault();
+    navigate('audit');
   } else if (mod && e.key.toLowerCase() === 'l') {
     e.preventDefault();
     if (activeSection() !== complaints) navigate('complaints');
@@ -75,6 +129,17 @@ async function boot() {
   $('#language').value = language();
   $('#language').addEventListener('change', (e) => switchLanguage(e.target.value));
   $('#version').textContent = `v${status.version}`;
+  const desk = $('#desk-staff');
+  desk.addEventListener('focus', fillDeskStaff);
+  desk.addEventListener('change', async (e) => {
+    try {
+      await api.setDeskStaff(e.target.value);
+    } catch (err) {
+      showError(err);
+      fillDeskStaff();
+    }
+  });
+  await fillDeskStaff();
   for (const b of $$('.nav-item')) b.addEventListener('click', () => navigate(b.dataset.section));
   document.addEventListener('keydown', onKey);
   render();
@@ -89,6 +154,23 @@ async function boot() {
     if (activeSection() === reminders) reminders.load();
   });
   document.body.dataset.ready = 'true';
+}
+
+/** Who is at the desk: the staff list, and "nobody chosen"; every change is recorded under it. */
+export async function fillDeskStaff() {
+  const select = $('#desk-staff');
+  let staff = [];
+  let current = '';
+  try {
+    [staff, current] = await Promise.all([api.staffList(), api.deskStaff()]);
+  } catch {
+    return;
+  }
+  const names = current && !staff.includes(current) ? [...staff, current] : staff;
+  select.replaceChildren(
+    h('option', { value: '' }, t('desk.nobody')),
+    ...names.map((s) => h('option', { value: s }, s)));
+  select.value = current;
 }
 
 /** Warn on the main window when backups are failing or too old; a click opens Settings. */

@@ -9,6 +9,7 @@ import { showError, toast } from './toast.js';
 import { applyPlan, correctOutcome, planVisit, recordOutcome, reschedule } from './visit-dialogs.js';
 import { navigate, refreshCounts } from './nav.js';
 import { registerComplaint } from './complaint-dialogs.js';
+import { auditTable } from './audit-view.js';
 
 const PAGE = 50;
 const state = {
@@ -21,6 +22,7 @@ const state = {
   selectedId: null,
   detail: null,
   tags: [],
+  changesOpen: false,
 };
 let root = null;
 let searchTimer = null;
@@ -374,7 +376,53 @@ function renderDetail() {
         e.complaint ? [h('span', { class: 'tl-kind' }, t(`history.${e.kind}`, { serial: e.complaint.serial })), h('span', { class: 'muted' }, e.complaint.summary)]
         : e.visit ? visitEntry(e.visit) : e.attempt ? attemptEntry(e.attempt) : [
           h('span', { class: 'tl-kind' }, t(`history.${e.kind}`)),
-          e.detail ? h('span', { class: 'muted' }, e.detail.split(',').map((f) => t(`field.${f}`)).join(', ')) : null])))));
+          e.detail ? h('span', { class: 'muted' }, e.detail.split(',').map((f) => t(`field.${f}`)).join(', ')) : null])))),
+    changesCard(c));
+}
+
+/** Who changed what, field by field (the audit trail), loaded when opened; a field can be put back. */
+function changesCard(c) {
+  const body = h('div', { id: 'changes-body' });
+  const card = h('details', { class: 'card changes', id: 'customer-changes', open: state.changesOpen,
+    ontoggle: () => {
+      state.changesOpen = card.open;
+      if (card.open) loadChanges(c, body);
+    } },
+  h('summary', {}, h('h2', {}, t('detail.changes'))), body);
+  if (state.changesOpen) loadChanges(c, body);
+  return card;
+}
+
+async function loadChanges(c, body) {
+  let page;
+  try {
+    page = await api.auditLog({ customer_id: c.id, limit: 200 });
+  } catch (e) {
+    showError(e);
+    return;
+  }
+  clear(body);
+  if (!page.entries.length) {
+    body.append(h('p', { class: 'muted' }, t('audit.none')));
+    return;
+  }
+  body.append(auditTable(page.entries, {
+    record: true,
+    onRevert: c.anonymised ? null : async (e) => {
+      try {
+        await api.revertAudit(e.id);
+        toast(t('audit.reverted', { field: t(`field.${e.field}`) }));
+      } catch (err) {
+        showError(err);
+        return;
+      }
+      await loadDetail(c.id);
+      $('#customer-changes summary')?.focus();
+    },
+  }));
+  if (page.total > page.entries.length) {
+    body.append(h('p', { class: 'muted' }, t('audit.more_in_log', { n: page.total - page.entries.length })));
+  }
 }
 
 /** Record events, finished visits, every attempt, reschedule and correction, and complaints, newest first. */

@@ -11,6 +11,8 @@ use crate::store::{settings, DB_FILE};
 
 /// Where the last automatic backup's failure is kept (empty once one works again).
 const LAST_FAILURE: &str = "backup.last_auto_failure";
+/// The file the database was last restored from (its change is the restore's audit entry).
+const RESTORED_FROM: &str = "backup.restored_from";
 /// How long to wait after a failed automatic backup before trying again.
 const RETRY_MINUTES: i64 = 60;
 /// A newest good backup older than this many days is a warning.
@@ -68,9 +70,14 @@ impl App {
             backup::restore_into(&mut conn, from)?;
         }
         self.forget_settings()?;
-        self.apply(super::Changes {
-            all_customers: true,
-            ..Default::default()
+        // The restored trail ends when the backup was taken; say here what happened since.
+        let name = from
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        self.write_as(super::WriteAs::because("restore"), |tx, ch| {
+            ch.all_customers();
+            settings::set_setting(tx, RESTORED_FROM, &name)
         })?;
         Ok(before)
     }
@@ -124,10 +131,7 @@ impl App {
                 serde_json::json!({ "at": crate::kernel::time::local_to_ts(now), "message": e.to_string() }).to_string()
             }
         };
-        self.write(|tx, ch| {
-            ch.quiet();
-            settings::set_setting(tx, LAST_FAILURE, &failure)
-        })?;
+        self.write_system(|tx, _| settings::set_setting(tx, LAST_FAILURE, &failure))?;
         outcome.map(Some)
     }
 

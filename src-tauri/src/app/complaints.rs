@@ -405,8 +405,7 @@ impl App {
         let now_local = self.now_local();
         let now = self.now_ts();
         let settings = self.complaint_settings()?;
-        self.write(|tx, ch| {
-            ch.quiet();
+        self.write_system(|tx, _| {
             let mut changed = 0;
             for id in repo::list_overdue_ids(tx, &now)? {
                 let c = repo::get_complaint(tx, id, now_local)?;
@@ -435,7 +434,8 @@ impl App {
             })
             .collect::<Option<_>>()
             .ok_or_else(|| invalid("customer", "required"))?;
-        self.write(|tx, _| {
+        self.write_as(super::WriteAs::bulk(), |tx, _| {
+            crate::audit::repo::add_bulk(tx, crate::audit::RecordKind::Complaint, rows.len())?;
             let category = repo::default_category(tx)?;
             for ((input, (customer_id, tier)), (_, closed)) in inputs.iter().zip(tiers).zip(rows) {
                 let (received, amount) = rules::validate_register(input, now_local)?;

@@ -47,10 +47,14 @@ impl App {
     }
 
     pub fn update_customer(&self, id: i64, input: &CustomerInput) -> Result<Customer> {
+        self.update_customer_as(id, input, super::WriteAs::default())
+    }
+
+    pub(super) fn update_customer_as(&self, id: i64, input: &CustomerInput, how: super::WriteAs) -> Result<Customer> {
         let v = rules::validate(input)?;
         let s = repo::search_fields(&v);
         let now = self.now_ts();
-        self.write(|tx, ch| {
+        self.write_as(how, |tx, ch| {
             let old = repo::get_customer(tx, id)?;
             if old.anonymised {
                 return Err(Error::state("customer_anonymised", "this customer was anonymised"));
@@ -96,7 +100,7 @@ impl App {
     pub fn anonymise_customer(&self, id: i64) -> Result<Customer> {
         let now = self.now_ts();
         let label = format!("#{id}");
-        self.write(|tx, ch| {
+        self.write_as(super::WriteAs::because("anonymise"), |tx, ch| {
             let c = repo::get_customer(tx, id)?;
             if c.anonymised {
                 return Err(Error::state(
@@ -107,6 +111,8 @@ impl App {
             repo::anonymise_customer(tx, id, &label, &now)?;
             crate::reminders::repo::rename_in_reminders(tx, id, &label)?;
             repo::add_event(tx, id, &now, "anonymised", "")?;
+            // The trail keeps that the fields changed, not what they held.
+            crate::audit::repo::erase_customer(tx, id)?;
             ch.customer(id);
             Ok(())
         })?;
@@ -183,7 +189,8 @@ impl App {
     fn insert_customers_into(&self, inputs: &[CustomerInput], only_if_empty: bool) -> Result<Vec<i64>> {
         let valid: Vec<ValidCustomer> = inputs.iter().map(rules::validate).collect::<Result<_>>()?;
         let now = self.now_ts();
-        self.write(|tx, ch| {
+        self.write_as(super::WriteAs::bulk(), |tx, ch| {
+            crate::audit::repo::add_bulk(tx, crate::audit::RecordKind::Customer, valid.len())?;
             if only_if_empty && repo::count_all(tx)? > 0 {
                 return Err(Error::Conflict(
                     "demo data is only loaded into an empty database".into(),

@@ -3,6 +3,7 @@
 //! that span capabilities (a customer's page, the due-to-contact list, what reminders plan
 //! from) are composed here from the capabilities' plain functions. Tauri-free.
 
+mod audit;
 mod backups;
 mod complaints;
 mod customers;
@@ -85,6 +86,59 @@ impl Setting for StaffList {
     }
 }
 
+/// Who is at the desk now: the audit trail names them on every change. The PC is shared
+/// and there is no log-in; the sidebar says who is working.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(transparent)]
+pub struct DeskStaff(pub String);
+
+impl Setting for DeskStaff {
+    const KEY: &'static str = "desk.staff";
+
+    fn validate(&self) -> std::result::Result<(), Vec<crate::error::FieldError>> {
+        if self.0.chars().count() > 100 {
+            return Err(vec![crate::error::FieldError::with_max("staff", "too_long", 100)]);
+        }
+        Ok(())
+    }
+}
+
+/// How a write is recorded in the audit trail.
+#[derive(Debug, Clone, Default)]
+struct WriteAs {
+    /// The app's own bookkeeping (planning, firing, sweeping): recorded as `system`, and
+    /// nobody is told.
+    system: bool,
+    /// Many records at once: no row per record (the write adds one `bulk` row itself).
+    bulk: bool,
+    /// Why, when it is not a plain edit: `revert:<id>`, `anonymise`, `restore`.
+    reason: String,
+}
+
+impl WriteAs {
+    fn system() -> WriteAs {
+        WriteAs {
+            system: true,
+            ..WriteAs::default()
+        }
+    }
+
+    fn bulk() -> WriteAs {
+        WriteAs {
+            bulk: true,
+            reason: "bulk".into(),
+            ..WriteAs::default()
+        }
+    }
+
+    fn because(reason: impl Into<String>) -> WriteAs {
+        WriteAs {
+            reason: reason.into(),
+            ..WriteAs::default()
+        }
+    }
+}
+
 /// Every setting's default, for the Settings page.
 #[derive(Debug, Clone, Serialize)]
 pub struct SettingsDefaults {
@@ -121,10 +175,6 @@ impl Changes {
 
     fn all_customers(&mut self) {
         self.all_customers = true;
-    }
-
-    fn quiet(&mut self) {
-        self.quiet = true;
     }
 }
 
@@ -191,11 +241,43 @@ impl App {
     /// Run `f` in one immediate transaction: all of it is written, or none. What `f` says
     /// it changed is applied after the commit, here and nowhere else: the customer index,
     /// re-planning day-based reminders, and whoever listens for changes (the scheduler).
+    ///
+    /// The audit trail's context (who is at the desk, when, why) is set first in the same
+    /// transaction, so the rows its triggers write belong to this change.
     fn write<T>(&self, f: impl FnOnce(&Transaction<'_>, &mut Changes) -> Result<T>) -> Result<T> {
-        let mut changes = Changes::default();
+        self.write_as(WriteAs::default(), f)
+    }
+
+    /// [`App::write`] for the app's own bookkeeping: recorded as `system`, nobody is told.
+    fn write_system<T>(&self, f: impl FnOnce(&Transaction<'_>, &mut Changes) -> Result<T>) -> Result<T> {
+        self.write_as(WriteAs::system(), f)
+    }
+
+    fn write_as<T>(&self, how: WriteAs, f: impl FnOnce(&Transaction<'_>, &mut Changes) -> Result<T>) -> Result<T> {
+        let mut changes = Changes {
+            quiet: how.system,
+            ..Changes::default()
+        };
+        let staff = if how.system {
+            String::new()
+        } else {
+            self.setting::<DeskStaff>()?.0
+        };
+        let context = crate::audit::Context {
+            at: self.now_ts(),
+            staff,
+            actor: if how.system {
+                crate::audit::Actor::System
+            } else {
+                crate::audit::Actor::Desk
+            },
+            reason: how.reason,
+            record: !how.bulk,
+        };
         let out = {
             let mut conn = self.conn()?;
             let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            crate::audit::repo::set_context(&tx, &context)?;
             let out = f(&tx, &mut changes)?;
             tx.commit()?;
             out
@@ -336,6 +418,19 @@ impl App {
             .write()
             .map_err(|_| Error::Internal("the settings cache lock was poisoned".into()))?
             .insert(S::KEY, std::sync::Arc::new(value.clone()));
+        Ok(())
+    }
+
+    /// Fault tests: cap the database file at `pages` pages (`PRAGMA max_page_count`), as a
+    /// full disk would; `None` lifts the cap. Not used by the app itself.
+    #[doc(hidden)]
+    pub fn simulate_disk_limit(&self, pages: Option<u32>) -> Result<()> {
+        let conn = self.conn()?;
+        let pages = match pages {
+            Some(p) => i64::from(p),
+            None => 0xFFFF_FFFE,
+        };
+        conn.query_row(&format!("PRAGMA max_page_count = {pages}"), [], |_| Ok(()))?;
         Ok(())
     }
 

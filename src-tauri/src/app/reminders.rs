@@ -83,8 +83,7 @@ impl App {
         }
         let now_ts = self.now_ts();
         let lang_free = |p: &Planned| serde_json::to_string(&p.args).unwrap_or_default();
-        let added = self.write(|tx, ch| {
-            ch.quiet();
+        let added = self.write_system(|tx, _| {
             // Names for keep-in-touch rows.
             for p in planned.iter_mut() {
                 if let (Some(id), Some(obj)) = (p.customer_id, p.args.as_object_mut()) {
@@ -159,8 +158,7 @@ impl App {
         }
         let lang = self.language()?;
         let now_ts = self.now_ts();
-        self.write(|tx, ch| {
-            ch.quiet();
+        self.write_system(|tx, _| {
             let due = repo::list_due(tx, &now_ts)?;
             let mut fired = Vec::with_capacity(due.len());
             for r in due {

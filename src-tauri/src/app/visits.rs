@@ -485,7 +485,8 @@ impl App {
     /// done?)`. Done visits count as real contacts on their day.
     pub fn insert_visits_bulk(&self, rows: &[(i64, NaiveDate, bool)]) -> Result<()> {
         let now = self.now_ts();
-        self.write(|tx, ch| {
+        self.write_as(super::WriteAs::bulk(), |tx, ch| {
+            crate::audit::repo::add_bulk(tx, crate::audit::RecordKind::Visit, rows.len())?;
             for (n, (customer_id, due, done)) in rows.iter().enumerate() {
                 let channel = [Channel::Phone, Channel::Wechat, Channel::Message][n % 3];
                 let purpose = [Purpose::Satisfaction, Purpose::KeepInTouch, Purpose::Sales][n % 3];

@@ -207,10 +207,36 @@ pub fn update_customer(conn: &Connection, id: i64, c: &ValidCustomer, s: &Search
     replace_special_dates(conn, id, c)
 }
 
+/// Bring the stored special dates to the customer's: rows that did not change are not
+/// touched (the audit trail records only real changes).
 fn replace_special_dates(conn: &Connection, id: i64, c: &ValidCustomer) -> Result<()> {
-    conn.prepare_cached("DELETE FROM special_dates WHERE customer_id = ?1")?
-        .execute([id])?;
-    insert_special_dates(conn, id, c)
+    let mut upsert = conn.prepare_cached(
+        "INSERT INTO special_dates (customer_id, kind, calendar, year, month, day, leap_month)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+         ON CONFLICT (customer_id, kind) DO UPDATE SET calendar = excluded.calendar, year = excluded.year,
+             month = excluded.month, day = excluded.day, leap_month = excluded.leap_month
+         WHERE calendar IS NOT excluded.calendar OR year IS NOT excluded.year OR month IS NOT excluded.month
+            OR day IS NOT excluded.day OR leap_month IS NOT excluded.leap_month",
+    )?;
+    let mut delete = conn.prepare_cached("DELETE FROM special_dates WHERE customer_id = ?1 AND kind = ?2")?;
+    for (kind, d) in [
+        (DateKind::Birthday, &c.birthday),
+        (DateKind::Anniversary, &c.anniversary),
+    ] {
+        match d {
+            Some(d) => upsert.execute(params![
+                id,
+                kind.as_str(),
+                d.calendar.as_str(),
+                d.year,
+                d.month,
+                d.day,
+                d.leap_month
+            ])?,
+            None => delete.execute(params![id, kind.as_str()])?,
+        };
+    }
+    Ok(())
 }
 
 fn insert_special_dates(conn: &Connection, id: i64, c: &ValidCustomer) -> Result<()> {

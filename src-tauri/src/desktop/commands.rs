@@ -38,6 +38,9 @@ async fn run(handle: &AppHandle, command: &'static ipc::Command, args: Value) ->
         .ok_or_else(|| Error::Internal("the app is still starting".into()))?
         .inner()
         .clone();
+    if command.access == Access::Recovery {
+        return shared.recover(command.name, args).await;
+    }
     let app = shared.app().await?;
     let (out, args) = tauri::async_runtime::spawn_blocking(move || (ipc::dispatch(&app, command.name, &args), args))
         .await

@@ -10,7 +10,7 @@ use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
 use tauri::{Manager, WindowEvent};
-use tokio::sync::{Notify, OnceCell};
+use tokio::sync::{Mutex, Notify};
 
 use crate::app::App;
 use crate::error::{Error, Result};
@@ -20,31 +20,51 @@ use crate::store;
 /// slow disk or a large index never blocks the window.
 pub struct Shared {
     dir: std::result::Result<PathBuf, String>,
-    app: OnceCell<std::result::Result<Arc<App>, Error>>,
+    /// `None` until first opened, and again after a recovery replaced the database.
+    app: Mutex<Option<std::result::Result<Arc<App>, Error>>>,
     /// Wakes the reminder scheduler when data changes (`App` tells it after every write).
     wake: Arc<Notify>,
 }
 
 impl Shared {
     async fn app(&self) -> Result<Arc<App>> {
-        let opened = self
-            .app
-            .get_or_init(|| async {
-                let dir = self.dir.clone().map_err(Error::DataDir)?;
-                let wake = self.wake.clone();
-                tauri::async_runtime::spawn_blocking(move || {
-                    let app = App::open(&dir)?;
-                    app.on_change(Box::new(move || wake.notify_one()));
-                    Ok(Arc::new(app))
-                })
-                .await
-                .map_err(Error::internal)?
+        let mut slot = self.app.lock().await;
+        if slot.is_none() {
+            let dir = self.dir.clone().map_err(Error::DataDir);
+            let wake = self.wake.clone();
+            let opened = tauri::async_runtime::spawn_blocking(move || {
+                let app = App::open(&dir?)?;
+                app.on_change(Box::new(move || wake.notify_one()));
+                Ok(Arc::new(app))
             })
-            .await;
-        match opened {
-            Ok(app) => Ok(app.clone()),
-            Err(e) => Err(replay(e)),
+            .await
+            .map_err(Error::internal)
+            .and_then(|r| r);
+            *slot = Some(opened);
         }
+        match slot.as_ref() {
+            Some(Ok(app)) => Ok(app.clone()),
+            Some(Err(e)) => Err(replay(e)),
+            None => Err(Error::Internal("the database did not open".into())),
+        }
+    }
+
+    /// Run a recovery command: only while the database could not be opened because it is
+    /// damaged. After a restore the next command opens the app on the restored file.
+    async fn recover(&self, name: &'static str, args: serde_json::Value) -> Result<serde_json::Value> {
+        let mut slot = self.app.lock().await;
+        if !matches!(slot.as_ref(), Some(Err(e)) if e.kind() == "db_damaged") {
+            return Err(Error::state("not_damaged", "the database is not damaged"));
+        }
+        let dir = self.dir.clone().map_err(Error::DataDir)?;
+        let out = tauri::async_runtime::spawn_blocking(move || crate::ipc::dispatch_recovery(&dir, name, &args))
+            .await
+            .map_err(Error::internal)?;
+        if out.is_ok() && name == "recovery_restore" {
+            *slot = None;
+            self.wake.notify_one();
+        }
+        out
     }
 }
 
@@ -60,6 +80,14 @@ fn replay(e: &Error) -> Error {
             reason: reason.clone(),
         },
         Error::DataDir(s) => Error::DataDir(s.clone()),
+        Error::DbDamaged { path, reason } => Error::DbDamaged {
+            path: path.clone(),
+            reason: reason.clone(),
+        },
+        other if other.kind() == "db_damaged" => Error::DbDamaged {
+            path: String::new(),
+            reason: other.to_string(),
+        },
         other => Error::Internal(other.to_string()),
     }
 }
@@ -93,7 +121,7 @@ pub fn run() {
             create_window(app, dir.as_ref().ok())?;
             let shared = Arc::new(Shared {
                 dir,
-                app: OnceCell::new(),
+                app: Mutex::new(None),
                 wake: Arc::new(Notify::new()),
             });
             app.manage(shared.clone());

@@ -20,11 +20,18 @@ const SUMMARY_OVER: usize = 3;
 
 pub(super) fn spawn(handle: AppHandle, shared: Arc<Shared>) {
     tauri::async_runtime::spawn(async move {
-        let app = match shared.app().await {
-            Ok(app) => app,
-            Err(e) => {
-                eprintln!("FrontDesk: the store could not be opened: {e}");
-                return;
+        let app = loop {
+            match shared.app().await {
+                Ok(app) => break app,
+                // The window offers to restore a backup; start once it has.
+                Err(e) if e.kind() == "db_damaged" => {
+                    eprintln!("FrontDesk: the database is damaged, waiting for a restore: {e}");
+                    shared.wake.notified().await;
+                }
+                Err(e) => {
+                    eprintln!("FrontDesk: the store could not be opened: {e}");
+                    return;
+                }
             }
         };
         // The tray speaks the user's language as soon as the store can say which, before

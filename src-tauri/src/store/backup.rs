@@ -186,6 +186,40 @@ pub fn restore_into(conn: &mut Connection, from: &Path) -> Result<()> {
         .map_err(|e| Error::Internal(format!("migration after restore failed: {e}")))
 }
 
+/// Replace a damaged database in the data folder `dir` with the backup `from`, when the
+/// app could not open it. The backup is checked first (a bad one changes nothing); the
+/// damaged file and its write-ahead log are kept beside it as
+/// `frontdesk-damaged-<time>.db[-wal]`, never deleted.
+pub fn recover(dir: &Path, from: &Path, now: DateTime<Utc>) -> Result<BackupInfo> {
+    let found = inspect(from)?;
+    let db = dir.join(super::DB_FILE);
+    let tmp = dir.join(".frontdesk-recover.tmp");
+    let _ = std::fs::remove_file(&tmp);
+    let copied = std::fs::copy(from, &tmp)
+        .and_then(|_| std::fs::File::open(&tmp).and_then(|f| f.sync_all()))
+        .map_err(|e| io("cannot copy the backup", &tmp, e));
+    if let Err(e) = copied {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(e);
+    }
+    let kept = dir.join(format!("frontdesk-damaged-{}.db", now.format(STAMP)));
+    for (suffix, keep) in [("", true), ("-wal", true), ("-shm", false)] {
+        let file = PathBuf::from(format!("{}{suffix}", db.display()));
+        if !file.exists() {
+            continue;
+        }
+        let moved = if keep {
+            std::fs::rename(&file, PathBuf::from(format!("{}{suffix}", kept.display())))
+        } else {
+            std::fs::remove_file(&file)
+        };
+        moved.map_err(|e| io("cannot move the damaged database aside", &file, e))?;
+    }
+    std::fs::rename(&tmp, &db).map_err(|e| io("cannot put the backup in place", &db, e))?;
+    sync_dir(dir);
+    Ok(found)
+}
+
 /// What a check of a backup found, kept beside it (`<name>.checked`) with the file's size
 /// and modification time: listing then reads no backup again; a file changed since, or one
 /// without the record, is checked anew.

@@ -23,6 +23,7 @@ pub const MIGRATION_SQL: &[&str] = &[
     include_str!("migrations/0002_visits.sql"),
     include_str!("migrations/0003_complaints.sql"),
     include_str!("migrations/0004_reminders.sql"),
+    include_str!("migrations/0005_audit.sql"),
 ];
 
 pub fn migrations() -> Migrations<'static> {
@@ -90,6 +91,19 @@ pub fn open(path: &Path) -> Result<Connection> {
             supported: supported_version(),
         });
     }
+    if found > 0 {
+        // A damaged file is found here, at start, not by the first screen that reads it.
+        let damaged = |reason: String| Error::DbDamaged {
+            path: path.display().to_string(),
+            reason,
+        };
+        let verdict: String = conn
+            .query_row("PRAGMA quick_check", [], |r| r.get(0))
+            .map_err(|e| damaged(e.to_string()))?;
+        if verdict != "ok" {
+            return Err(damaged(verdict));
+        }
+    }
     if found > 0 && !is_frontdesk(&conn)? {
         return Err(invalid("an SQLite file of another program".into()));
     }
@@ -150,6 +164,7 @@ mod tests {
         0xf913095da91aef64,
         0x87d27bc2ad9cb269,
         0xda2bac32281d9f38,
+        0xead19944ee8fb12b,
     ];
 
     #[test]

@@ -250,6 +250,59 @@ fn main() {
         edit.notes = format!("bench: 第 {n} 次修改");
         std::hint::black_box(app.update_customer(first_id, &edit).expect("save"));
     });
+    audit_cost(&edit);
+}
+
+/// The audit trail's price on a customer save: the same edit, interleaved, on two fresh
+/// databases, one of which has had its audit triggers dropped.
+fn audit_cost(input: &frontdesk::customers::CustomerInput) {
+    let open = |drop_triggers: bool| {
+        let dir = tempfile::tempdir().expect("temp dir");
+        drop(App::open(dir.path()).expect("open"));
+        if drop_triggers {
+            let c = rusqlite::Connection::open(dir.path().join("frontdesk.db")).expect("raw");
+            let names: Vec<String> = c
+                .prepare("SELECT name FROM sqlite_schema WHERE type = 'trigger' AND name LIKE 'audit\\_%' ESCAPE '\\' AND name NOT LIKE 'audit\\_log\\_%' ESCAPE '\\'")
+                .expect("triggers")
+                .query_map([], |r| r.get(0))
+                .expect("triggers")
+                .collect::<Result<_, _>>()
+                .expect("triggers");
+            assert!(names.len() > 10, "audit triggers found: {names:?}");
+            for n in names {
+                c.execute_batch(&format!("DROP TRIGGER \"{n}\"")).expect("drop");
+            }
+        }
+        let app = App::open(dir.path()).expect("open");
+        let id = app.create_customer(input).expect("create").id;
+        (dir, app, id)
+    };
+    let (_a, audited, a_id) = open(false);
+    let (_b, bare, b_id) = open(true);
+    let mut edit = input.clone();
+    let (mut with, mut without) = (Vec::new(), Vec::new());
+    for n in 0..330 {
+        edit.notes = format!("bench: 第 {n} 次修改");
+        edit.company = format!("公司 {}", n % 7);
+        for (app, id, times) in [(&audited, a_id, &mut with), (&bare, b_id, &mut without)] {
+            let t = Instant::now();
+            app.update_customer(id, &edit).expect("save");
+            if n >= 30 {
+                times.push(t.elapsed());
+            }
+        }
+    }
+    with.sort();
+    without.sort();
+    let (w, wo) = (percentile(&with, 0.95), percentile(&without, 0.95));
+    println!("customer_save_audited_p95 {w:.3} ms");
+    println!("customer_save_unaudited_p95 {wo:.3} ms");
+    println!("audit_cost_customer_save_p95 {:.3} ms", (w - wo).max(0.0));
+    let rows: i64 = audited
+        .audit_log(&frontdesk::audit::AuditQuery::default())
+        .map(|p| p.total as i64)
+        .unwrap_or(0);
+    println!("audit_rows_per_save {:.1} count", rows as f64 / 331.0);
 }
 
 fn time_it(name: &str, mut f: impl FnMut()) {

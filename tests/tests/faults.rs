@@ -1,0 +1,130 @@
+//! Faults: a damaged database found at start and restored from the newest backup, a full
+//! disk refusing a write cleanly, and everything working again afterwards.
+
+use frontdesk::customers::ListQuery;
+use frontdesk::{ipc, App};
+use frontdesk_tests::customer;
+use serde_json::json;
+
+fn names(app: &App) -> Vec<String> {
+    let mut v: Vec<String> = app
+        .list_customers(&ListQuery::default())
+        .unwrap()
+        .items
+        .into_iter()
+        .map(|c| c.name)
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn a_damaged_database_is_found_at_start_and_restored_from_the_newest_backup() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = App::open(dir.path()).unwrap();
+    app.create_customer(&customer("备份前", &["13800000001"])).unwrap();
+    let backup = app.backup_now().unwrap();
+    app.create_customer(&customer("备份后", &["13800000002"])).unwrap();
+    drop(app);
+    let db = dir.path().join("frontdesk.db");
+    assert!(!dir.path().join("frontdesk.db-wal").exists(), "closed cleanly");
+
+    // Every page but the first (the schema) overwritten, as a failing disk might.
+    let mut bytes = std::fs::read(&db).unwrap();
+    for b in bytes.iter_mut().skip(4096) {
+        *b = 0x5A;
+    }
+    std::fs::write(&db, &bytes).unwrap();
+    let err = App::open(dir.path()).err().expect("a damaged file does not open");
+    assert_eq!(err.kind(), "db_damaged", "{err}");
+    assert_eq!(std::fs::read(&db).unwrap(), bytes, "the damaged file is left as it was");
+
+    // The recovery screen lists the good backups and restores the one picked.
+    let listed = ipc::dispatch_recovery(dir.path(), "recovery_backups", &json!({})).unwrap();
+    assert_eq!(listed[0]["path"], json!(backup.path));
+    assert_eq!(listed[0]["customers"], json!(1));
+
+    // A damaged backup is refused and nothing changes.
+    let half = dir.path().join("half.db");
+    let good = std::fs::read(&backup.path).unwrap();
+    std::fs::write(&half, &good[..good.len() / 2]).unwrap();
+    let refused = ipc::dispatch_recovery(
+        dir.path(),
+        "recovery_restore",
+        &json!({ "path": half.display().to_string() }),
+    )
+    .unwrap_err();
+    assert_eq!(refused.kind(), "db_invalid");
+    assert_eq!(std::fs::read(&db).unwrap(), bytes);
+
+    ipc::dispatch_recovery(dir.path(), "recovery_restore", &json!({ "path": backup.path })).unwrap();
+    let app = App::open(dir.path()).unwrap();
+    assert_eq!(names(&app), ["备份前"]);
+    app.create_customer(&customer("恢复后", &["13800000003"])).unwrap();
+    assert_eq!(names(&app).len(), 2);
+    // The damaged file is kept, never deleted.
+    let kept: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().starts_with("frontdesk-damaged-"))
+        .collect();
+    assert_eq!(kept.len(), 1);
+    assert_eq!(std::fs::read(kept[0].path()).unwrap(), bytes);
+}
+
+#[test]
+fn a_full_disk_refuses_the_write_clearly_and_loses_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = App::open(dir.path()).unwrap();
+    let first = app.create_customer(&customer("满盘前", &["13800000011"])).unwrap();
+    let trail_before = app.audit_log(&Default::default()).unwrap().total;
+    let pages: u32 = {
+        let c = rusqlite::Connection::open(dir.path().join("frontdesk.db")).unwrap();
+        c.query_row("PRAGMA page_count", [], |r| r.get(0)).unwrap()
+    };
+    app.simulate_disk_limit(Some(pages)).unwrap();
+
+    let mut big = customer("满盘时", &["13800000012"]);
+    big.notes = "很长的备注。".repeat(600);
+    let err = app.create_customer(&big).unwrap_err();
+    assert_eq!(err.kind(), "disk_full", "{err}");
+    let mut edit = customer("满盘前", &["13800000011"]);
+    edit.notes = big.notes.clone();
+    assert_eq!(app.update_customer(first.id, &edit).unwrap_err().kind(), "disk_full");
+
+    // Nothing half-written: not in the list, not in the trail, the old record unchanged.
+    assert_eq!(names(&app), ["满盘前"]);
+    assert_eq!(app.get_customer(first.id).unwrap().notes, "");
+    assert_eq!(app.audit_log(&Default::default()).unwrap().total, trail_before);
+    let c = rusqlite::Connection::open(dir.path().join("frontdesk.db")).unwrap();
+    let ok: String = c.query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
+    assert_eq!(ok, "ok");
+    drop(c);
+
+    // Space is back: the same writes work.
+    app.simulate_disk_limit(None).unwrap();
+    app.create_customer(&big).unwrap();
+    app.update_customer(first.id, &edit).unwrap();
+    assert_eq!(names(&app), ["满盘前", "满盘时"]);
+    drop(app);
+    let app = App::open(dir.path()).unwrap();
+    assert_eq!(app.get_customer(first.id).unwrap().notes, edit.notes);
+}
+
+#[test]
+fn a_missing_backup_folder_is_a_clear_error_and_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = App::open(dir.path()).unwrap();
+    app.create_customer(&customer("无备份夹", &["13800000021"])).unwrap();
+    // A file where the backup folder should be, as when a USB stick is gone and its mount
+    // point is something else.
+    std::fs::write(dir.path().join("backups"), "in the way").unwrap();
+    let err = app.backup_now().unwrap_err();
+    assert_eq!(err.kind(), "backup", "{err}");
+    assert!(err.to_string().contains("backup folder"), "{err}");
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("backups")).unwrap(),
+        "in the way"
+    );
+    assert_eq!(names(&app), ["无备份夹"]);
+}
