@@ -17,6 +17,8 @@ export const api = {
 
 Object.assign(api, {
   staffList: () => invoke('staff_list'),
+  /** The staff list for a filter or a picker: empty when it cannot be read, so the form still opens. */
+  staffOrNone: () => api.staffList().catch(() => []),
   staffSave: (staff) => invoke('staff_save', { staff }),
   deskStaff: () => invoke('desk_staff'),
   setDeskStaff: (staff) => invoke('desk_staff_set', { staff }),

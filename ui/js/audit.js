@@ -14,12 +14,7 @@ const NOBODY = '\u0000nobody';
 const state = { kind: '', staff: '', from: '', to: '', offset: 0 };
 
 export async function mount(main) {
-  let staff = [];
-  try {
-    staff = await api.staffList();
-  } catch {
-    staff = [];
-  }
+  const staff = await api.staffOrNone();
   const set = (key) => (e) => { state[key] = e.target.value; state.offset = 0; load(); };
   main.append(h('section', { class: 'audit' },
     h('header', { class: 'section-head' },

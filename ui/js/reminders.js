@@ -22,12 +22,7 @@ export function reminderText(r) {
 }
 
 export async function mount(main) {
-  let staff = [];
-  try {
-    staff = await api.staffList();
-  } catch {
-    staff = [];
-  }
+  const staff = await api.staffOrNone();
   main.append(h('section', { class: 'visits reminders' },
     h('header', { class: 'section-head' },
       h('h1', {}, t('reminders.title')),

@@ -10,12 +10,7 @@ export const PURPOSES = ['satisfaction', 'birthday', 'complaint_followup', 'keep
 const REPEATS = ['none', 'day', 'week', 'month', 'year'];
 
 async function staffSelect(id, current = '') {
-  let staff = [];
-  try {
-    staff = await api.staffList();
-  } catch {
-    staff = [];
-  }
+  const staff = await api.staffOrNone();
   return h('select', { id },
     h('option', { value: '' }, t('visit.staff_none')),
     staff.map((s) => h('option', { value: s, selected: s === current }, s)));

@@ -118,7 +118,7 @@ fn revertible(e: &AuditEntry) -> Result<&str> {
         return Err(not());
     }
     match e.field.as_deref() {
-        Some(f) => REVERTIBLE.iter().find(|r| **r == f).copied().ok_or_else(not),
+        Some(f) if REVERTIBLE.contains(&f) => Ok(f),
         _ => Err(not()),
     }
 }

@@ -167,7 +167,7 @@ pub fn insert_customer(conn: &Connection, c: &ValidCustomer, s: &SearchFields, n
         c.cadence_max_days,
     ])?;
     let id = conn.last_insert_rowid();
-    insert_special_dates(conn, id, c)?;
+    save_special_dates(conn, id, c, false)?;
     Ok(id)
 }
 
@@ -204,12 +204,13 @@ pub fn update_customer(conn: &Connection, id: i64, c: &ValidCustomer, s: &Search
     if n == 0 {
         return Err(Error::NotFound { entity: "customer", id });
     }
-    replace_special_dates(conn, id, c)
+    save_special_dates(conn, id, c, true)
 }
 
 /// Bring the stored special dates to the customer's: rows that did not change are not
-/// touched (the audit trail records only real changes).
-fn replace_special_dates(conn: &Connection, id: i64, c: &ValidCustomer) -> Result<()> {
+/// touched (the audit trail records only real changes). A new customer (`existing` false)
+/// has none to remove.
+fn save_special_dates(conn: &Connection, id: i64, c: &ValidCustomer, existing: bool) -> Result<()> {
     let mut upsert = conn.prepare_cached(
         "INSERT INTO special_dates (customer_id, kind, calendar, year, month, day, leap_month)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
@@ -218,46 +219,27 @@ fn replace_special_dates(conn: &Connection, id: i64, c: &ValidCustomer) -> Resul
          WHERE calendar IS NOT excluded.calendar OR year IS NOT excluded.year OR month IS NOT excluded.month
             OR day IS NOT excluded.day OR leap_month IS NOT excluded.leap_month",
     )?;
-    let mut delete = conn.prepare_cached("DELETE FROM special_dates WHERE customer_id = ?1 AND kind = ?2")?;
     for (kind, d) in [
         (DateKind::Birthday, &c.birthday),
         (DateKind::Anniversary, &c.anniversary),
     ] {
         match d {
-            Some(d) => upsert.execute(params![
-                id,
-                kind.as_str(),
-                d.calendar.as_str(),
-                d.year,
-                d.month,
-                d.day,
-                d.leap_month
-            ])?,
-            None => delete.execute(params![id, kind.as_str()])?,
-        };
-    }
-    Ok(())
-}
-
-fn insert_special_dates(conn: &Connection, id: i64, c: &ValidCustomer) -> Result<()> {
-    let mut ins = conn.prepare_cached(
-        "INSERT INTO special_dates (customer_id, kind, calendar, year, month, day, leap_month)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-    )?;
-    for (kind, d) in [
-        (DateKind::Birthday, &c.birthday),
-        (DateKind::Anniversary, &c.anniversary),
-    ] {
-        if let Some(d) = d {
-            ins.execute(params![
-                id,
-                kind.as_str(),
-                d.calendar.as_str(),
-                d.year,
-                d.month,
-                d.day,
-                d.leap_month
-            ])?;
+            Some(d) => {
+                upsert.execute(params![
+                    id,
+                    kind.as_str(),
+                    d.calendar.as_str(),
+                    d.year,
+                    d.month,
+                    d.day,
+                    d.leap_month
+                ])?;
+            }
+            None if existing => {
+                conn.prepare_cached("DELETE FROM special_dates WHERE customer_id = ?1 AND kind = ?2")?
+                    .execute(params![id, kind.as_str()])?;
+            }
+            None => {}
         }
     }
     Ok(())
