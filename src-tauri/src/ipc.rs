@@ -9,7 +9,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::app::App;
+use crate::app::{App, BackupSettings};
 use crate::audit::AuditQuery;
 use crate::complaints::{
     Category, CloseInput, ComplaintInput, ComplaintQuery, ComplaintSettings, ResolveInput, Severity, TransitionInput,
@@ -74,7 +74,12 @@ commands! {
     Write demo_seed() => |a| a.seed_demo();
     Read staff_list() => |a| a.staff();
     Read settings_defaults() => |a| a.settings_defaults();
-    Write backup_now() => |a| a.backup_now();
+    Write backup_now(folder: Option<String>) => |a| match &folder {
+        Some(folder) => a.backup_to(folder),
+        None => a.backup_now(),
+    };
+    Read backup_settings() => |a| a.backup_settings();
+    Write backup_settings_save(settings: BackupSettings) => |a| a.set_backup_settings(&settings);
     Read backup_list() => |a| a.backups();
     Read backup_health() => |a| a.backup_health();
     Read backup_inspect(path: String) => |a| a.inspect_backup(&path);

@@ -178,6 +178,20 @@ impl Session {
         self.send("POST", "/execute/sync", Some(json!({"script": script, "args": args})))
     }
 
+    /// Mark the page now shown, so that [`wait_reloaded`](Self::wait_reloaded) can tell the
+    /// page that replaces it.
+    pub fn mark_page(&self) -> R<()> {
+        self.execute("document.documentElement.dataset.oldPage = '1'", vec![])
+            .map(|_| ())
+    }
+
+    /// Wait until the page marked by [`mark_page`](Self::mark_page) was replaced by a new
+    /// one, and that one is ready.
+    pub fn wait_reloaded(&self) -> R<()> {
+        self.wait_for("html:not([data-old-page]) body[data-ready='true']")
+            .map(|_| ())
+    }
+
     pub fn screenshot(&self, path: &Path) -> R<()> {
         use base64::Engine;
         let v = self.send("GET", "/screenshot", None)?;
@@ -527,4 +541,45 @@ impl Drop for Notifications {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// Answer the system's file dialog (GTK's, opened by the app through tauri-plugin-dialog)
+/// titled `title` the way a person can: focus it, Ctrl+L, type the full path, Enter. Driven
+/// with `xdotool` on the test's X display; WebDriver cannot reach a native dialog.
+pub fn answer_file_dialog(title: &str, path: &Path) -> R<()> {
+    let xdotool = |args: &[&str]| -> R<String> {
+        let out = Command::new("timeout")
+            .arg("30")
+            .arg("xdotool")
+            .args(args)
+            .output()
+            .map_err(|e| format!("xdotool: {e}"))?;
+        if !out.status.success() {
+            return Err(format!(
+                "xdotool {args:?}: {}{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            ));
+        }
+        Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+    };
+    let found = xdotool(&["search", "--sync", "--onlyvisible", "--name", title])?;
+    let window = found.lines().next().ok_or("no dialog window")?.trim().to_string();
+    xdotool(&["windowfocus", "--sync", &window])?;
+    // The dialog takes keys once it has drawn itself.
+    std::thread::sleep(Duration::from_millis(500));
+    // From the home folder (the dialog may open on "Recent", where a typed path is not
+    // taken), type the path in the location entry.
+    xdotool(&["key", "--clearmodifiers", "alt+Home"])?;
+    std::thread::sleep(Duration::from_millis(500));
+    xdotool(&["key", "--clearmodifiers", "ctrl+l"])?;
+    std::thread::sleep(Duration::from_millis(300));
+    xdotool(&["type", "--delay", "15", &path.display().to_string()])?;
+    std::thread::sleep(Duration::from_millis(500));
+    // The entry may complete a folder's name with a selected `/`: without it, Enter picks the
+    // folder itself instead of opening it.
+    xdotool(&["key", "Delete"])?;
+    std::thread::sleep(Duration::from_millis(200));
+    xdotool(&["key", "Return"])?;
+    Ok(())
 }

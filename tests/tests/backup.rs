@@ -226,3 +226,129 @@ fn the_window_is_warned_when_backups_fail_or_grow_old() {
     let h = t.app.backup_health().unwrap();
     assert!(h.last_failure.is_none() && !h.stale, "{h:?}");
 }
+
+#[test]
+fn backups_go_to_the_chosen_folder_kept_as_the_user_set_and_both_folders_are_listed() {
+    use frontdesk::app::BackupSettings;
+    use frontdesk::store::backup::Retention;
+    let t = Clocked::new("2026-03-01 08:00");
+    t.app.create_customer(&customer("U盘客", &["13800007777"])).unwrap();
+    let here = t.app.backup_now().unwrap();
+    let usb = tempfile::tempdir().unwrap();
+    let chosen = BackupSettings {
+        folder: usb.path().display().to_string(),
+        retention: Retention {
+            daily: 2,
+            weekly: 0,
+            monthly: 0,
+        },
+    };
+    assert_eq!(t.app.set_backup_settings(&chosen).unwrap(), chosen);
+    let there = t.app.backup_now().unwrap();
+    assert_eq!(there.folder, usb.path().display().to_string());
+    assert!(usb.path().join(&there.file_name).is_file());
+    assert_eq!(here.folder, t.app.backup_dir().display().to_string());
+    // Five days of automatic backups: they go to the chosen folder, two are kept.
+    for day in 1..=5 {
+        t.set(&format!("2026-03-0{day} 09:00"));
+        assert!(t.app.daily_backup_if_due().unwrap().is_some(), "day {day}");
+    }
+    let listed = t.app.backups().unwrap();
+    let daily: Vec<_> = listed.iter().filter(|b| b.kind.as_str() == "daily").collect();
+    assert_eq!(daily.len(), 2, "{daily:?}");
+    assert!(daily.iter().all(|b| b.folder == chosen.folder));
+    assert_eq!(&daily[0].taken_at[..10], "2026-03-05");
+    // Both manual backups are listed, with where they are.
+    let manual: Vec<_> = listed
+        .iter()
+        .filter(|b| b.kind.as_str() == "manual")
+        .map(|b| &b.folder)
+        .collect();
+    assert_eq!(manual.len(), 2, "{listed:?}");
+    assert!(manual.contains(&&chosen.folder) && manual.contains(&&here.folder));
+    // A one-off backup to another folder lands there and stays out of the list.
+    let other = tempfile::tempdir().unwrap();
+    let once = t.app.backup_to(&other.path().display().to_string()).unwrap();
+    assert!(other.path().join(&once.file_name).is_file());
+    assert!(!t.app.backups().unwrap().iter().any(|b| b.path == once.path));
+    // The settings read back as saved, also after a restart.
+    let t = t.reopen();
+    assert_eq!(t.app.backup_settings().unwrap(), chosen);
+}
+
+#[test]
+fn a_chosen_folder_that_is_gone_is_a_clear_failure_and_is_never_created() {
+    use frontdesk::app::BackupSettings;
+    let t = Clocked::new("2026-03-01 08:00");
+    t.app.create_customer(&customer("拔U盘", &["13800006666"])).unwrap();
+    let usb = tempfile::tempdir().unwrap();
+    let folder = usb.path().join("FrontDesk");
+    std::fs::create_dir(&folder).unwrap();
+    let chosen = BackupSettings {
+        folder: folder.display().to_string(),
+        ..BackupSettings::default()
+    };
+    t.app.set_backup_settings(&chosen).unwrap();
+    // The stick is taken out.
+    std::fs::remove_dir(&folder).unwrap();
+    let e = t.app.backup_now().unwrap_err();
+    assert_eq!(
+        (e.kind(), e.code()),
+        ("invalid_state", Some("backup_folder_missing")),
+        "{e}"
+    );
+    let e = t.app.daily_backup_if_due().unwrap_err();
+    assert_eq!(e.code(), Some("backup_folder_missing"));
+    assert!(!folder.exists(), "a missing folder is never made on the system disk");
+    let health = t.app.backup_health().unwrap();
+    assert!(health.last_failure.is_some_and(|m| m.contains("cannot be found")));
+    assert!(health.stale);
+    // Listing still shows what the data folder holds; the desk keeps working.
+    assert!(t.app.backups().unwrap().is_empty());
+    t.app.create_customer(&customer("照常", &["13800006667"])).unwrap();
+    // Saving a folder that is not there, a relative one, or a count out of range: field errors.
+    let bad = |s: BackupSettings| -> Vec<(String, &'static str)> {
+        let e = t.app.set_backup_settings(&s).unwrap_err();
+        assert_eq!(e.kind(), "invalid", "{e}");
+        e.fields().iter().map(|f| (f.field.clone(), f.code)).collect()
+    };
+    assert_eq!(bad(chosen.clone()), [("folder".to_string(), "backup_folder_missing")]);
+    let mut relative = chosen.clone();
+    relative.folder = "backups/usb".into();
+    assert_eq!(bad(relative), [("folder".to_string(), "not_absolute")]);
+    let mut counts = BackupSettings::default();
+    counts.retention.daily = 0;
+    counts.retention.monthly = 1000;
+    assert_eq!(
+        bad(counts),
+        [
+            ("retention.monthly".to_string(), "out_of_range"),
+            ("retention.daily".to_string(), "at_least_one")
+        ]
+    );
+    // Nothing of that was saved; back to the data folder, backups work again.
+    assert_eq!(t.app.backup_settings().unwrap(), chosen);
+    t.app.set_backup_settings(&BackupSettings::default()).unwrap();
+    t.set("2026-03-01 10:00");
+    assert!(t.app.daily_backup_if_due().unwrap().is_some());
+    assert!(t.app.backup_health().unwrap().last_failure.is_none());
+}
+
+#[test]
+fn any_backup_file_the_user_picks_can_be_restored() {
+    let t = TempApp::new();
+    t.app.create_customer(&customer("改名前", &["13800005555"])).unwrap();
+    let b = t.app.backup_now().unwrap();
+    // Copied to a stick and renamed by hand.
+    let usb = tempfile::tempdir().unwrap();
+    let picked = usb.path().join("店里 备份 (1).db");
+    std::fs::copy(&b.path, &picked).unwrap();
+    t.app.create_customer(&customer("之后", &["13800005556"])).unwrap();
+    let held = t.app.inspect_backup(&picked.display().to_string()).unwrap();
+    assert_eq!(held.customers, 1);
+    // Its time is the file's own, not 1970.
+    assert!(held.taken_at.starts_with("20"), "{}", held.taken_at);
+    t.app.restore_backup(&picked.display().to_string()).unwrap();
+    assert_eq!(t.app.count_customers().unwrap(), 1);
+    assert!(picked.is_file(), "the picked file is left where it was");
+}

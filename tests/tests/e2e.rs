@@ -1,7 +1,7 @@
 //! End to end: the real app in its real webview (Xvfb + tauri-driver + WebKitWebDriver).
 //! Run by `cargo xtask test`, which provides the display, the D-Bus session and the driver.
 
-use frontdesk_tests::webdriver::{artefact_dir, keys, RealApp, Session};
+use frontdesk_tests::webdriver::{answer_file_dialog, artefact_dir, keys, RealApp, Session};
 
 fn rows(s: &Session) -> Vec<String> {
     s.find_all(".customer-row .row-name")
@@ -336,10 +336,10 @@ fn back_up_change_a_customer_restore_and_see_the_old_value() {
     s.wait_for("#restore-dialog[open]").unwrap();
     s.wait_text_contains("#restore-dialog", "Customers: 1").unwrap();
     s.screenshot(&artefact_dir().join("restore-dialog.png")).unwrap();
+    s.mark_page().unwrap();
     s.click_css("#restore-dialog [data-action='submit']").unwrap();
     s.wait_text_contains("#toasts", "Backup restored").unwrap();
-    std::thread::sleep(std::time::Duration::from_millis(1500));
-    s.wait_for("body[data-ready='true']").unwrap();
+    s.wait_reloaded().unwrap();
     s.click_css(".nav-item[data-section='customers']").unwrap();
     s.fill("#search", "Ren Restore").unwrap();
     s.wait(|| (s.text_of(".customer-row .row-name") == "Ren Restore").then_some(()))
@@ -511,4 +511,111 @@ fn a_damaged_database_offers_the_newest_backup_in_the_window() {
         .unwrap()
         .flatten()
         .any(|e| e.file_name().to_string_lossy().starts_with("frontdesk-damaged-")));
+}
+
+/// The system's own dialogs in the real window: a backup into a folder picked with the folder
+/// dialog (a USB stick), the stick chosen as the backup folder, then that backup, renamed by
+/// hand, restored from the file dialog; the window reloads on what it held.
+#[test]
+#[ignore = "end to end: needs the built app, tauri-driver, WebKitWebDriver, an X display and xdotool"]
+fn back_up_to_a_picked_folder_and_restore_a_picked_file() {
+    let data = tempfile::tempdir().unwrap();
+    let usb = tempfile::tempdir().unwrap();
+    let app = frontdesk::App::open(data.path()).unwrap();
+    app.set_language("en").unwrap();
+    app.create_customer(&frontdesk_tests::customer("Pia Picked", &["13800002468"]))
+        .unwrap();
+    drop(app);
+    let app = RealApp::start(data.path()).unwrap();
+    let s = &app.session;
+    s.click_css("#nav-settings").unwrap();
+    s.wait_for("#backup-to").unwrap();
+
+    // Back up to a folder picked in the system's folder dialog.
+    s.click_css("#backup-to").unwrap();
+    answer_file_dialog("Choose a folder for the backup", usb.path()).unwrap();
+    s.wait_text_contains("#toasts", "Backup made and checked").unwrap();
+    let on_stick = || -> Vec<std::path::PathBuf> {
+        std::fs::read_dir(usb.path())
+            .unwrap()
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|x| x == "db"))
+            .collect()
+    };
+    s.wait_named("a backup on the stick", || (on_stick().len() == 1).then_some(()))
+        .unwrap();
+
+    // Choose the stick as the backup folder (with the dialog too): its backups are listed.
+    s.click_css("#backup-folder-pick").unwrap();
+    answer_file_dialog("Choose a folder for the backup", usb.path()).unwrap();
+    s.wait(|| (s.value("#backup-folder").ok()? == usb.path().display().to_string()).then_some(()))
+        .unwrap();
+    s.click_css("#save-backup-settings").unwrap();
+    s.wait_text_contains(".backup-where", &usb.path().display().to_string())
+        .unwrap();
+    s.screenshot(&artefact_dir().join("backup-folder.png")).unwrap();
+
+    // The backup, renamed by hand, restored from the file dialog: the setting made after it
+    // is gone again, and the customer is there.
+    let renamed = usb.path().join("shop copy.db");
+    std::fs::rename(&on_stick()[0], &renamed).unwrap();
+    s.click_css("#restore-file").unwrap();
+    answer_file_dialog("Choose a FrontDesk backup to restore", &renamed).unwrap();
+    s.wait_for("#restore-dialog[open]").unwrap();
+    s.wait_text_contains("#restore-dialog", "Customers: 1").unwrap();
+    s.wait_text_contains("#restore-path", "shop copy.db").unwrap();
+    s.mark_page().unwrap();
+    s.click_css("#restore-dialog [data-action='submit']").unwrap();
+    s.wait_text_contains("#toasts", "Backup restored").unwrap();
+    s.wait_reloaded().unwrap();
+    s.click_css("#nav-settings").unwrap();
+    s.wait_for("#backup-folder").unwrap();
+    assert_eq!(
+        s.value("#backup-folder").unwrap(),
+        "",
+        "the backup was taken before the folder was chosen"
+    );
+    s.click_css(".nav-item[data-section='customers']").unwrap();
+    s.fill("#search", "Pia Picked").unwrap();
+    s.wait(|| (s.text_of(".customer-row .row-name") == "Pia Picked").then_some(()))
+        .unwrap();
+    assert!(renamed.is_file(), "the picked file stays where it was");
+}
+
+/// A damaged database and no backup in the data folder: the recovery screen restores a
+/// backup file picked in the system's dialog (kept on a USB stick).
+#[test]
+#[ignore = "end to end: needs the built app, tauri-driver, WebKitWebDriver, an X display and xdotool"]
+fn a_damaged_database_is_restored_from_a_backup_file_picked_in_the_window() {
+    let data = tempfile::tempdir().unwrap();
+    let usb = tempfile::tempdir().unwrap();
+    let app = frontdesk::App::open(data.path()).unwrap();
+    app.set_language("en").unwrap();
+    app.create_customer(&frontdesk_tests::customer("Stick Sun", &["13800007533"]))
+        .unwrap();
+    let on_stick = app.backup_to(&usb.path().display().to_string()).unwrap();
+    drop(app);
+    std::fs::remove_dir_all(data.path().join("backups")).ok();
+    let db = data.path().join("frontdesk.db");
+    let mut bytes = std::fs::read(&db).unwrap();
+    for b in bytes.iter_mut().skip(4096) {
+        *b = 0x5A;
+    }
+    std::fs::write(&db, &bytes).unwrap();
+
+    let app = RealApp::start(data.path()).unwrap();
+    let s = &app.session;
+    s.wait_text_contains("#recovery", "No backup was found").unwrap();
+    s.mark_page().unwrap();
+    s.click_css("#recover-file").unwrap();
+    answer_file_dialog(
+        "Choose a FrontDesk backup to restore",
+        std::path::Path::new(&on_stick.path),
+    )
+    .unwrap();
+    s.wait_reloaded().unwrap();
+    s.fill("#search", "Stick Sun").unwrap();
+    s.wait(|| (s.text_of(".customer-row .row-name") == "Stick Sun").then_some(()))
+        .unwrap();
 }

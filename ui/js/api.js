@@ -25,7 +25,15 @@ Object.assign(api, {
   auditLog: (query) => invoke('audit_log', { query }),
   revertAudit: (id) => invoke('audit_revert', { id }),
   settingsDefaults: () => invoke('settings_defaults'),
-  backupNow: () => invoke('backup_now'),
+  /** Back up now: into `folder` when given (picked for this one backup), else the backup folder. */
+  backupNow: (folder) => invoke('backup_now', { folder }),
+  backupSettings: () => invoke('backup_settings'),
+  backupSettingsSave: (settings) => invoke('backup_settings_save', { settings }),
+  /** The system's folder dialog: the chosen folder's path, or null when closed. */
+  pickFolder: (title, defaultPath) => invoke('plugin:dialog|open', { options: { directory: true, title, defaultPath } }),
+  /** The system's file dialog for a backup to restore: its path, or null when closed. */
+  pickBackupFile: (title) => invoke('plugin:dialog|open', { options: { title, filters: [
+    { name: 'FrontDesk', extensions: ['db'] }, { name: '*', extensions: ['*'] }] } }),
   backupList: () => invoke('backup_list'),
   backupHealth: () => invoke('backup_health'),
   inspectBackup: (path) => invoke('backup_inspect', { path }),

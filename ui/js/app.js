@@ -5,6 +5,7 @@ import { applyStatic, defaultLanguage, loadTables, setLanguage, t, language } fr
 import * as customers from './customers.js';
 import * as visits from './visits.js';
 import * as settings from './settings.js';
+import { backupNow } from './backups.js';
 import * as complaints from './complaints.js';
 import * as reminders from './reminders.js';
 import * as audit from './audit.js';
@@ -34,31 +35,44 @@ async function offerRecovery() {
     box.replaceChildren(h('p', {}, t('recovery.cannot_list')), h('p', { class: 'muted' }, e.message || String(e)));
     return;
   }
-  if (!backups.length) {
-    box.replaceChildren(h('p', {}, t('recovery.none')));
-    return;
-  }
   const restore = async (b, button) => {
     for (const x of box.querySelectorAll('button')) x.disabled = true;
+    const label = button.textContent;
     button.textContent = t('recovery.restoring');
     try {
       await api.recoveryRestore(b.path);
     } catch (e) {
       box.append(h('p', { class: 'error', role: 'alert' }, t(`error.${e.kind || 'internal'}`), ' ', h('span', { class: 'muted' }, e.message || '')));
       for (const x of box.querySelectorAll('button')) x.disabled = false;
-      button.textContent = t('recovery.restore');
+      button.textContent = label;
       return;
     }
     location.reload();
   };
   const describe = (b) => t('recovery.holds', { at: dateTime(b.taken_at), customers: b.customers, visits: b.visits, complaints: b.complaints });
+  // Any backup file, from a USB stick say: checked before anything changes.
+  const fromFile = h('button', { type: 'button', class: 'btn', id: 'recover-file' }, t('recovery.from_file'));
+  fromFile.addEventListener('click', async () => {
+    let path = null;
+    try {
+      path = await api.pickBackupFile(t('backup.pick_file'));
+    } catch (e) {
+      box.append(h('p', { class: 'error', role: 'alert' }, t(`error.${e.kind || 'internal'}`)));
+    }
+    if (path) restore({ path }, fromFile);
+  });
+  if (!backups.length) {
+    box.replaceChildren(h('p', {}, t('recovery.none')), fromFile);
+    fromFile.focus();
+    return;
+  }
   const [newest, ...older] = backups;
   const main = h('button', { type: 'button', class: 'btn primary', id: 'recover-newest' }, t('recovery.restore'));
   main.addEventListener('click', () => restore(newest, main));
   box.replaceChildren(...[
     h('p', {}, t('recovery.offer')),
     h('p', { class: 'recovery-newest' }, describe(newest)),
-    main,
+    h('div', { class: 'button-row' }, main, fromFile),
     older.length ? h('details', {}, h('summary', {}, t('recovery.others')),
       h('ul', { class: 'recovery-list' }, older.map((b) => {
         const btn = h('button', { type: 'button', class: 'btn small' }, t('recovery.restore'));
@@ -97,7 +111,7 @@ function onKey(e) {
     customers.createNew();
   } else if (mod && e.shiftKey && e.key.toLowerCase() === 'b') {
     e.preventDefault();
-    settings.backupNow().then((ok) => { if (ok && activeSection() === settings) navigate('settings'); });
+    backupNow().then((ok) => { if (ok && activeSection() === settings) navigate('settings'); });
   } else if (mod && e.shiftKey && e.key.toLowerCase() === 'a') {
     e.preventDefault();
     navigate('audit');

@@ -1,11 +1,12 @@
 // Settings: the staff list, keep-in-touch cadences per tier, outline templates, follow-up plans.
 import { api } from './api.js';
-import { $, $$, h, clear } from './dom.js';
+import { $, h, clear } from './dom.js';
 import { t } from './i18n.js';
-import { TIERS, dateTime } from './format.js';
+import { TIERS } from './format.js';
 import { CHANNELS, PURPOSES } from './visit-dialogs.js';
-import { choice, openDialog, showFieldErrors } from './dialog.js';
+import { choice, showFieldErrors } from './dialog.js';
 import { showError, toast } from './toast.js';
+import { backupCard } from './backups.js';
 
 export async function mount(main) {
   const root = h('section', { class: 'settings' }, h('header', { class: 'section-head' }, h('h1', {}, t('settings.title'))),
@@ -25,8 +26,9 @@ export async function mount(main) {
       orDefault(api.complaintSettings(), 'complaints'), api.complaintCategories(),
     ]);
     const reminderSettings = await orDefault(api.reminderSettings(), 'reminders');
+    const backupSettings = await orDefault(api.backupSettings(), 'backup');
     $('#settings-body').append(staffCard(staff), reminderCard(reminderSettings), cadenceCard(cadences), complaintCard(complaintSettings), categoriesCard(categories),
-      templatesCard(templates), plansCard(plans), backupCard());
+      templatesCard(templates), plansCard(plans), backupCard(backupSettings));
   } catch (e) {
     showError(e);
   }
@@ -264,77 +266,4 @@ function reminderCard(rs) {
   h('label', { class: 'radio' }, h('input', { type: 'checkbox', id: 'rs-login', checked: rs.start_at_login }), t('reminders.start_at_login')),
   h('button', { type: 'submit', class: 'btn primary', id: 'save-reminder-settings' }, t('form.save')));
   return form;
-}
-
-/** Backups: back up now (also Ctrl+Shift+B anywhere) and the good backups, newest first. */
-function backupCard() {
-  const list = h('ul', { class: 'backup-list', id: 'backup-list', 'aria-live': 'polite' });
-  const redraw = async () => {
-    try {
-      const backups = await api.backupList();
-      clear(list);
-      if (!backups.length) list.append(h('li', { class: 'muted', id: 'backups-empty' }, t('backup.none')));
-      for (const b of backups) {
-        list.append(h('li', { class: 'backup-row', dataset: { kind: b.kind } },
-          h('span', { class: 'backup-when' }, dateTime(b.taken_at)),
-          h('span', { class: 'chip' }, t(`backup.kind.${b.kind}`)),
-          h('span', { class: 'muted' }, t('backup.holds', { customers: b.customers, visits: b.visits, complaints: b.complaints })),
-          h('span', { class: 'muted' }, `${Math.max(1, Math.round(b.size / 1024))} KB`),
-          h('span', { class: 'muted backup-file' }, b.file_name),
-          h('button', { type: 'button', class: 'btn small restore-backup', onclick: () => confirmRestore(b) },
-            t('backup.restore'))));
-      }
-    } catch (e) {
-      showError(e);
-    }
-  };
-  const card = h('section', { class: 'card settings-card', id: 'backup-card' },
-    h('h2', {}, t('backup.title')),
-    h('p', { class: 'muted' }, t('backup.hint')),
-    h('button', { type: 'button', class: 'btn primary', id: 'backup-now', onclick: async () => {
-      if (await backupNow()) await redraw();
-    } }, t('backup.now')),
-    list);
-  redraw();
-  return card;
-}
-
-/** Take a backup now; says so in a toast. Returns whether it worked. */
-export async function backupNow() {
-  try {
-    await api.backupNow();
-    toast(t('backup.done'));
-    return true;
-  } catch (e) {
-    showError(e);
-    return false;
-  }
-}
-
-/**
- * Restore a backup after the user has seen what it holds. The current data is kept as a
- * "before restore" backup first; the window then reloads on the restored data.
- */
-async function confirmRestore(b) {
-  let held;
-  try {
-    held = await api.inspectBackup(b.path);
-  } catch (e) {
-    showError(e);
-    return;
-  }
-  const restored = await openDialog({
-    id: 'restore-dialog',
-    title: t('backup.restore_title'),
-    body: h('div', { class: 'wide' },
-      h('p', {}, t('backup.restore_what', { when: dateTime(held.taken_at) })),
-      h('p', { class: 'muted' }, t('backup.holds', { customers: held.customers, visits: held.visits, complaints: held.complaints })),
-      h('p', { class: 'warning' }, t('backup.restore_warning'))),
-    submitLabel: t('backup.restore_confirm'),
-    submit: () => api.restoreBackup(b.path),
-  });
-  if (restored) {
-    toast(t('backup.restored'));
-    setTimeout(() => window.location.reload(), 600);
-  }
 }

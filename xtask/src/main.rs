@@ -28,6 +28,8 @@ const TEST_PACKAGES: &[&str] = &[
     "tzdata",
     "webkit2gtk-driver",
     "dunst",
+    // Answers the system file dialog (GTK) in the backup tests, as a person would type.
+    "xdotool",
     "libnotify-bin",
     "fonts-noto-cjk",
 ];

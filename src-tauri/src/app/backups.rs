@@ -1,13 +1,80 @@
-//! Backups through `App`: back up now, list, and the automatic daily backup with rotation.
+//! Backups through `App`: back up now (to the backup folder or one the user picks), list,
+//! restore, the backup settings (folder, retention) and the automatic daily backup.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
 
 use super::App;
-use crate::error::Result;
+use crate::error::{check_len, Error, FieldError, Result};
+use crate::kernel::settings::Setting;
 use crate::store::backup::{self, BackupInfo, BackupKind, Retention};
 use crate::store::{settings, DB_FILE};
+
+/// Where backups go and how many automatic ones are kept.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct BackupSettings {
+    /// A folder the user chose (a USB stick, a network drive) for backups made here and the
+    /// automatic ones; empty: the data folder's `backups/`.
+    pub folder: String,
+    pub retention: Retention,
+}
+
+/// The most of each kind of automatic backup a user may keep.
+const MAX_KEEP: [(&str, usize); 3] = [
+    ("retention.daily", 60),
+    ("retention.weekly", 104),
+    ("retention.monthly", 120),
+];
+
+impl Setting for BackupSettings {
+    const KEY: &'static str = "backup.settings";
+
+    fn validate(&self) -> std::result::Result<(), Vec<FieldError>> {
+        let mut errors = Vec::new();
+        check_len(&mut errors, "folder", &self.folder, 1000);
+        if errors.is_empty() && !self.folder.is_empty() && !Path::new(&self.folder).is_absolute() {
+            errors.push(FieldError::new("folder", "not_absolute"));
+        }
+        let r = self.retention;
+        for ((field, max), value) in MAX_KEEP.into_iter().zip([r.daily, r.weekly, r.monthly]) {
+            if value > max {
+                errors.push(FieldError::with_max(field, "out_of_range", max));
+            }
+        }
+        // Keeping no daily backup would delete today's as soon as it is taken.
+        if r.daily == 0 {
+            errors.push(FieldError::new("retention.daily", "at_least_one"));
+        }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(errors)
+        }
+    }
+}
+
+/// A folder the user named must be there already (a USB stick that is not plugged in is
+/// not created on the system disk) and take a file.
+fn usable_folder(dir: &Path) -> Result<()> {
+    if !dir.is_dir() {
+        return Err(Error::state(
+            "backup_folder_missing",
+            format!("the backup folder {} cannot be found", dir.display()),
+        ));
+    }
+    let probe = dir.join(".frontdesk-write-test");
+    let written = std::fs::write(&probe, b"ok");
+    let _ = std::fs::remove_file(&probe);
+    written.map_err(|e| {
+        Error::state(
+            "backup_folder_read_only",
+            format!("nothing can be written to the backup folder {}: {e}", dir.display()),
+        )
+    })
+}
 
 /// Where the last automatic backup's failure is kept (empty once one works again).
 const LAST_FAILURE: &str = "backup.last_auto_failure";
@@ -37,19 +104,66 @@ pub struct BackupHealth {
 }
 
 impl App {
-    /// The folder backups go to: `backups/` in the data folder.
+    /// The data folder's `backups/`: snapshots before an upgrade or a restore always go
+    /// here, and the other backups too unless the user chose a folder.
     pub fn backup_dir(&self) -> PathBuf {
         self.data_dir().join(backup::BACKUP_DIR)
     }
 
-    /// Take a checked backup now.
-    pub fn backup_now(&self) -> Result<BackupInfo> {
-        self.take_backup(BackupKind::Manual)
+    /// The folder for backups made here and automatic ones: the chosen one, or `backups/`.
+    pub fn chosen_backup_dir(&self) -> Result<PathBuf> {
+        let chosen = self.backup_settings()?.folder;
+        if chosen.is_empty() {
+            Ok(self.backup_dir())
+        } else {
+            let dir = PathBuf::from(chosen);
+            usable_folder(&dir)?;
+            Ok(dir)
+        }
     }
 
-    /// The good backups, newest first.
+    /// The backup settings (folder, retention).
+    pub fn backup_settings(&self) -> Result<BackupSettings> {
+        self.setting()
+    }
+
+    /// Save the backup settings; a chosen folder must exist and take a file.
+    pub fn set_backup_settings(&self, s: &BackupSettings) -> Result<BackupSettings> {
+        s.validate().map_err(Error::Invalid)?;
+        if !s.folder.is_empty() {
+            usable_folder(Path::new(&s.folder)).map_err(|e| {
+                let code = e.code().unwrap_or("backup_folder_missing");
+                Error::Invalid(vec![FieldError::new("folder", code)])
+            })?;
+        }
+        self.save_setting(s, |_| Ok(()))
+    }
+
+    /// Take a checked backup now, into the backup folder.
+    pub fn backup_now(&self) -> Result<BackupInfo> {
+        self.take_backup(BackupKind::Manual, &self.chosen_backup_dir()?)
+    }
+
+    /// Take a checked backup now into a folder the user picked for this one backup.
+    pub fn backup_to(&self, folder: &str) -> Result<BackupInfo> {
+        let dir = Path::new(folder);
+        if !dir.is_absolute() {
+            return Err(Error::Invalid(vec![FieldError::new("folder", "not_absolute")]));
+        }
+        usable_folder(dir)?;
+        self.take_backup(BackupKind::Manual, dir)
+    }
+
+    /// The good backups, newest first: the data folder's and the chosen folder's (one that
+    /// cannot be found now, a USB stick taken out, lists nothing).
     pub fn backups(&self) -> Result<Vec<BackupInfo>> {
-        backup::list(&self.backup_dir())
+        let mut all = backup::list(&self.backup_dir())?;
+        let chosen = self.backup_settings()?.folder;
+        if !chosen.is_empty() && !same_folder(Path::new(&chosen), &self.backup_dir()) {
+            all.extend(backup::list(Path::new(&chosen))?);
+            all.sort_by(|a, b| b.taken_at.cmp(&a.taken_at));
+        }
+        Ok(all)
     }
 
     /// What a backup file holds (for the user to confirm a restore); a damaged, foreign or
@@ -64,7 +178,7 @@ impl App {
     pub fn restore_backup(&self, path: &str) -> Result<BackupInfo> {
         let from = std::path::Path::new(path);
         backup::inspect(from)?;
-        let before = self.take_backup(BackupKind::PreRestore)?;
+        let before = self.take_backup(BackupKind::PreRestore, &self.backup_dir())?;
         {
             let mut conn = self.conn()?;
             backup::restore_into(&mut conn, from)?;
@@ -106,7 +220,12 @@ impl App {
     /// The automatic backup: once per local day (the first start of the day, or the first
     /// pass after midnight), then rotation. Returns the backup when one was taken.
     pub fn daily_backup_if_due(&self) -> Result<Option<BackupInfo>> {
-        let dir = self.backup_dir();
+        let settings = self.backup_settings()?;
+        let dir = if settings.folder.is_empty() {
+            self.backup_dir()
+        } else {
+            PathBuf::from(&settings.folder)
+        };
         let local_day = |at: DateTime<Utc>| at.with_timezone(&chrono::Local).date_naive();
         if backup::has_daily_on(&dir, self.today(), local_day) {
             return Ok(None);
@@ -123,8 +242,9 @@ impl App {
         }
         // A failure is remembered (the window warns) until an automatic backup works again.
         let outcome = self
-            .take_backup(BackupKind::Daily)
-            .and_then(|taken| backup::rotate(&dir, Retention::default(), local_day).map(|_| taken));
+            .chosen_backup_dir()
+            .and_then(|dir| self.take_backup(BackupKind::Daily, &dir))
+            .and_then(|taken| backup::rotate(&dir, settings.retention, local_day).map(|_| taken));
         let failure = match &outcome {
             Ok(_) => String::new(),
             Err(e) => {
@@ -147,8 +267,16 @@ impl App {
         }))
     }
 
-    fn take_backup(&self, kind: BackupKind) -> Result<BackupInfo> {
+    fn take_backup(&self, kind: BackupKind, dir: &Path) -> Result<BackupInfo> {
         let now = crate::kernel::time::to_utc(self.now_local());
-        backup::take(&self.data_dir().join(DB_FILE), &self.backup_dir(), kind, now)
+        backup::take(&self.data_dir().join(DB_FILE), dir, kind, now)
+    }
+}
+
+/// Whether two paths name one folder (either may not exist).
+fn same_folder(a: &Path, b: &Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => a == b,
     }
 }

@@ -10,7 +10,7 @@ mod customers;
 mod reminders;
 mod visits;
 
-pub use backups::BackupHealth;
+pub use backups::{BackupHealth, BackupSettings};
 pub use customers::{CustomerDetail, DEFAULT_PAGE, MAX_PAGE};
 pub use reminders::{CATCH_UP_DAYS, HORIZON_HOURS};
 pub use visits::{DueContacts, OutcomeResult, VisitCounts, AGENDA_LIMIT};
@@ -146,6 +146,7 @@ pub struct SettingsDefaults {
     pub cadences: crate::visits::TierCadences,
     pub complaints: crate::complaints::ComplaintSettings,
     pub reminders: crate::reminders::ReminderSettings,
+    pub backup: BackupSettings,
 }
 
 /// What a write changed, for [`App::write`] to apply after the commit.
@@ -374,6 +375,7 @@ impl App {
             cadences: Default::default(),
             complaints: Default::default(),
             reminders: Default::default(),
+            backup: Default::default(),
         })
     }
 

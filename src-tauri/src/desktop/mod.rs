@@ -112,6 +112,8 @@ pub const WEBVIEW_DIR: &str = "webview";
 pub fn run() {
     let builder = tauri::Builder::default()
         .plugin(tauri_plugin_notification::init())
+        // The system's file dialog: a folder for backups, a backup file to restore.
+        .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_autostart::init(
             tauri_plugin_autostart::MacosLauncher::LaunchAgent,
             None,

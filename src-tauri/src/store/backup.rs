@@ -25,6 +25,8 @@ crate::str_enum!(
 pub struct BackupInfo {
     pub path: String,
     pub file_name: String,
+    /// The folder it is in.
+    pub folder: String,
     pub kind: BackupKind,
     /// UTC, RFC 3339.
     pub taken_at: String,
@@ -37,6 +39,7 @@ pub struct BackupInfo {
 
 /// How many automatic backups are kept.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Retention {
     pub daily: usize,
     pub weekly: usize,
@@ -166,13 +169,14 @@ pub fn inspect(path: &Path) -> Result<BackupInfo> {
         .map(|n| n.to_string_lossy().to_string())
         .unwrap_or_default();
     let found = Checked::of(path, schema_version, counts);
-    Ok(match parse_name(&name) {
-        Some(taken) => info(path, taken, &found),
-        None => BackupInfo {
-            taken_at: String::new(),
-            ..info(path, (DateTime::<Utc>::UNIX_EPOCH, BackupKind::Manual), &found)
-        },
-    })
+    // A file renamed by the user is as old as its last change.
+    let taken = parse_name(&name).unwrap_or_else(|| {
+        let modified = std::fs::metadata(path)
+            .and_then(|m| m.modified())
+            .map_or(DateTime::<Utc>::UNIX_EPOCH, DateTime::<Utc>::from);
+        (modified, BackupKind::Manual)
+    });
+    Ok(info(path, taken, &found))
 }
 
 /// Replace the live database behind `conn` with the backup at `from` (page by page, through
@@ -289,6 +293,7 @@ fn info(path: &Path, (at, kind): (DateTime<Utc>, BackupKind), found: &Checked) -
             .file_name()
             .map(|n| n.to_string_lossy().to_string())
             .unwrap_or_default(),
+        folder: path.parent().map(|p| p.display().to_string()).unwrap_or_default(),
         kind,
         taken_at: crate::kernel::time::format_ts(at),
         size: found.size,
