@@ -57,6 +57,9 @@ pub enum Error {
     DbDamaged { path: String, reason: String },
     #[error("the data folder cannot be used: {0}")]
     DataDir(String),
+    /// The data folder or its database file cannot be written (permissions, a read-only disk).
+    #[error("the data folder cannot be written to: {0}")]
+    ReadOnly(String),
     #[error("database error: {0}")]
     Db(#[from] rusqlite::Error),
     #[error("{0}")]
@@ -96,6 +99,7 @@ impl Error {
             Error::DbInvalid { .. } => "db_invalid",
             Error::DbDamaged { .. } => "db_damaged",
             Error::DataDir(_) => "data_dir",
+            Error::ReadOnly(_) => "read_only",
             Error::Db(e) => match e.sqlite_error_code() {
                 // What the user can act on: free some space, make the folder writable.
                 Some(rusqlite::ErrorCode::DiskFull) => "disk_full",

@@ -253,6 +253,19 @@ impl RealApp {
     /// [`start`](Self::start), with the XDG folders under `home` (which the caller keeps),
     /// so that two runs of the app can share what a user's home keeps between them.
     pub fn start_at_home(data_dir: &Path, home: &Path) -> R<RealApp> {
+        Self::launch(data_dir, home, &[])
+    }
+
+    /// [`start`](Self::start), with more variables in the app's environment (the fault
+    /// tests' `FRONTDESK_SIMULATE_DISK_FULL`).
+    pub fn start_with_env(data_dir: &Path, vars: &[(&str, &str)]) -> R<RealApp> {
+        let home = tempfile::tempdir().map_err(|e| format!("home folder: {e}"))?;
+        let mut app = Self::launch(data_dir, home.path(), vars)?;
+        app._home = Some(home);
+        Ok(app)
+    }
+
+    fn launch(data_dir: &Path, home: &Path, vars: &[(&str, &str)]) -> R<RealApp> {
         let app = env_path("FRONTDESK_APP", "../target/debug/frontdesk");
         let app = app
             .canonicalize()
@@ -268,6 +281,7 @@ impl RealApp {
             .env("DBUS_SESSION_BUS_ADDRESS", &notifications.bus.address)
             // No accessibility bus: it would be D-Bus-activated, and nothing here is.
             .env("NO_AT_BRIDGE", "1")
+            .envs(vars.iter().copied())
             .stdout(Stdio::null())
             .stderr(Stdio::inherit());
         for (var, sub) in [

@@ -1,5 +1,6 @@
 //! Faults: a damaged database found at start and restored from the newest backup, a full
-//! disk refusing a write cleanly, and everything working again afterwards.
+//! disk refusing a write cleanly, a missing backup folder, a read-only data folder (as an
+//! unprivileged user), and everything working again afterwards.
 
 use frontdesk::customers::ListQuery;
 use frontdesk::{ipc, App};
@@ -127,4 +128,71 @@ fn a_missing_backup_folder_is_a_clear_error_and_changes_nothing() {
         "in the way"
     );
     assert_eq!(names(&app), ["无备份夹"]);
+}
+
+/// The probe's report on `dir`: run as the unprivileged `nobody` when the tests run as root
+/// (root writes through any permission), from a copy it can execute.
+fn probe_without_privileges(dir: &std::path::Path, scratch: &std::path::Path) -> serde_json::Value {
+    let is_root = std::process::Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0");
+    let probe = scratch.join("frontdesk-probe");
+    std::fs::copy(env!("CARGO_BIN_EXE_frontdesk-probe"), &probe).unwrap();
+    let mut cmd = if is_root {
+        let mut c = std::process::Command::new("setpriv");
+        c.args(["--reuid=65534", "--regid=65534", "--clear-groups"]).arg(&probe);
+        c
+    } else {
+        std::process::Command::new(&probe)
+    };
+    let out = cmd.arg(dir).env("HOME", scratch).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[test]
+fn a_read_only_data_folder_is_a_clear_error_and_loses_nothing() {
+    use std::os::unix::fs::PermissionsExt;
+    let scratch = tempfile::tempdir().unwrap();
+    let mode = |p: &std::path::Path, m: u32| std::fs::set_permissions(p, std::fs::Permissions::from_mode(m)).unwrap();
+    mode(scratch.path(), 0o755);
+    let data = scratch.path().join("data");
+    let app = App::open(&data).unwrap();
+    app.create_customer(&customer("只读前", &["13800009998"])).unwrap();
+    drop(app);
+    // Everything the user can read, nothing they can write: a folder on a locked share, or
+    // a copy from a CD.
+    for entry in std::fs::read_dir(&data).unwrap().flatten() {
+        mode(&entry.path(), if entry.path().is_dir() { 0o555 } else { 0o444 });
+    }
+    mode(&data, 0o555);
+    let before = std::fs::read(data.join("frontdesk.db")).unwrap();
+
+    let report = probe_without_privileges(&data, scratch.path());
+    // Either it does not open, saying why, or it reads and refuses the write, saying why.
+    let refused =
+        report["write"].is_object() && report["write"]["kind"] == "read_only" || report["open"]["kind"] == "read_only";
+    assert!(refused, "{report}");
+    let message = report["open"]["message"]
+        .as_str()
+        .or(report["write"]["message"].as_str())
+        .unwrap();
+    assert!(
+        message.contains(&data.display().to_string()),
+        "names the folder: {report}"
+    );
+    if report["read"].is_object() {
+        assert_eq!(report["read"]["ok"], "1", "{report}");
+    }
+
+    // Nothing was lost or changed; once it is writable again, it all works.
+    assert_eq!(std::fs::read(data.join("frontdesk.db")).unwrap(), before);
+    mode(&data, 0o755);
+    for entry in std::fs::read_dir(&data).unwrap().flatten() {
+        mode(&entry.path(), if entry.path().is_dir() { 0o755 } else { 0o644 });
+    }
+    let app = App::open(&data).unwrap();
+    assert_eq!(names(&app), ["只读前"]);
+    app.create_customer(&customer("可写后", &["13800009997"])).unwrap();
 }

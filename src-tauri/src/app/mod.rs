@@ -436,6 +436,14 @@ impl App {
         Ok(())
     }
 
+    /// Fault tests of the real window (`FRONTDESK_SIMULATE_DISK_FULL`): from now on the
+    /// database may not grow, as on a full disk.
+    #[doc(hidden)]
+    pub fn simulate_disk_full(&self) -> Result<()> {
+        let pages: u32 = self.conn()?.query_row("PRAGMA page_count", [], |r| r.get(0))?;
+        self.simulate_disk_limit(Some(pages))
+    }
+
     /// Remember the UI language (`zh-CN` or `en`).
     pub fn set_language(&self, lang: &str) -> Result<()> {
         if !LANGUAGES.contains(&lang) {

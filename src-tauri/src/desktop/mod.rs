@@ -34,6 +34,10 @@ impl Shared {
             let wake = self.wake.clone();
             let opened = tauri::async_runtime::spawn_blocking(move || {
                 let app = App::open(&dir?)?;
+                // Fault tests of the real window: a disk that is full from the start.
+                if std::env::var_os("FRONTDESK_SIMULATE_DISK_FULL").is_some() {
+                    app.simulate_disk_full()?;
+                }
                 app.on_change(Box::new(move || wake.notify_one()));
                 Ok(Arc::new(app))
             })

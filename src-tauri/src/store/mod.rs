@@ -63,7 +63,11 @@ pub fn configure(conn: &Connection) -> Result<()> {
 /// database or that a newer version wrote, and migrate it to the latest schema.
 pub fn open_in(dir: &Path) -> Result<Connection> {
     std::fs::create_dir_all(dir).map_err(|e| Error::DataDir(format!("{}: {e}", dir.display())))?;
-    open(&dir.join(DB_FILE))
+    // Name the folder: the user fixes its permissions, not "a readonly database".
+    open(&dir.join(DB_FILE)).map_err(|e| match e.kind() {
+        "read_only" => Error::ReadOnly(format!("{} ({e})", dir.display())),
+        _ => e,
+    })
 }
 
 /// Open the database file at `path` (see [`open_in`]).
