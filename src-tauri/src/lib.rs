@@ -6,6 +6,7 @@ pub mod audit;
 pub mod complaints;
 pub mod customers;
 pub mod error;
+pub mod import;
 pub mod ipc;
 pub mod kernel;
 pub mod reminders;
