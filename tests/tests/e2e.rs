@@ -558,8 +558,14 @@ fn back_up_to_a_picked_folder_and_restore_a_picked_file() {
 
     // The backup, renamed by hand, restored from the file dialog: the setting made after it
     // is gone again, and the customer is there.
+    // (Choosing the folder may also have put today's automatic backup there, taken after
+    // the folder was chosen: the manual one is the one from before.)
     let renamed = usb.path().join("shop copy.db");
-    std::fs::rename(&on_stick()[0], &renamed).unwrap();
+    let manual = on_stick()
+        .into_iter()
+        .find(|p| p.to_string_lossy().ends_with("-manual.db"))
+        .unwrap();
+    std::fs::rename(&manual, &renamed).unwrap();
     s.click_css("#restore-file").unwrap();
     answer_file_dialog("Choose a FrontDesk backup to restore", &renamed).unwrap();
     s.wait_for("#restore-dialog[open]").unwrap();
