@@ -105,31 +105,16 @@ impl App {
                 Some(_) => return Err(invalid("category", "invalid_choice")),
                 None => repo::default_category(tx)?,
             };
-            let severity = input.severity.unwrap_or(Severity::Normal);
-            let (resp, resol) = rules::deadlines(&settings, severity, customer.tier, received);
             let serial = repo::next_serial(tx, now_local.year())?;
-            let id = repo::insert_complaint(
-                tx,
-                &NewComplaint {
-                    serial: &serial,
-                    customer_id,
-                    channel: input
-                        .channel
-                        .unwrap_or(crate::complaints::model::ComplaintChannel::Phone),
-                    received_at: &store::local_to_ts(received),
-                    category_id,
-                    severity,
-                    summary: input.summary.trim(),
-                    details: input.details.trim(),
-                    claim_kind: input.claim_kind,
-                    claim_amount_cents: amount,
-                    claim_text: input.claim_text.trim(),
-                    handler: input.staff.trim(),
-                    response_due: &store::local_to_ts(resp),
-                    resolution_due: &store::local_to_ts(resol),
-                },
-                &now,
-            )?;
+            let filing = Filing {
+                serial: &serial,
+                customer_id,
+                tier: customer.tier,
+                category_id,
+                received,
+                amount,
+            };
+            let id = insert_registered(tx, input, &filing, &settings, &now)?;
             repo::add_log(tx, id, &now, input.staff.trim(), "registered", &serial)?;
             // The customer contacted us: a real contact for the keep-in-touch cadence.
             customer_repo::touch_last_contact(tx, customer_id, &crate::kernel::time::format_date(now_local.date()))?;
@@ -439,31 +424,16 @@ impl App {
             let category = repo::default_category(tx)?;
             for ((input, (customer_id, tier)), (_, closed)) in inputs.iter().zip(tiers).zip(rows) {
                 let (received, amount) = rules::validate_register(input, now_local)?;
-                let severity = input.severity.unwrap_or(Severity::Normal);
-                let (resp, resol) = rules::deadlines(&settings, severity, tier, received);
                 let serial = repo::next_serial(tx, received.year())?;
-                let id = repo::insert_complaint(
-                    tx,
-                    &NewComplaint {
-                        serial: &serial,
-                        customer_id,
-                        channel: input
-                            .channel
-                            .unwrap_or(crate::complaints::model::ComplaintChannel::Phone),
-                        received_at: &store::local_to_ts(received),
-                        category_id: input.category_id.unwrap_or(category),
-                        severity,
-                        summary: input.summary.trim(),
-                        details: input.details.trim(),
-                        claim_kind: input.claim_kind,
-                        claim_amount_cents: amount,
-                        claim_text: "",
-                        handler: input.staff.trim(),
-                        response_due: &store::local_to_ts(resp),
-                        resolution_due: &store::local_to_ts(resol),
-                    },
-                    &now,
-                )?;
+                let filing = Filing {
+                    serial: &serial,
+                    customer_id,
+                    tier,
+                    category_id: input.category_id.unwrap_or(category),
+                    received,
+                    amount,
+                };
+                let id = insert_registered(tx, input, &filing, &settings, &now)?;
                 repo::add_log(tx, id, &now, "", "registered", &serial)?;
                 if *closed {
                     let c = repo::get_complaint(tx, id, now_local)?;
@@ -476,6 +446,53 @@ impl App {
             Ok(())
         })
     }
+}
+
+/// Where a registered complaint is filed, as its caller worked it out.
+struct Filing<'a> {
+    serial: &'a str,
+    customer_id: i64,
+    /// The customer's tier (a VIP's deadlines may be tighter).
+    tier: Tier,
+    category_id: i64,
+    /// When it was received (local).
+    received: NaiveDateTime,
+    amount: Option<i64>,
+}
+
+/// Insert a complaint as registered: the severity defaults to normal and the deadlines
+/// follow from it, the customer's tier and the settings. Returns its id.
+fn insert_registered(
+    tx: &rusqlite::Connection,
+    input: &ComplaintInput,
+    f: &Filing<'_>,
+    settings: &ComplaintSettings,
+    now: &str,
+) -> Result<i64> {
+    let severity = input.severity.unwrap_or(Severity::Normal);
+    let (resp, resol) = rules::deadlines(settings, severity, f.tier, f.received);
+    repo::insert_complaint(
+        tx,
+        &NewComplaint {
+            serial: f.serial,
+            customer_id: f.customer_id,
+            channel: input
+                .channel
+                .unwrap_or(crate::complaints::model::ComplaintChannel::Phone),
+            received_at: &store::local_to_ts(f.received),
+            category_id: f.category_id,
+            severity,
+            summary: input.summary.trim(),
+            details: input.details.trim(),
+            claim_kind: input.claim_kind,
+            claim_amount_cents: f.amount,
+            claim_text: input.claim_text.trim(),
+            handler: input.staff.trim(),
+            response_due: &store::local_to_ts(resp),
+            resolution_due: &store::local_to_ts(resol),
+        },
+        now,
+    )
 }
 
 /// Raise an open complaint's escalation level to what `now` has reached.
