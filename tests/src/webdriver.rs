@@ -192,6 +192,12 @@ impl Session {
             .map(|_| ())
     }
 
+    /// Search the customer list for `name` and wait until the first row is that customer.
+    pub fn search_first(&self, name: &str) -> R<()> {
+        self.fill("#search", name)?;
+        self.wait(|| (self.text_of(".customer-row .row-name") == name).then_some(()))
+    }
+
     pub fn screenshot(&self, path: &Path) -> R<()> {
         use base64::Engine;
         let v = self.send("GET", "/screenshot", None)?;
@@ -244,10 +250,7 @@ impl RealApp {
     /// desktop session of its own: a private D-Bus bus, a notification daemon the harness
     /// owns from the first moment, and its own XDG data, config and cache folders.
     pub fn start(data_dir: &Path) -> R<RealApp> {
-        let home = tempfile::tempdir().map_err(|e| format!("home folder: {e}"))?;
-        let mut app = Self::start_at_home(data_dir, home.path())?;
-        app._home = Some(home);
-        Ok(app)
+        Self::start_with_env(data_dir, &[])
     }
 
     /// [`start`](Self::start), with the XDG folders under `home` (which the caller keeps),

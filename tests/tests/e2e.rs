@@ -320,9 +320,7 @@ fn back_up_change_a_customer_restore_and_see_the_old_value() {
 
     // Change the customer.
     s.click_css(".nav-item[data-section='customers']").unwrap();
-    s.fill("#search", "Ren Restore").unwrap();
-    s.wait(|| (s.text_of(".customer-row .row-name") == "Ren Restore").then_some(()))
-        .unwrap();
+    s.search_first("Ren Restore").unwrap();
     s.click_css(".customer-row").unwrap();
     s.wait_text("#detail-name", "Ren Restore").unwrap();
     s.click_css("#edit-customer").unwrap();
@@ -341,9 +339,7 @@ fn back_up_change_a_customer_restore_and_see_the_old_value() {
     s.wait_text_contains("#toasts", "Backup restored").unwrap();
     s.wait_reloaded().unwrap();
     s.click_css(".nav-item[data-section='customers']").unwrap();
-    s.fill("#search", "Ren Restore").unwrap();
-    s.wait(|| (s.text_of(".customer-row .row-name") == "Ren Restore").then_some(()))
-        .unwrap();
+    s.search_first("Ren Restore").unwrap();
     s.click_css(".customer-row").unwrap();
     let facts = s.wait_text_contains(".facts", "Old Teahouse").unwrap();
     assert!(!facts.contains("New Noodle Bar"), "{facts}");
@@ -394,9 +390,7 @@ fn a_customer_is_anonymised_on_request() {
     drop(app);
     let app = RealApp::start(data.path()).unwrap();
     let s = &app.session;
-    s.fill("#search", "Forget Fang").unwrap();
-    s.wait(|| (s.text_of(".customer-row .row-name") == "Forget Fang").then_some(()))
-        .unwrap();
+    s.search_first("Forget Fang").unwrap();
     s.click_css(".customer-row").unwrap();
     s.wait_text("#detail-name", "Forget Fang").unwrap();
     s.click_css("#anonymise-customer").unwrap();
@@ -428,9 +422,7 @@ fn who_changed_what_is_shown_and_a_field_is_put_back() {
     s.click_css("#desk-staff option[value='Wang Fang']").unwrap();
     s.wait(|| (s.value("#desk-staff").ok()? == "Wang Fang").then_some(()))
         .unwrap();
-    s.fill("#search", "Audit Ann").unwrap();
-    s.wait(|| (s.text_of(".customer-row .row-name") == "Audit Ann").then_some(()))
-        .unwrap();
+    s.search_first("Audit Ann").unwrap();
     s.click_css(".customer-row").unwrap();
     s.wait_text("#detail-name", "Audit Ann").unwrap();
     s.click_css("#edit-customer").unwrap();
@@ -504,9 +496,7 @@ fn a_damaged_database_offers_the_newest_backup_in_the_window() {
     s.screenshot(&artefact_dir().join("recovery.png")).unwrap();
     s.click_css("#recover-newest").unwrap();
     s.wait_for("body[data-ready='true']").unwrap();
-    s.fill("#search", "Kept Kim").unwrap();
-    s.wait(|| (s.text_of(".customer-row .row-name") == "Kept Kim").then_some(()))
-        .unwrap();
+    s.search_first("Kept Kim").unwrap();
     assert!(std::fs::read_dir(data.path())
         .unwrap()
         .flatten()
@@ -583,9 +573,7 @@ fn back_up_to_a_picked_folder_and_restore_a_picked_file() {
         "the backup was taken before the folder was chosen"
     );
     s.click_css(".nav-item[data-section='customers']").unwrap();
-    s.fill("#search", "Pia Picked").unwrap();
-    s.wait(|| (s.text_of(".customer-row .row-name") == "Pia Picked").then_some(()))
-        .unwrap();
+    s.search_first("Pia Picked").unwrap();
     assert!(renamed.is_file(), "the picked file stays where it was");
 }
 
@@ -621,9 +609,7 @@ fn a_damaged_database_is_restored_from_a_backup_file_picked_in_the_window() {
     )
     .unwrap();
     s.wait_reloaded().unwrap();
-    s.fill("#search", "Stick Sun").unwrap();
-    s.wait(|| (s.text_of(".customer-row .row-name") == "Stick Sun").then_some(()))
-        .unwrap();
+    s.search_first("Stick Sun").unwrap();
 }
 
 /// A full disk in the real window: saving a new customer says so in words a front desk

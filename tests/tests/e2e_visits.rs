@@ -48,9 +48,7 @@ fn return_visits_in_the_real_app() {
     s.wait_text("#new-customer", "新建客户").unwrap();
 
     // Plan a visit for today, with an outline, from the customer's page.
-    s.fill("#search", "周到").unwrap();
-    s.wait(|| (s.text_of(".customer-row .row-name") == "周到").then_some(()))
-        .unwrap();
+    s.search_first("周到").unwrap();
     s.click_css(".customer-row").unwrap();
     s.wait_text("#detail-name", "周到").unwrap();
     s.click_css("#plan-visit").unwrap();
@@ -97,9 +95,7 @@ fn return_visits_in_the_real_app() {
 
     // Open the customer from the keyboard-less path: the next visit and the timeline.
     s.click_css(".nav-item[data-section='customers']").unwrap();
-    s.fill("#search", "周到").unwrap();
-    s.wait(|| (s.text_of(".customer-row .row-name") == "周到").then_some(()))
-        .unwrap();
+    s.search_first("周到").unwrap();
     s.click_css(".customer-row").unwrap();
     s.wait_text_contains("#followups", &next_date).unwrap();
     let timeline = s.wait_text_contains("#timeline", "满意度 4/5").unwrap();

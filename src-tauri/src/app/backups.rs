@@ -112,14 +112,26 @@ impl App {
 
     /// The folder for backups made here and automatic ones: the chosen one, or `backups/`.
     pub fn chosen_backup_dir(&self) -> Result<PathBuf> {
-        let chosen = self.backup_settings()?.folder;
-        if chosen.is_empty() {
-            Ok(self.backup_dir())
+        self.usable_target(&self.backup_settings()?)
+    }
+
+    /// Where backups go under `s`: the chosen folder, or `backups/`.
+    fn backup_target(&self, s: &BackupSettings) -> PathBuf {
+        if s.folder.is_empty() {
+            self.backup_dir()
         } else {
-            let dir = PathBuf::from(chosen);
-            usable_folder(&dir)?;
-            Ok(dir)
+            PathBuf::from(&s.folder)
         }
+    }
+
+    /// [`backup_target`](Self::backup_target), once a chosen folder is found usable
+    /// (`backups/` is made when missing).
+    fn usable_target(&self, s: &BackupSettings) -> Result<PathBuf> {
+        let dir = self.backup_target(s);
+        if !s.folder.is_empty() {
+            usable_folder(&dir)?;
+        }
+        Ok(dir)
     }
 
     /// The backup settings (folder, retention).
@@ -158,9 +170,9 @@ impl App {
     /// cannot be found now, a USB stick taken out, lists nothing).
     pub fn backups(&self) -> Result<Vec<BackupInfo>> {
         let mut all = backup::list(&self.backup_dir())?;
-        let chosen = self.backup_settings()?.folder;
-        if !chosen.is_empty() && !same_folder(Path::new(&chosen), &self.backup_dir()) {
-            all.extend(backup::list(Path::new(&chosen))?);
+        let chosen = self.backup_target(&self.backup_settings()?);
+        if !same_folder(&chosen, &self.backup_dir()) {
+            all.extend(backup::list(&chosen)?);
             all.sort_by(|a, b| b.taken_at.cmp(&a.taken_at));
         }
         Ok(all)
@@ -221,11 +233,7 @@ impl App {
     /// pass after midnight), then rotation. Returns the backup when one was taken.
     pub fn daily_backup_if_due(&self) -> Result<Option<BackupInfo>> {
         let settings = self.backup_settings()?;
-        let dir = if settings.folder.is_empty() {
-            self.backup_dir()
-        } else {
-            PathBuf::from(&settings.folder)
-        };
+        let dir = self.backup_target(&settings);
         let local_day = |at: DateTime<Utc>| at.with_timezone(&chrono::Local).date_naive();
         if backup::has_daily_on(&dir, self.today(), local_day) {
             return Ok(None);
@@ -242,7 +250,7 @@ impl App {
         }
         // A failure is remembered (the window warns) until an automatic backup works again.
         let outcome = self
-            .chosen_backup_dir()
+            .usable_target(&settings)
             .and_then(|dir| self.take_backup(BackupKind::Daily, &dir))
             .and_then(|taken| backup::rotate(&dir, settings.retention, local_day).map(|_| taken));
         let failure = match &outcome {

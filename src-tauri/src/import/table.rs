@@ -47,6 +47,10 @@ fn refuse(code: &'static str) -> Error {
     Error::Invalid(vec![FieldError::new("file", code)])
 }
 
+fn too_many_rows() -> Error {
+    Error::Invalid(vec![FieldError::with_max("file", "too_many_rows", MAX_ROWS)])
+}
+
 /// Read the file at `path`.
 pub fn read(path: &Path, opts: &ReadOptions) -> Result<Table> {
     let file = std::fs::File::open(path).map_err(|e| match e.kind() {
@@ -91,11 +95,7 @@ pub fn read_bytes(bytes: &[u8], opts: &ReadOptions) -> Result<Table> {
         return Err(refuse("no_rows"));
     }
     if table.rows.len() > MAX_ROWS {
-        return Err(Error::Invalid(vec![FieldError::with_max(
-            "file",
-            "too_many_rows",
-            MAX_ROWS,
-        )]));
+        return Err(too_many_rows());
     }
     let width = table
         .rows
@@ -193,11 +193,7 @@ fn text(bytes: &[u8], opts: &ReadOptions) -> Result<Table> {
         let record = record.map_err(|_| refuse("csv_unreadable"))?;
         rows.push(record.iter().map(str::to_string).collect::<Vec<String>>());
         if rows.len() > MAX_ROWS + 1 {
-            return Err(Error::Invalid(vec![FieldError::with_max(
-                "file",
-                "too_many_rows",
-                MAX_ROWS,
-            )]));
+            return Err(too_many_rows());
         }
     }
     let mut rows = rows.into_iter();
