@@ -7,6 +7,8 @@ mod audit;
 mod backups;
 mod complaints;
 mod customers;
+mod exports;
+mod imports;
 mod reminders;
 mod visits;
 

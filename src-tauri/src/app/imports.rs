@@ -1,0 +1,1 @@
+//! Import customers from a file: preview, mapping, duplicates, a dry run, one transaction, undo.
