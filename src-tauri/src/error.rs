@@ -139,6 +139,18 @@ impl Error {
         }
     }
 
+    /// A file the user chose could not be written: a missing folder is a field error on
+    /// `path`, a folder that refuses writing is `read_only`.
+    pub fn file_write(e: &std::io::Error, path: &std::path::Path) -> Self {
+        use std::io::ErrorKind;
+        let folder = path.parent().unwrap_or(path).display().to_string();
+        match e.kind() {
+            ErrorKind::NotFound => Error::Invalid(vec![FieldError::new("path", "folder_missing")]),
+            ErrorKind::PermissionDenied | ErrorKind::ReadOnlyFilesystem => Error::ReadOnly(folder),
+            _ => Error::Internal(format!("cannot write {}: {e}", path.display())),
+        }
+    }
+
     pub fn internal(e: impl std::fmt::Display) -> Self {
         Error::Internal(e.to_string())
     }

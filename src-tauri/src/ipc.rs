@@ -16,6 +16,7 @@ use crate::complaints::{
 };
 use crate::customers::{CustomerInput, ListQuery};
 use crate::error::{Error, FieldError, Result};
+use crate::import::ImportRequest;
 use crate::reminders::{CenterQuery, ManualInput, ReminderSettings, Snooze};
 use crate::visits::{FollowupPlan, OutcomeCorrection, OutcomeInput, OutlineTemplate, Retry, TierCadences, VisitInput};
 
@@ -84,6 +85,12 @@ commands! {
     Read backup_health() => |a| a.backup_health();
     Read backup_inspect(path: String) => |a| a.inspect_backup(&path);
     Write backup_restore(path: String) => |a| a.restore_backup(&path);
+    Read import_preview(request: ImportRequest) => |a| a.preview_import(&request);
+    Read import_errors_save(request: ImportRequest, language: String) => |a| a.save_import_errors(&request, &language);
+    Write import_run(request: ImportRequest) => |a| a.import_customers(&request);
+    Read import_progress() => |a| Ok::<_, Error>(a.import_progress());
+    Read import_last() => |a| a.last_import();
+    Write import_undo(id: i64) => |a| a.undo_import(id);
     Write staff_save(staff: Vec<String>) => |a| a.set_staff(&staff);
     Read desk_staff() => |a| a.desk_staff();
     Write desk_staff_set(staff: String) => |a| a.set_desk_staff(&staff);

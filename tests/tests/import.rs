@@ -123,3 +123,318 @@ fn files_too_big_gone_or_not_tables_are_refused_and_nothing_is_read() {
         );
     }
 }
+
+// ---- importing into the app: preview, duplicates, one transaction, undo ----
+
+use frontdesk::customers::{ListQuery, Tier};
+use frontdesk::import::{Duplicates, ImportRequest};
+use frontdesk_tests::{customer, TempApp};
+
+fn write_gbk(dir: &std::path::Path, name: &str, csv: &str) -> std::path::PathBuf {
+    let (gbk, _, _) = encoding_rs::GBK.encode(csv);
+    let path = dir.join(name);
+    std::fs::write(&path, &gbk).unwrap();
+    path
+}
+
+fn request(path: &std::path::Path) -> ImportRequest {
+    ImportRequest {
+        path: path.display().to_string(),
+        ..Default::default()
+    }
+}
+
+fn search(app: &frontdesk::App, q: &str) -> Vec<String> {
+    app.list_customers(&ListQuery {
+        q: q.into(),
+        ..Default::default()
+    })
+    .unwrap()
+    .items
+    .into_iter()
+    .map(|c| c.name)
+    .collect()
+}
+
+const MEMBERS: &str = "客户姓名,手机,生日,等级,来源,标签,忌口,备注\r\n\
+    王芳,13800001111,农历十月十五,VIP,转介绍,常客、生日宴,不吃辣,老客人\r\n\
+    赵磊,1.38E+10,1985/3/2,普通,,,,\r\n\
+    刘洋,139 0000 2222,3月2日,主要,到店,,,\r\n\
+    ,,,,,,,\r\n\
+    陈静,13700003333,1990-13-45,小,,,,\r\n";
+
+#[test]
+fn a_gbk_member_list_is_previewed_checked_and_imported_in_one_batch() {
+    let t = TempApp::new();
+    let path = write_gbk(t.dir.path(), "会员.csv", MEMBERS);
+    let p = t.app.preview_import(&request(&path)).unwrap();
+    assert_eq!(p.file_name, "会员.csv");
+    assert_eq!(p.encoding.as_deref(), Some("gb18030"));
+    assert!(!p.remembered);
+    assert_eq!(p.mapping[0], Target::Name);
+    assert_eq!(p.mapping[4], Target::Source);
+    // The blank line is not a row; the mangled phone and the impossible date are errors.
+    let c = &p.check;
+    assert_eq!((c.rows, c.valid, c.invalid, c.will_create), (4, 2, 2, 2));
+    let errors: Vec<(usize, &str, &str, &str)> = c
+        .errors
+        .iter()
+        .map(|e| (e.row, e.column.as_str(), e.value.as_str(), e.code))
+        .collect();
+    assert_eq!(errors[0], (3, "手机", "1.38E+10", "phone_scientific"));
+    assert_eq!(errors[1].0, 6);
+    assert_eq!(errors[1].1, "生日");
+    // Nothing is written by a preview.
+    assert_eq!(t.app.count_customers().unwrap(), 0);
+
+    let r = t
+        .app
+        .import_customers(&ImportRequest {
+            expect_valid: Some(2),
+            ..request(&path)
+        })
+        .unwrap();
+    assert_eq!((r.created, r.updated, r.skipped, r.invalid), (2, 0, 0, 2));
+    assert_eq!(search(&t.app, "wangfang"), ["王芳"]);
+    assert_eq!(search(&t.app, "13900002222"), ["刘洋"]);
+    let id = t
+        .app
+        .list_customers(&ListQuery {
+            q: "王芳".into(),
+            ..Default::default()
+        })
+        .unwrap()
+        .items[0]
+        .id;
+    let w = t.app.get_customer(id).unwrap();
+    assert_eq!(w.tier, Tier::Vip);
+    assert_eq!(w.tags, ["常客", "生日宴"]);
+    assert_eq!(w.preferences[0].text, "不吃辣");
+    assert_eq!(w.birthday.unwrap().calendar, frontdesk::customers::Calendar::Lunar);
+
+    let last = t.app.last_import().unwrap().unwrap();
+    assert_eq!((last.id, last.created, last.file.as_str()), (r.batch_id, 2, "会员.csv"));
+    // The next file with the same headers is offered the mapping used last.
+    let mut changed = p.mapping.clone();
+    changed[7] = Target::Ignore;
+    let again = write_gbk(
+        t.dir.path(),
+        "会员2.csv",
+        "客户姓名,手机,生日,等级,来源,标签,忌口,备注\r\n孙丽,13600004444,,,,,,要发票\r\n",
+    );
+    t.app
+        .import_customers(&ImportRequest {
+            mapping: Some(changed.clone()),
+            ..request(&again)
+        })
+        .unwrap();
+    let p2 = t.app.preview_import(&request(&again)).unwrap();
+    assert!(p2.remembered);
+    assert_eq!(p2.mapping, changed);
+}
+
+#[test]
+fn duplicates_by_phone_are_skipped_filled_or_created_as_chosen_and_counted_first() {
+    let t = TempApp::new();
+    let mut existing = customer("王芳", &["138-0000-1111"]);
+    existing.email = String::new();
+    let old = t.app.create_customer(&existing).unwrap();
+    let path = write_gbk(
+        t.dir.path(),
+        "dup.csv",
+        "姓名,手机,邮箱,地址\r\n\
+         王芳,+86 138 0000 1111,wf@example.com,\r\n\
+         新客,13900002222,,北京\r\n\
+         新客甲,139-0000-2222,xk@example.com,上海\r\n",
+    );
+    let check = |d: Duplicates| {
+        t.app
+            .preview_import(&ImportRequest {
+                duplicates: d,
+                ..request(&path)
+            })
+            .unwrap()
+            .check
+    };
+    let c = check(Duplicates::Skip);
+    assert_eq!((c.duplicates_existing, c.duplicates_in_file), (1, 1));
+    assert_eq!((c.will_create, c.will_fill, c.will_skip), (1, 0, 2));
+    let c = check(Duplicates::Fill);
+    assert_eq!((c.will_create, c.will_fill, c.will_skip), (1, 1, 0));
+    let c = check(Duplicates::Create);
+    assert_eq!((c.will_create, c.will_fill, c.will_skip), (3, 0, 0));
+
+    let r = t
+        .app
+        .import_customers(&ImportRequest {
+            duplicates: Duplicates::Fill,
+            ..request(&path)
+        })
+        .unwrap();
+    assert_eq!((r.created, r.updated), (1, 1));
+    // Only the empty field was filled; the name and phone stay as they were.
+    let filled = t.app.get_customer(old.id).unwrap();
+    assert_eq!(filled.email, "wf@example.com");
+    assert_eq!(filled.phones, ["138-0000-1111"]);
+    // The later row of the same new customer filled its empty e-mail.
+    let new_id = t
+        .app
+        .list_customers(&ListQuery {
+            q: "新客".into(),
+            ..Default::default()
+        })
+        .unwrap()
+        .items;
+    assert_eq!(new_id.len(), 1);
+    let n = t.app.get_customer(new_id[0].id).unwrap();
+    assert_eq!((n.address.as_str(), n.email.as_str()), ("北京", "xk@example.com"));
+    // The fill is in the audit trail, field by field, as part of the import.
+    let trail = t
+        .app
+        .audit_log(&frontdesk::audit::AuditQuery { ..Default::default() })
+        .unwrap();
+    assert!(
+        trail
+            .entries
+            .iter()
+            .any(|e| e.field.as_deref() == Some("email") && e.reason.starts_with("import:")),
+        "{trail:?}"
+    );
+
+    // Undo: the created customer is gone, the filled one has its empty e-mail back.
+    let undone = t.app.undo_import(r.batch_id).unwrap();
+    assert!(undone.undone_at.is_some());
+    assert_eq!(t.app.get_customer(old.id).unwrap().email, "");
+    assert_eq!(t.app.count_customers().unwrap(), 1);
+    assert!(search(&t.app, "新客").is_empty());
+    let e = t.app.undo_import(r.batch_id).unwrap_err();
+    assert_eq!(e.code(), Some("import_undone"));
+}
+
+#[test]
+fn an_import_cannot_be_undone_once_one_of_its_customers_changed() {
+    let t = TempApp::new();
+    let path = write_gbk(
+        t.dir.path(),
+        "a.csv",
+        "姓名,手机\r\n甲,13800000001\r\n乙,13800000002\r\n",
+    );
+    let r = t.app.import_customers(&request(&path)).unwrap();
+    assert_eq!(t.app.last_import().unwrap().unwrap().changed_since, 0);
+    let id = t
+        .app
+        .list_customers(&ListQuery {
+            q: "乙".into(),
+            ..Default::default()
+        })
+        .unwrap()
+        .items[0]
+        .id;
+    let mut edit = frontdesk_tests::customer("乙", &["13800000002"]);
+    edit.notes = "来过电话".into();
+    t.app.update_customer(id, &edit).unwrap();
+    assert_eq!(t.app.last_import().unwrap().unwrap().changed_since, 1);
+    let e = t.app.undo_import(r.batch_id).unwrap_err();
+    assert_eq!(e.code(), Some("import_changed_since"));
+    assert_eq!(t.app.count_customers().unwrap(), 2);
+    // Only the last import can be undone.
+    let path2 = write_gbk(t.dir.path(), "b.csv", "姓名\r\n丙\r\n");
+    let r2 = t.app.import_customers(&request(&path2)).unwrap();
+    assert_eq!(
+        t.app.undo_import(r.batch_id).unwrap_err().code(),
+        Some("import_not_last")
+    );
+    t.app.undo_import(r2.batch_id).unwrap();
+    assert_eq!(t.app.count_customers().unwrap(), 2);
+}
+
+#[test]
+fn bad_imports_say_why_and_write_nothing() {
+    let t = TempApp::new();
+    let dir = t.dir.path();
+    // A mapping with no name column.
+    let path = write_gbk(dir, "m.csv", "姓名,手机\r\n甲,13800000001\r\n");
+    let no_name = ImportRequest {
+        mapping: Some(vec![Target::Ignore, Target::Phone]),
+        ..request(&path)
+    };
+    assert_eq!(refused(t.app.import_customers(&no_name).unwrap_err()), "name_required");
+    // The preview without a name column shows the file and checks nothing.
+    let p = t.app.preview_import(&no_name).unwrap();
+    assert_eq!(p.check.rows, 0);
+    // Every row invalid.
+    let bad = write_gbk(dir, "bad.csv", "姓名,手机\r\n,13800000001\r\n乙,1.38E+10\r\n");
+    assert_eq!(
+        refused(t.app.import_customers(&request(&bad)).unwrap_err()),
+        "no_valid_rows"
+    );
+    // The file disappears between preview and import.
+    let gone = write_gbk(dir, "gone.csv", "姓名\r\n甲\r\n");
+    let p = t.app.preview_import(&request(&gone)).unwrap();
+    assert_eq!(p.check.valid, 1);
+    std::fs::remove_file(&gone).unwrap();
+    assert_eq!(
+        refused(t.app.import_customers(&request(&gone)).unwrap_err()),
+        "file_missing"
+    );
+    // The file changed since the preview the user confirmed.
+    let changed = write_gbk(dir, "c.csv", "姓名\r\n甲\r\n乙\r\n");
+    let e = t
+        .app
+        .import_customers(&ImportRequest {
+            expect_valid: Some(1),
+            ..request(&changed)
+        })
+        .unwrap_err();
+    assert_eq!(e.code(), Some("import_file_changed"));
+    // A PNG renamed .csv.
+    let png = dir.join("photo.csv");
+    std::fs::write(
+        &png,
+        b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89",
+    )
+    .unwrap();
+    assert_eq!(
+        refused(t.app.preview_import(&request(&png)).unwrap_err()),
+        "not_a_table"
+    );
+    assert_eq!(t.app.count_customers().unwrap(), 0);
+    assert!(t.app.last_import().unwrap().is_none());
+}
+
+#[test]
+fn a_failure_half_way_leaves_the_database_as_it_was() {
+    let t = TempApp::new();
+    let mut csv = String::from("姓名,手机,备注\r\n");
+    for i in 0..3000 {
+        csv.push_str(&format!("客户{i},138{i:08},{}\r\n", "长备注".repeat(200)));
+    }
+    let path = t.dir.path().join("big.csv");
+    std::fs::write(&path, csv).unwrap();
+    // The disk fills up part-way through the write.
+    t.app.simulate_disk_full().unwrap();
+    let e = t.app.import_customers(&request(&path)).unwrap_err();
+    assert_eq!(e.kind(), "disk_full", "{e}");
+    assert_eq!(t.app.count_customers().unwrap(), 0);
+    assert!(t.app.last_import().unwrap().is_none());
+    t.app.simulate_disk_limit(None).unwrap();
+    let r = t.app.import_customers(&request(&path)).unwrap();
+    assert_eq!(r.created, 3000);
+    assert_eq!(t.app.count_customers().unwrap(), 3000);
+}
+
+#[test]
+fn the_error_list_is_saved_beside_the_file_for_excel() {
+    let t = TempApp::new();
+    let path = write_gbk(t.dir.path(), "会员.csv", MEMBERS);
+    let out = t.app.save_import_errors(&request(&path), "zh-CN").unwrap();
+    assert_eq!(std::path::Path::new(&out), t.dir.path().join("会员.errors.csv"));
+    let bytes = std::fs::read(&out).unwrap();
+    assert!(bytes.starts_with("\u{feff}".as_bytes()));
+    let text = String::from_utf8(bytes).unwrap();
+    let lines: Vec<&str> = text.trim_start_matches('\u{feff}').lines().collect();
+    assert_eq!(lines.len(), 3, "{text}");
+    assert!(lines[1].starts_with("3,手机,1.38E+10,"), "{text}");
+    // The message is the window's translated one, not a code.
+    assert!(!lines[1].contains("phone_scientific"), "{text}");
+}

@@ -23,6 +23,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../src-tauri/src/store/migrations/0003_complaints.sql"),
     include_str!("../../src-tauri/src/store/migrations/0004_reminders.sql"),
     include_str!("../../src-tauri/src/store/migrations/0005_audit.sql"),
+    include_str!("../../src-tauri/src/store/migrations/0006_imports.sql"),
 ];
 
 const T0: &str = "2026-03-02T02:15:00.000Z";
@@ -609,8 +610,13 @@ fn a_version_4_database_upgrades() {
     upgrade_from(4);
 }
 
+#[test]
+fn a_version_5_database_upgrades() {
+    upgrade_from(5);
+}
+
 /// The current version opens as it is (the same checks, nothing to migrate).
 #[test]
 fn a_current_database_opens_unchanged() {
-    upgrade_from(5);
+    upgrade_from(6);
 }

@@ -34,6 +34,15 @@ Object.assign(api, {
   /** The system's file dialog for a backup to restore: its path, or null when closed. */
   pickBackupFile: (title) => invoke('plugin:dialog|open', { options: { title, filters: [
     { name: 'FrontDesk', extensions: ['db'] }, { name: '*', extensions: ['*'] }] } }),
+  /** The system's file dialog for a sheet of customers to import: its path, or null when closed. */
+  pickImportFile: (title) => invoke('plugin:dialog|open', { options: { title, filters: [
+    { name: 'CSV / Excel', extensions: ['csv', 'txt', 'xlsx', 'xls'] }, { name: '*', extensions: ['*'] }] } }),
+  importPreview: (request) => invoke('import_preview', { request }),
+  importErrorsSave: (request, language) => invoke('import_errors_save', { request, language }),
+  importRun: (request) => invoke('import_run', { request }),
+  importProgress: () => invoke('import_progress'),
+  importLast: () => invoke('import_last'),
+  importUndo: (id) => invoke('import_undo', { id }),
   backupList: () => invoke('backup_list'),
   backupHealth: () => invoke('backup_health'),
   inspectBackup: (path) => invoke('backup_inspect', { path }),

@@ -10,6 +10,7 @@ import { applyPlan, correctOutcome, planVisit, recordOutcome, reschedule } from 
 import { navigate, refreshCounts } from './nav.js';
 import { registerComplaint } from './complaint-dialogs.js';
 import { auditTable } from './audit-view.js';
+import { pickAndImport } from './import.js';
 
 const PAGE = 50;
 const state = {
@@ -164,6 +165,7 @@ function renderCount() {
     el.append(h('div', { class: 'empty', id: 'empty-state' },
       h('p', {}, t('customers.empty')),
       h('button', { type: 'button', class: 'btn', id: 'load-demo', onclick: loadDemo }, t('customers.load_demo')),
+      h('button', { type: 'button', class: 'btn', id: 'empty-import', onclick: pickAndImport }, t('import.button')),
       h('button', { type: 'button', class: 'btn primary', onclick: createNew }, t('customers.new'))));
   } else if (state.total === 0) {
     el.append(t('customers.no_match'));

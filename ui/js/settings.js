@@ -1,4 +1,5 @@
-// Settings: the staff list, keep-in-touch cadences per tier, outline templates, follow-up plans.
+// Settings: the staff list, keep-in-touch cadences per tier, outline templates, follow-up plans,
+// import and export, backups.
 import { api } from './api.js';
 import { $, h, clear } from './dom.js';
 import { t } from './i18n.js';
@@ -7,6 +8,7 @@ import { CHANNELS, PURPOSES } from './visit-dialogs.js';
 import { choice, showFieldErrors } from './dialog.js';
 import { showError, toast } from './toast.js';
 import { backupCard } from './backups.js';
+import { importCard } from './import.js';
 
 export async function mount(main) {
   const root = h('section', { class: 'settings' }, h('header', { class: 'section-head' }, h('h1', {}, t('settings.title'))),
@@ -28,7 +30,7 @@ export async function mount(main) {
     const reminderSettings = await orDefault(api.reminderSettings(), 'reminders');
     const backupSettings = await orDefault(api.backupSettings(), 'backup');
     $('#settings-body').append(staffCard(staff), reminderCard(reminderSettings), cadenceCard(cadences), complaintCard(complaintSettings), categoriesCard(categories),
-      templatesCard(templates), plansCard(plans), backupCard(backupSettings));
+      templatesCard(templates), plansCard(plans), importCard(), backupCard(backupSettings));
   } catch (e) {
     showError(e);
   }

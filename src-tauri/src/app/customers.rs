@@ -201,21 +201,7 @@ impl App {
                 let s = repo::search_fields(v);
                 let id = repo::insert_customer(tx, v, &s, &now)?;
                 repo::add_event(tx, id, &now, "created", "")?;
-                entries.push(IndexEntry {
-                    id,
-                    tier: v.tier,
-                    archived: false,
-                    tags: v.tags.iter().map(|t| t.to_lowercase()).collect(),
-                    name_key: s.name_key,
-                    updated_at: now.clone(),
-                    search_text: s.search_text,
-                    search_other: s.search_other,
-                    created_date: repo::local_date_of(&now),
-                    last_contact: None,
-                    next_visit: None,
-                    cadence_ideal_days: v.cadence_ideal_days,
-                    cadence_max_days: v.cadence_max_days,
-                });
+                entries.push(new_index_entry(id, v, s, &now));
             }
             let ids = entries.iter().map(|e| e.id).collect();
             ch.new_customers(entries);
@@ -239,8 +225,49 @@ impl App {
     }
 }
 
+/// The index entry of a customer just inserted (bulk writes add them without reading back).
+pub(super) fn new_index_entry(id: i64, v: &ValidCustomer, s: repo::SearchFields, now: &str) -> IndexEntry {
+    IndexEntry {
+        id,
+        tier: v.tier,
+        archived: false,
+        tags: v.tags.iter().map(|t| t.to_lowercase()).collect(),
+        name_key: s.name_key,
+        updated_at: now.to_string(),
+        search_text: s.search_text,
+        search_other: s.search_other,
+        created_date: repo::local_date_of(now),
+        last_contact: None,
+        next_visit: None,
+        cadence_ideal_days: v.cadence_ideal_days,
+        cadence_max_days: v.cadence_max_days,
+    }
+}
+
+/// A stored record as a form would send it (to fill, compare or put back).
+pub(super) fn input_of(c: &Customer) -> CustomerInput {
+    CustomerInput {
+        name: c.name.clone(),
+        phones: c.phones.clone(),
+        wechat: c.wechat.clone(),
+        email: c.email.clone(),
+        address: c.address.clone(),
+        company: c.company.clone(),
+        source: Some(c.source),
+        first_contact: c.first_contact.clone(),
+        tier: Some(c.tier),
+        tags: c.tags.clone(),
+        notes: c.notes.clone(),
+        preferences: c.preferences.clone(),
+        birthday: c.birthday,
+        anniversary: c.anniversary,
+        cadence_ideal_days: c.cadence_ideal_days,
+        cadence_max_days: c.cadence_max_days,
+    }
+}
+
 /// Names of the fields that differ between the stored record and the new values.
-fn changed_fields(old: &Customer, v: &ValidCustomer) -> Vec<&'static str> {
+pub(super) fn changed_fields(old: &Customer, v: &ValidCustomer) -> Vec<&'static str> {
     let mut out = Vec::new();
     let mut check = |name: &'static str, same: bool| {
         if !same {

@@ -45,6 +45,8 @@ pub struct App {
     on_change: std::sync::OnceLock<Box<dyn Fn() + Send + Sync>>,
     /// Set when customers change, so day-based reminders are planned again.
     customers_changed: std::sync::atomic::AtomicBool,
+    /// How far the running import is.
+    import_progress: imports::ImportProgress,
 }
 
 /// What the window shows about the running app.
@@ -126,9 +128,14 @@ impl WriteAs {
     }
 
     fn bulk() -> WriteAs {
+        WriteAs::bulk_because("bulk")
+    }
+
+    /// Many records at once, for a reason (`import:<batch>`).
+    fn bulk_because(reason: impl Into<String>) -> WriteAs {
         WriteAs {
             bulk: true,
-            reason: "bulk".into(),
+            reason: reason.into(),
             ..WriteAs::default()
         }
     }
@@ -198,6 +205,7 @@ impl App {
             settings: RwLock::new(HashMap::new()),
             on_change: std::sync::OnceLock::new(),
             customers_changed: std::sync::atomic::AtomicBool::new(true),
+            import_progress: Default::default(),
         })
     }
 
@@ -261,22 +269,7 @@ impl App {
             quiet: how.system,
             ..Changes::default()
         };
-        let staff = if how.system {
-            String::new()
-        } else {
-            self.setting::<DeskStaff>()?.0
-        };
-        let context = crate::audit::Context {
-            at: self.now_ts(),
-            staff,
-            actor: if how.system {
-                crate::audit::Actor::System
-            } else {
-                crate::audit::Actor::Desk
-            },
-            reason: how.reason,
-            record: !how.bulk,
-        };
+        let context = self.audit_context(how)?;
         let out = {
             let mut conn = self.conn()?;
             let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
@@ -287,6 +280,26 @@ impl App {
         };
         self.apply(changes)?;
         Ok(out)
+    }
+
+    /// Who, when and why, as the audit trail records a write made `how`.
+    fn audit_context(&self, how: WriteAs) -> Result<crate::audit::Context> {
+        let staff = if how.system {
+            String::new()
+        } else {
+            self.setting::<DeskStaff>()?.0
+        };
+        Ok(crate::audit::Context {
+            at: self.now_ts(),
+            staff,
+            actor: if how.system {
+                crate::audit::Actor::System
+            } else {
+                crate::audit::Actor::Desk
+            },
+            reason: how.reason,
+            record: !how.bulk,
+        })
     }
 
     /// Apply what a committed write changed.

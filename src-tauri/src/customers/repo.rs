@@ -421,3 +421,20 @@ pub fn get_index_entry(conn: &Connection, id: i64) -> Result<IndexEntry> {
 pub fn count_customers(conn: &Connection) -> Result<i64> {
     Ok(conn.query_row("SELECT count(*) FROM customers", [], |r| r.get(0))?)
 }
+
+/// Every customer's phones, as typed (`(id, phones)`), for finding the same number again.
+pub fn list_phones(conn: &Connection) -> Result<Vec<(i64, Vec<String>)>> {
+    let mut stmt = conn.prepare("SELECT id, phones FROM customers WHERE phones <> '[]' ORDER BY id")?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, from_json(&r.get::<_, String>(1)?)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Delete customers outright: only an undone import does, for customers it created and
+/// nothing has touched since. Their special dates and timeline go with them.
+pub fn delete_customers(conn: &Connection, ids: &[i64]) -> Result<()> {
+    let mut stmt = conn.prepare_cached("DELETE FROM customers WHERE id = ?1")?;
+    for id in ids {
+        stmt.execute([id])?;
+    }
+    Ok(())
+}

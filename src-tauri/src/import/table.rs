@@ -41,6 +41,10 @@ pub struct Table {
     pub headers: Vec<String>,
     /// The data rows, each as long as the headers.
     pub rows: Vec<Vec<String>>,
+    /// Where each data row is in the file, as a spreadsheet numbers it (the header row is
+    /// usually 1; blank lines are skipped but still counted).
+    #[serde(skip)]
+    pub lines: Vec<usize>,
 }
 
 fn refuse(code: &'static str) -> Error {
@@ -87,7 +91,12 @@ pub fn read_bytes(bytes: &[u8], opts: &ReadOptions) -> Result<Table> {
     };
     table.format = format;
     // Rows with nothing in them (a sheet's trailing blank lines) are not rows.
-    table.rows.retain(|r| r.iter().any(|c| !c.trim().is_empty()));
+    let (rows, lines) = std::mem::take(&mut table.rows)
+        .into_iter()
+        .zip(std::mem::take(&mut table.lines))
+        .filter(|(r, _)| r.iter().any(|c| !c.trim().is_empty()))
+        .unzip();
+    (table.rows, table.lines) = (rows, lines);
     if table.headers.iter().all(|h| h.trim().is_empty()) {
         return Err(refuse("file_empty"));
     }
@@ -123,14 +132,18 @@ fn excel(bytes: &[u8], format: Format) -> Result<Table> {
             .and_then(|mut w| first_sheet(&mut w)),
     };
     let range = range.ok_or_else(|| refuse("excel_unreadable"))?;
+    // The sheet's own row numbers: the used range may start below row 1.
+    let first = range.start().map_or(0, |(row, _)| row as usize) + 1;
     let mut rows = range.rows().map(|r| r.iter().map(cell_text).collect::<Vec<String>>());
     let headers = rows.next().unwrap_or_default();
+    let rows: Vec<Vec<String>> = rows.collect();
     Ok(Table {
         format,
         encoding: None,
         separator: None,
         headers,
-        rows: rows.collect(),
+        lines: (first + 1..).take(rows.len()).collect(),
+        rows,
     })
 }
 
@@ -189,8 +202,21 @@ fn text(bytes: &[u8], opts: &ReadOptions) -> Result<Table> {
         .delimiter(separator as u8)
         .from_reader(decoded.as_bytes());
     let mut rows = Vec::new();
-    for record in reader.records() {
-        let record = record.map_err(|_| refuse("csv_unreadable"))?;
+    let mut lines = Vec::new();
+    // Each record's first line; the reader skips blank lines without counting them.
+    let bytes = decoded.as_bytes();
+    let (mut line, mut start) = (1, 0);
+    let mut record = csv::StringRecord::new();
+    while reader.read_record(&mut record).map_err(|_| refuse("csv_unreadable"))? {
+        let mut at = start;
+        while at < bytes.len() && matches!(bytes[at], b'\n' | b'\r') {
+            line += usize::from(bytes[at] == b'\n');
+            at += 1;
+        }
+        lines.push(line);
+        let end = (reader.position().byte() as usize).clamp(at, bytes.len());
+        line += memchr::memchr_iter(b'\n', &bytes[at..end]).count();
+        start = end;
         rows.push(record.iter().map(str::to_string).collect::<Vec<String>>());
         if rows.len() > MAX_ROWS + 1 {
             return Err(too_many_rows());
@@ -204,6 +230,7 @@ fn text(bytes: &[u8], opts: &ReadOptions) -> Result<Table> {
         separator: Some(separator),
         headers,
         rows: rows.collect(),
+        lines: lines.into_iter().skip(1).collect(),
     })
 }
 
@@ -377,5 +404,15 @@ mod tests {
         let t = read_bytes(b"a,b\n1\n1,2,3\n", &ReadOptions::default()).unwrap();
         assert_eq!(t.headers, ["a", "b", ""]);
         assert_eq!(t.rows, [["1", "", ""], ["1", "2", "3"]]);
+    }
+}
+#[cfg(test)]
+mod line_tests {
+    #[test]
+    fn rows_keep_the_line_a_spreadsheet_shows_them_on() {
+        // A quoted cell over two lines, and a blank line, before the last row.
+        let t = super::read_bytes("a,b\r\nx,1\r\ny,\"2\n2\"\r\n\r\nz,3\n".as_bytes(), &Default::default()).unwrap();
+        assert_eq!(t.lines, [2, 3, 6]);
+        assert_eq!(t.rows.len(), 3);
     }
 }

@@ -2,11 +2,31 @@
 //! spreadsheet has mangled them), birthdays in the usual Chinese and ISO shapes including
 //! the lunar calendar, tiers in Chinese or English.
 
-use crate::customers::{Calendar, SpecialDate, Tier};
-use crate::kernel::special_dates;
+use crate::kernel::cadence::Tier;
+use crate::kernel::special_dates::{self, Calendar, SpecialDate};
 
 /// Why a cell could not be read; the code is translated as `import.value.<code>`.
 pub type ValueError = &'static str;
+
+/// A cell's text as the user meant it: an export's guard against formulas (a `'` before
+/// `=`, `+`, `-`, `@`, a tab or a carriage return) taken off, spaces around trimmed.
+pub fn text(cell: &str) -> &str {
+    let t = cell.trim_matches(|c: char| c == ' ' || c == '\u{3000}' || c == '\n');
+    match t.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(['=', '+', '-', '@', '\t', '\r']) => rest,
+        _ => t,
+    }
+}
+
+/// The entries of a cell that holds several (phones, tags, preferences): split at `;`,
+/// `；`, `,`, `，`, `、`, `/` and line breaks; blanks dropped.
+pub fn list(cell: &str) -> Vec<&str> {
+    text(cell)
+        .split([';', '；', ',', '，', '、', '/', '\n', '\r'])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .collect()
+}
 
 /// A phone from a cell. A number a spreadsheet wrote in scientific notation (`1.39E+10`)
 /// lost its digits, and a landline stored as a number lost its leading zero: both are
@@ -173,6 +193,17 @@ mod tests {
         assert_eq!(phone("1065529988"), Err("phone_lost_zero"));
         assert_eq!(phone("2165529988"), Err("phone_lost_zero"));
         assert_eq!(phone("call me"), Err("invalid_phone"));
+    }
+
+    #[test]
+    fn guarded_cells_and_lists_read_back_as_written() {
+        assert_eq!(text("'=1+2"), "=1+2");
+        assert_eq!(text("'+86 138"), "+86 138");
+        assert_eq!(text("'quoted"), "'quoted");
+        assert_eq!(text("  张三 "), "张三");
+        assert_eq!(list("138 0000 1111; 010-6552 9988"), ["138 0000 1111", "010-6552 9988"]);
+        assert_eq!(list("常客、VIP，生日"), ["常客", "VIP", "生日"]);
+        assert_eq!(list(" ; "), Vec::<&str>::new());
     }
 
     #[test]

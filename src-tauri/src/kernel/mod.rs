@@ -9,5 +9,6 @@ pub mod phone;
 pub mod recurrence;
 pub mod schedule;
 pub mod settings;
+pub mod sheet;
 pub mod special_dates;
 pub mod time;

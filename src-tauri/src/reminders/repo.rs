@@ -285,3 +285,15 @@ pub fn rename_in_reminders(conn: &Connection, customer_id: i64, label: &str) -> 
         )?
         .execute(params![customer_id, label])?)
 }
+
+/// Drop the planned occurrences of customers that are being deleted (an undone import):
+/// only ones that never fired, which nobody has seen.
+pub fn delete_unfired_for_customers(conn: &Connection, ids: &[i64]) -> Result<usize> {
+    let mut stmt =
+        conn.prepare_cached("DELETE FROM reminders WHERE customer_id = ?1 AND state = 'pending' AND fired_at IS NULL")?;
+    let mut n = 0;
+    for id in ids {
+        n += stmt.execute([id])?;
+    }
+    Ok(n)
+}

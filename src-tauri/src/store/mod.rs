@@ -24,6 +24,7 @@ pub const MIGRATION_SQL: &[&str] = &[
     include_str!("migrations/0003_complaints.sql"),
     include_str!("migrations/0004_reminders.sql"),
     include_str!("migrations/0005_audit.sql"),
+    include_str!("migrations/0006_imports.sql"),
 ];
 
 pub fn migrations() -> Migrations<'static> {
@@ -169,6 +170,7 @@ mod tests {
         0x87d27bc2ad9cb269,
         0xda2bac32281d9f38,
         0xead19944ee8fb12b,
+        0x89c92270c0f8b3fc,
     ];
 
     #[test]
