@@ -837,6 +837,8 @@ fn log_text(e: &LogEntry, l: Lang) -> String {
                 other => other,
             }
             .to_string(),
+            // The serial is the line's first column already.
+            "registered" => String::new(),
             "escalated" => e
                 .detail
                 .parse::<u8>()
