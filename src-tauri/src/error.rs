@@ -139,16 +139,17 @@ impl Error {
         }
     }
 
-    /// A file the user chose could not be written: a missing folder is a field error on
-    /// `path`, a folder that refuses writing is `read_only`.
+    /// A file the user chose could not be written: a missing folder, a folder that refuses
+    /// writing and a full disk are field errors on `path` (the user can choose elsewhere).
     pub fn file_write(e: &std::io::Error, path: &std::path::Path) -> Self {
         use std::io::ErrorKind;
-        let folder = path.parent().unwrap_or(path).display().to_string();
-        match e.kind() {
-            ErrorKind::NotFound => Error::Invalid(vec![FieldError::new("path", "folder_missing")]),
-            ErrorKind::PermissionDenied | ErrorKind::ReadOnlyFilesystem => Error::ReadOnly(folder),
-            _ => Error::Internal(format!("cannot write {}: {e}", path.display())),
-        }
+        let code = match e.kind() {
+            ErrorKind::NotFound => "folder_missing",
+            ErrorKind::PermissionDenied | ErrorKind::ReadOnlyFilesystem => "folder_read_only",
+            ErrorKind::StorageFull | ErrorKind::QuotaExceeded => "disk_full",
+            _ => return Error::Internal(format!("cannot write {}: {e}", path.display())),
+        };
+        Error::Invalid(vec![FieldError::new("path", code)])
     }
 
     pub fn internal(e: impl std::fmt::Display) -> Self {

@@ -9,7 +9,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::app::{App, BackupSettings};
+use crate::app::{App, BackupSettings, ExportRequest};
 use crate::audit::AuditQuery;
 use crate::complaints::{
     Category, CloseInput, ComplaintInput, ComplaintQuery, ComplaintSettings, ResolveInput, Severity, TransitionInput,
@@ -85,6 +85,7 @@ commands! {
     Read backup_health() => |a| a.backup_health();
     Read backup_inspect(path: String) => |a| a.inspect_backup(&path);
     Write backup_restore(path: String) => |a| a.restore_backup(&path);
+    Read export_data(request: ExportRequest) => |a| a.export(&request);
     Read import_preview(request: ImportRequest) => |a| a.preview_import(&request);
     Read import_errors_save(request: ImportRequest, language: String) => |a| a.save_import_errors(&request, &language);
     Write import_run(request: ImportRequest) => |a| a.import_customers(&request);

@@ -564,6 +564,16 @@ impl Drop for Notifications {
 /// titled `title` the way a person can: focus it, Ctrl+L, type the full path, Enter. Driven
 /// with `xdotool` on the test's X display; WebDriver cannot reach a native dialog.
 pub fn answer_file_dialog(title: &str, path: &Path) -> R<()> {
+    answer_dialog(title, path, false)
+}
+
+/// Answer the system's save dialog titled `title` as a person does: the name field has
+/// focus with a suggested name in it; select all of it, type the full path, Enter.
+pub fn answer_save_dialog(title: &str, path: &Path) -> R<()> {
+    answer_dialog(title, path, true)
+}
+
+fn answer_dialog(title: &str, path: &Path, save: bool) -> R<()> {
     let xdotool = |args: &[&str]| -> R<String> {
         let out = Command::new("timeout")
             .arg("30")
@@ -585,6 +595,14 @@ pub fn answer_file_dialog(title: &str, path: &Path) -> R<()> {
     xdotool(&["windowfocus", "--sync", &window])?;
     // The dialog takes keys once it has drawn itself.
     std::thread::sleep(Duration::from_millis(500));
+    if save {
+        xdotool(&["key", "--clearmodifiers", "ctrl+a"])?;
+        std::thread::sleep(Duration::from_millis(200));
+        xdotool(&["type", "--delay", "15", &path.display().to_string()])?;
+        std::thread::sleep(Duration::from_millis(500));
+        xdotool(&["key", "Return"])?;
+        return Ok(());
+    }
     // From the home folder (the dialog may open on "Recent", where a typed path is not
     // taken), type the path in the location entry.
     xdotool(&["key", "--clearmodifiers", "alt+Home"])?;

@@ -1,7 +1,7 @@
 //! End to end: the real app in its real webview (Xvfb + tauri-driver + WebKitWebDriver).
 //! Run by `cargo xtask test`, which provides the display, the D-Bus session and the driver.
 
-use frontdesk_tests::webdriver::{answer_file_dialog, artefact_dir, keys, RealApp, Session};
+use frontdesk_tests::webdriver::{answer_file_dialog, answer_save_dialog, artefact_dir, keys, RealApp, Session};
 
 fn rows(s: &Session) -> Vec<String> {
     s.find_all(".customer-row .row-name")
@@ -714,6 +714,20 @@ fn a_gbk_member_list_is_imported_through_the_window_and_undone() {
     s.search_first("王芳").unwrap();
     let found = search_until(s, "生日宴", |r| r.len() == 1);
     assert_eq!(found, ["刘洋"]);
+
+    // Export the list as filtered (the one customer found) to a file named in the save dialog.
+    let exported = files.path().join("list.xlsx");
+    s.click_css("#export-list").unwrap();
+    answer_save_dialog("Export to", &exported).unwrap();
+    let said = s.wait_text_contains("#toasts", "Exported 1 row").unwrap();
+    assert!(exported.is_file(), "{said}");
+    let sheet = {
+        use calamine::Reader;
+        let mut book: calamine::Xlsx<_> = calamine::open_workbook(&exported).unwrap();
+        book.worksheet_range_at(0).unwrap().unwrap()
+    };
+    assert_eq!(sheet.height(), 2, "the header and the one customer in the list");
+    assert_eq!(sheet.get((1, 0)).unwrap().to_string(), "刘洋");
 
     // Undo it from Settings: the three are gone.
     s.click_css("#nav-settings").unwrap();

@@ -1,6 +1,6 @@
 //! Reading the files customers come in: a GBK CSV as Chinese Excel saves it, an `.xlsx`
 //! written by a real writer (numbers, dates and text cells), and the files that must be
-//! refused clearly (too big, gone, not a table). Fixtures are made here.
+//! refused clearly (too big, gone, not a table, protected by a password). Fixtures are made here.
 
 use frontdesk::import::{self, guess_all, values, ReadOptions, Target};
 
@@ -113,6 +113,33 @@ fn files_too_big_gone_or_not_tables_are_refused_and_nothing_is_read() {
             "excel_unreadable",
         ),
     ];
+    // A workbook protected by a password: Excel keeps it encrypted in a compound file.
+    let protected = dir.path().join("locked.xlsx");
+    {
+        let mut c = cfb::create(&protected).unwrap();
+        std::io::Write::write_all(
+            &mut c.create_stream("/EncryptionInfo").unwrap(),
+            &[4, 0, 4, 0, 0x40, 0, 0, 0],
+        )
+        .unwrap();
+        std::io::Write::write_all(&mut c.create_stream("/EncryptedPackage").unwrap(), &[0x5a; 4096]).unwrap();
+        c.flush().unwrap();
+    }
+    assert_eq!(
+        refused(import::read(&protected, &ReadOptions::default()).unwrap_err()),
+        "excel_protected"
+    );
+    // An old .xls that is damaged.
+    let xls = dir.path().join("old.xls");
+    {
+        let mut c = cfb::create(&xls).unwrap();
+        std::io::Write::write_all(&mut c.create_stream("/Workbook").unwrap(), b"not a BIFF stream").unwrap();
+        c.flush().unwrap();
+    }
+    assert_eq!(
+        refused(import::read(&xls, &ReadOptions::default()).unwrap_err()),
+        "excel_unreadable"
+    );
     for (name, bytes, code) in cases {
         let path = dir.path().join(name);
         std::fs::write(&path, bytes).unwrap();

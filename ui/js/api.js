@@ -38,6 +38,10 @@ Object.assign(api, {
   pickImportFile: (title) => invoke('plugin:dialog|open', { options: { title, filters: [
     { name: 'CSV / Excel', extensions: ['csv', 'txt', 'xlsx', 'xls'] }, { name: '*', extensions: ['*'] }] } }),
   importPreview: (request) => invoke('import_preview', { request }),
+  /** The system's save dialog for an export: the chosen path, or null when closed. */
+  pickSaveFile: (title, defaultPath) => invoke('plugin:dialog|save', { options: { title, defaultPath, filters: [
+    { name: 'Excel', extensions: ['xlsx'] }, { name: 'CSV', extensions: ['csv'] }] } }),
+  exportData: (request) => invoke('export_data', { request }),
   importErrorsSave: (request, language) => invoke('import_errors_save', { request, language }),
   importRun: (request) => invoke('import_run', { request }),
   importProgress: () => invoke('import_progress'),

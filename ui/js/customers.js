@@ -11,6 +11,7 @@ import { navigate, refreshCounts } from './nav.js';
 import { registerComplaint } from './complaint-dialogs.js';
 import { auditTable } from './audit-view.js';
 import { pickAndImport } from './import.js';
+import { exportTo } from './export.js';
 
 const PAGE = 50;
 const state = {
@@ -48,7 +49,10 @@ export function mount(main, options = {}) {
           onkeydown: onSearchKey,
         }),
         h('button', { type: 'button', class: 'btn primary', id: 'new-customer', title: t('customers.new_hint'), onclick: createNew },
-          t('customers.new'))),
+          t('customers.new')),
+        h('button', { type: 'button', class: 'btn', id: 'export-list', title: t('export.list_hint'),
+          onclick: () => exportTo(['customers'], { ...state.query, offset: 0, limit: null }, t('export.file_customers')) },
+        t('export.list'))),
       h('div', { class: 'filters' },
         h('select', { id: 'filter-tier', 'aria-label': t('customers.filter_tier'), onchange: (e) => { state.query.tier = e.target.value || null; reload(); } },
           h('option', { value: '' }, t('customers.all_tiers')),

@@ -9,6 +9,7 @@ import { choice, showFieldErrors } from './dialog.js';
 import { showError, toast } from './toast.js';
 import { backupCard } from './backups.js';
 import { importCard } from './import.js';
+import { exportCard } from './export.js';
 
 export async function mount(main) {
   const root = h('section', { class: 'settings' }, h('header', { class: 'section-head' }, h('h1', {}, t('settings.title'))),
@@ -30,7 +31,7 @@ export async function mount(main) {
     const reminderSettings = await orDefault(api.reminderSettings(), 'reminders');
     const backupSettings = await orDefault(api.backupSettings(), 'backup');
     $('#settings-body').append(staffCard(staff), reminderCard(reminderSettings), cadenceCard(cadences), complaintCard(complaintSettings), categoriesCard(categories),
-      templatesCard(templates), plansCard(plans), importCard(), backupCard(backupSettings));
+      templatesCard(templates), plansCard(plans), importCard(), exportCard(), backupCard(backupSettings));
   } catch (e) {
     showError(e);
   }

@@ -7,7 +7,13 @@ export function showError(err) {
   const kind = (err && err.kind) || 'internal';
   const detail = (err && err.message) || String(err);
   if (err && err.code) toast(t(`state.${err.code}`), '', 'error');
-  else toast(t(`error.${kind}`), kind === 'invalid' ? '' : detail, 'error');
+  else if (kind === 'invalid') toast(t('error.invalid'), fieldMessages(err.fields || []), 'error');
+  else toast(t(`error.${kind}`), detail, 'error');
+}
+
+/** Field errors outside a form (an export, a file): "Where to save: this folder cannot be found". */
+function fieldMessages(fields) {
+  return fields.map((f) => `${t(`field.${f.field.split('.')[0]}`)}: ${t(`invalid.${f.code}`, { max: f.max })}`).join('\n');
 }
 
 export function toast(title, detail = '', tone = 'info') {

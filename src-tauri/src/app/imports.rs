@@ -184,7 +184,7 @@ impl RowReader<'_> {
                     Err(code) => error(col, code, None),
                 },
                 Target::Preference => {
-                    for text in values::list(cell) {
+                    for text in values::entries(cell) {
                         input.preferences.push(Preference {
                             kind: self.kinds[col],
                             text: text.to_string(),

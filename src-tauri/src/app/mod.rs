@@ -14,6 +14,7 @@ mod visits;
 
 pub use backups::{BackupHealth, BackupSettings};
 pub use customers::{CustomerDetail, DEFAULT_PAGE, MAX_PAGE};
+pub use exports::{ExportCount, ExportFormat, ExportKind, ExportRequest, ExportResult};
 pub use reminders::{CATCH_UP_DAYS, HORIZON_HOURS};
 pub use visits::{DueContacts, OutcomeResult, VisitCounts, AGENDA_LIMIT};
 

@@ -497,3 +497,41 @@ pub fn list_for_customer(conn: &Connection, customer_id: i64, now: chrono::Naive
     let rows = stmt.query_map([customer_id], |r| from_row(r, now))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
+
+/// Hand every complaint to `f` (`minutes_left` at local `now`), with its customer's first
+/// phone (empty when none), oldest received first; one statement streaming rows.
+pub fn for_each_complaint(
+    conn: &Connection,
+    now: chrono::NaiveDateTime,
+    mut f: impl FnMut(Complaint, String) -> Result<()>,
+) -> Result<()> {
+    let sql =
+        format!("SELECT {COLS}, coalesce(json_extract(cu.phones, '$[0]'), '') {FROM} ORDER BY c.received_at, c.id");
+    let mut stmt = conn.prepare(&sql)?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        f(from_row(r, now)?, r.get(40)?)?;
+    }
+    Ok(())
+}
+
+/// Hand every line of every complaint's handling log to `f` with the complaint's serial,
+/// complaint by complaint (oldest received first), each log in the order written.
+pub fn for_each_log_entry(conn: &Connection, mut f: impl FnMut(String, LogEntry) -> Result<()>) -> Result<()> {
+    let mut stmt = conn.prepare(
+        "SELECT c.serial, l.at, l.staff, l.kind, l.detail
+         FROM complaint_log l JOIN complaints c ON c.id = l.complaint_id
+         ORDER BY c.received_at, c.id, l.id",
+    )?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let entry = LogEntry {
+            at: r.get(1)?,
+            staff: r.get(2)?,
+            kind: r.get(3)?,
+            detail: r.get(4)?,
+        };
+        f(r.get(0)?, entry)?;
+    }
+    Ok(())
+}

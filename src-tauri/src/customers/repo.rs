@@ -438,3 +438,70 @@ pub fn delete_customers(conn: &Connection, ids: &[i64]) -> Result<()> {
     }
     Ok(())
 }
+
+/// Columns after [`CUSTOMER_COLS`]: the birthday's and the anniversary's, each
+/// `calendar, year, month, day, leap_month` (all null when there is none).
+const DATE_COLS: &str = ", b.calendar, b.year, b.month, b.day, b.leap_month,
+    a.calendar, a.year, a.month, a.day, a.leap_month";
+const WITH_DATES: &str = "FROM customers
+    LEFT JOIN special_dates b ON b.customer_id = customers.id AND b.kind = 'birthday'
+    LEFT JOIN special_dates a ON a.customer_id = customers.id AND a.kind = 'anniversary'";
+
+fn special_date_at(r: &Row<'_>, at: usize) -> rusqlite::Result<Option<SpecialDate>> {
+    let Some(calendar) = r.get::<_, Option<String>>(at)? else {
+        return Ok(None);
+    };
+    Ok(Some(SpecialDate {
+        calendar: parse_enum(&calendar, Calendar::parse)?,
+        year: r.get(at + 1)?,
+        month: r.get(at + 2)?,
+        day: r.get(at + 3)?,
+        leap_month: r.get(at + 4)?,
+    }))
+}
+
+fn customer_with_dates(r: &Row<'_>) -> rusqlite::Result<Customer> {
+    let mut c = customer_from_row(r)?;
+    c.birthday = special_date_at(r, 20)?;
+    c.anniversary = special_date_at(r, 25)?;
+    Ok(c)
+}
+
+/// How many ids one `IN (…)` statement takes.
+const IDS_PER_STATEMENT: usize = 500;
+
+/// Hand every customer with its special dates to `f`, one statement streaming rows: all of
+/// them in id order (archived ones too) when `ids` is `None`, else those ids in the order
+/// given (read in chunks; an id that does not exist is skipped).
+pub fn for_each_customer(
+    conn: &Connection,
+    ids: Option<&[i64]>,
+    mut f: impl FnMut(Customer) -> Result<()>,
+) -> Result<()> {
+    let Some(ids) = ids else {
+        let mut stmt = conn.prepare(&format!(
+            "SELECT {CUSTOMER_COLS}{DATE_COLS} {WITH_DATES} ORDER BY customers.id"
+        ))?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            f(customer_with_dates(r)?)?;
+        }
+        return Ok(());
+    };
+    for chunk in ids.chunks(IDS_PER_STATEMENT) {
+        let marks = vec!["?"; chunk.len()].join(",");
+        let mut stmt = conn.prepare_cached(&format!(
+            "SELECT {CUSTOMER_COLS}{DATE_COLS} {WITH_DATES} WHERE customers.id IN ({marks})"
+        ))?;
+        let mut found: std::collections::HashMap<i64, Customer> = stmt
+            .query_map(rusqlite::params_from_iter(chunk), customer_with_dates)?
+            .map(|c| c.map(|c| (c.id, c)))
+            .collect::<rusqlite::Result<_>>()?;
+        for id in chunk {
+            if let Some(c) = found.remove(id) {
+                f(c)?;
+            }
+        }
+    }
+    Ok(())
+}

@@ -84,7 +84,11 @@ pub fn read_bytes(bytes: &[u8], opts: &ReadOptions) -> Result<Table> {
     let (format, mut table) = if bytes.starts_with(b"PK\x03\x04") {
         (Format::Xlsx, excel(bytes, Format::Xlsx)?)
     } else if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
-        // An old .xls, or an .xlsx protected by a password (also this container).
+        // An old .xls, or an .xlsx protected by a password (also this container, holding
+        // the workbook encrypted): that one cannot be read without the password.
+        if password_protected(bytes) {
+            return Err(refuse("excel_protected"));
+        }
         (Format::Xls, excel(bytes, Format::Xls)?)
     } else {
         (Format::Csv, text(bytes, opts)?)
@@ -118,6 +122,11 @@ pub fn read_bytes(bytes: &[u8], opts: &ReadOptions) -> Result<Table> {
         r.resize(width, String::new());
     }
     Ok(table)
+}
+
+/// An Office file encrypted with a password: a compound file holding `EncryptedPackage`.
+fn password_protected(bytes: &[u8]) -> bool {
+    cfb::CompoundFile::open(std::io::Cursor::new(bytes)).is_ok_and(|c| c.exists("/EncryptedPackage"))
 }
 
 /// The first sheet with data, every cell as text.

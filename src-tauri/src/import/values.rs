@@ -28,6 +28,16 @@ pub fn list(cell: &str) -> Vec<&str> {
         .collect()
 }
 
+/// The entries of a cell of free-text entries (preferences): split only at `;`, `；` and
+/// line breaks, since an entry may itself hold commas (`不吃辣, 少盐`).
+pub fn entries(cell: &str) -> Vec<&str> {
+    text(cell)
+        .split([';', '；', '\n', '\r'])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .collect()
+}
+
 /// A phone from a cell. A number a spreadsheet wrote in scientific notation (`1.39E+10`)
 /// lost its digits, and a landline stored as a number lost its leading zero: both are
 /// errors for the row, never a wrong number saved.
@@ -204,6 +214,7 @@ mod tests {
         assert_eq!(list("138 0000 1111; 010-6552 9988"), ["138 0000 1111", "010-6552 9988"]);
         assert_eq!(list("常客、VIP，生日"), ["常客", "VIP", "生日"]);
         assert_eq!(list(" ; "), Vec::<&str>::new());
+        assert_eq!(entries("不吃辣, 少盐; 靠窗"), ["不吃辣, 少盐", "靠窗"]);
     }
 
     #[test]

@@ -297,3 +297,16 @@ pub fn delete_unfired_for_customers(conn: &Connection, ids: &[i64]) -> Result<us
     }
     Ok(n)
 }
+
+/// Hand every reminder occurrence to `f` (pending, fired, snoozed and the history of done
+/// and dismissed ones), by due time; one statement streaming rows.
+pub fn for_each_reminder(conn: &Connection, mut f: impl FnMut(Reminder) -> Result<()>) -> Result<()> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {COLS} FROM reminders r LEFT JOIN customers c ON c.id = r.customer_id ORDER BY r.due_at, r.id"
+    ))?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        f(from_row(r)?)?;
+    }
+    Ok(())
+}

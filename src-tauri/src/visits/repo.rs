@@ -457,3 +457,19 @@ pub fn seed_outcome(conn: &Connection, id: i64, satisfaction: u8, at: &str) -> R
     .execute(params![id, satisfaction, at])?;
     Ok(())
 }
+
+/// Hand every visit to `f`, with its customer's first phone (empty when none), by due
+/// date and time; one statement streaming rows.
+pub fn for_each_visit(conn: &Connection, mut f: impl FnMut(Visit, String) -> Result<()>) -> Result<()> {
+    let sql = format!(
+        "SELECT {VISIT_COLS}, coalesce(json_extract(c.phones, '$[0]'), '')
+         FROM visits v JOIN customers c ON c.id = v.customer_id
+         ORDER BY v.due_date, v.due_time, v.id"
+    );
+    let mut stmt = conn.prepare(&sql)?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        f(visit_from_row(r)?, r.get(24)?)?;
+    }
+    Ok(())
+}

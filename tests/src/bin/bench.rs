@@ -3,6 +3,7 @@
 
 use std::time::{Duration, Instant};
 
+use frontdesk::app::{ExportFormat, ExportKind, ExportRequest};
 use frontdesk::complaints::{ComplaintInput, ComplaintQuery, Severity};
 use frontdesk::customers::{ListQuery, SortBy};
 use frontdesk::{seed, App};
@@ -124,6 +125,24 @@ fn main() {
     app.insert_complaints_bulk(&complaints).expect("seed complaints");
     println!("seed_complaints {:.3} s", t.elapsed().as_secs_f64());
     println!("complaints {} count", complaints.len());
+
+    // Every customer to one .xlsx, as the export dialog writes it (visits and complaints
+    // are in the database, not in this file).
+    let export_dir = tempfile::tempdir().expect("temp dir");
+    let export = ExportRequest {
+        path: export_dir.path().join("customers.xlsx").display().to_string(),
+        format: ExportFormat::Xlsx,
+        kinds: vec![ExportKind::Customers],
+        customers: None,
+        lang: "zh-CN".into(),
+    };
+    let t = Instant::now();
+    let exported = app.export(&export).expect("export");
+    println!(
+        "export_xlsx_100k_customers {:.3} ms",
+        t.elapsed().as_secs_f64() * 1000.0
+    );
+    assert_eq!(exported.counts[0].rows, n, "every customer exported");
 
     drop(app);
     // The check every start makes of an existing database (part of open_and_index).
@@ -293,6 +312,7 @@ fn main() {
     });
     audit_cost(&edit);
     sync_cost();
+    import_cost(&inputs);
 }
 
 /// The audit trail's price on a customer save: the same edit, interleaved, on two fresh
@@ -388,4 +408,84 @@ fn time_it(name: &str, mut f: impl FnMut()) {
     times.sort();
     println!("{name}_p50 {:.3} ms", percentile(&times, 0.50));
     println!("{name}_p95 {:.3} ms", percentile(&times, 0.95));
+}
+
+/// One customer as a row of a member list someone would import.
+fn member_row(c: &frontdesk::customers::CustomerInput) -> Vec<String> {
+    use frontdesk::customers::{Calendar, Tier};
+    let tier = match c.tier {
+        Some(Tier::Vip) => "VIP",
+        Some(Tier::Major) => "主要",
+        Some(Tier::Small) => "小",
+        _ => "普通",
+    };
+    let birthday = match c.birthday {
+        Some(d) if d.calendar == Calendar::Gregorian => match d.year {
+            Some(y) => format!("{y}-{:02}-{:02}", d.month, d.day),
+            None => format!("{}月{}日", d.month, d.day),
+        },
+        _ => String::new(),
+    };
+    vec![
+        c.name.clone(),
+        c.phones.join("; "),
+        c.email.clone(),
+        c.company.clone(),
+        tier.to_string(),
+        c.tags.join("、"),
+        c.notes.clone(),
+        birthday,
+    ]
+}
+
+const MEMBER_HEADERS: [&str; 8] = ["姓名", "手机", "邮箱", "公司", "等级", "标签", "备注", "生日"];
+
+/// Import 100,000 customers into an empty database from a UTF-8 CSV and from an .xlsx, as
+/// the window does it: the preview with its dry run of every row, then the import.
+fn import_cost(inputs: &[frontdesk::customers::CustomerInput]) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let quote = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
+    let mut csv = MEMBER_HEADERS.join(",") + "\r\n";
+    for c in inputs {
+        let row: Vec<String> = member_row(c).iter().map(|v| quote(v)).collect();
+        csv.push_str(&row.join(","));
+        csv.push_str("\r\n");
+    }
+    let csv_path = dir.path().join("members.csv");
+    std::fs::write(&csv_path, csv).expect("write csv");
+
+    let xlsx_path = dir.path().join("members.xlsx");
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet_with_constant_memory();
+    for (col, h) in MEMBER_HEADERS.iter().enumerate() {
+        sheet.write_string(0, col as u16, *h).expect("header");
+    }
+    for (i, c) in inputs.iter().enumerate() {
+        for (col, v) in member_row(c).iter().enumerate() {
+            sheet.write_string(i as u32 + 1, col as u16, v).expect("cell");
+        }
+    }
+    book.save(&xlsx_path).expect("save xlsx");
+
+    for (name, path) in [("import_csv_100k", &csv_path), ("import_xlsx_100k", &xlsx_path)] {
+        let data = tempfile::tempdir().expect("temp dir");
+        let app = App::open(data.path()).expect("open");
+        let request = frontdesk::import::ImportRequest {
+            path: path.display().to_string(),
+            ..Default::default()
+        };
+        let t = Instant::now();
+        let preview = app.preview_import(&request).expect("preview");
+        let checked = t.elapsed();
+        let done = app
+            .import_customers(&frontdesk::import::ImportRequest {
+                mapping: Some(preview.mapping.clone()),
+                expect_valid: Some(preview.check.valid),
+                ..request
+            })
+            .expect("import");
+        println!("{name} {:.3} s", t.elapsed().as_secs_f64());
+        println!("{name}_dry_run {:.3} s", checked.as_secs_f64());
+        println!("{name}_created {} count", done.created);
+    }
 }
