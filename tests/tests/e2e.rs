@@ -682,6 +682,8 @@ fn a_gbk_member_list_is_imported_through_the_window_and_undone() {
     s.click_css("#empty-import").unwrap();
     answer_file_dialog("Choose a file of customers to import", &path).unwrap();
     s.wait_for("#import-dialog[open]").unwrap();
+    // The dialog opens at once; the preview follows when the file is read and checked.
+    s.wait_for("#import-table").unwrap();
     assert_eq!(s.value("#import-encoding").unwrap(), "gb18030");
     assert_eq!(s.value("#map-0").unwrap(), "name");
     assert_eq!(s.value("#map-1").unwrap(), "phone");

@@ -465,3 +465,34 @@ fn the_error_list_is_saved_beside_the_file_for_excel() {
     // The message is the window's translated one, not a code.
     assert!(!lines[1].contains("phone_scientific"), "{text}");
 }
+
+/// Birthday reminders planned for imported customers do not stop an undo while none has
+/// fired; once one has fired and been seen, the import stays.
+#[test]
+fn planned_birthday_reminders_go_with_an_undone_import_but_a_fired_one_keeps_it() {
+    let t = frontdesk_tests::Clocked::new("2026-11-23 10:00");
+    let dir = t.dir.path();
+    let path = write_gbk(
+        dir,
+        "b.csv",
+        "姓名,手机,生日\r\n甲,13800000001,1980-11-24\r\n乙,13800000002,\r\n",
+    );
+    let r = t.app.import_customers(&request(&path)).unwrap();
+    assert!(t.app.plan_reminders().unwrap() >= 1, "tomorrow's birthday is planned");
+    assert_eq!(t.app.last_import().unwrap().unwrap().changed_since, 0);
+    t.app.undo_import(r.batch_id).unwrap();
+    assert_eq!(t.app.count_customers().unwrap(), 0);
+
+    let path = write_gbk(dir, "c.csv", "姓名,手机,生日\r\n丙,13800000003,1980-11-24\r\n");
+    let r = t.app.import_customers(&request(&path)).unwrap();
+    t.app.plan_reminders().unwrap();
+    t.set("2026-11-24 10:00");
+    let fired = t.app.take_due_reminders().unwrap();
+    assert!(!fired.is_empty(), "the birthday reminder fired");
+    assert_eq!(t.app.last_import().unwrap().unwrap().changed_since, 1);
+    assert_eq!(
+        t.app.undo_import(r.batch_id).unwrap_err().code(),
+        Some("import_changed_since")
+    );
+    assert_eq!(t.app.count_customers().unwrap(), 1);
+}

@@ -33,47 +33,57 @@ export async function pickAndImport() {
 /** The import dialog for the file at `path`; resolves with the result, or null when closed. */
 export async function openImport(path) {
   const request = { path, options: {}, mapping: null, duplicates: 'skip', expect_valid: null };
-  let preview;
-  try {
-    preview = await api.importPreview(request);
-  } catch (e) {
-    showError(e);
-    return null;
-  }
+  let preview = null;
   const body = h('div', { class: 'wide import-body', id: 'import-body' });
+  const status = () => $('#import-status', body);
+  const submitButton = () => $('#import-dialog [data-action="submit"]');
   let checking = 0;
-  const refresh = async () => {
+  const load = async () => {
     const mine = ++checking;
-    $('#import-status', body)?.replaceChildren(t('import.checking'));
+    const button = submitButton();
+    if (button) button.disabled = true;
+    const first = !preview;
     try {
-      const p = await api.importPreview(request);
+      const p = await watch(api.importPreview(request), status());
       if (mine !== checking) return;
       preview = p;
-      draw();
+      if (first) {
+        draw();
+        $('select, input', body)?.focus();
+        return;
+      }
     } catch (e) {
       if (mine !== checking) return;
       showError(e);
-      draw();
+      if (!preview) {
+        document.getElementById('import-dialog')?.close();
+        return;
+      }
     }
+    draw();
   };
   const draw = () => {
     request.mapping = preview.mapping;
-    clear(body).append(...importView(preview, request, refresh));
-    const submit = $('[data-action="submit"]', body.closest('form'));
-    if (submit) {
-      submit.disabled = !preview.check.valid;
-      submit.textContent = t('import.run', { n: preview.check.valid });
+    clear(body).append(...importView(preview, request, load));
+    const button = submitButton();
+    if (button) {
+      button.disabled = !preview.check.valid;
+      button.textContent = t('import.run', { n: preview.check.valid });
     }
   };
+  body.append(h('p', { class: 'import-file' }, h('strong', {}, fileName(path))), h('div', { id: 'import-status', class: 'muted' }));
   const done = openDialog({
     id: 'import-dialog',
     title: t('import.title'),
     wide: true,
     body,
-    submitLabel: t('import.run', { n: preview.check.valid }),
-    submit: () => run(request, preview, body),
+    submitLabel: t('import.run', { n: 0 }),
+    // Ctrl+Enter submits even while the button waits for a check.
+    submit: () => (preview && preview.check.valid
+      ? watch(api.importRun({ ...request, expect_valid: preview.check.valid }), status())
+      : Promise.reject({ kind: 'invalid', fields: [{ field: 'file', code: 'no_valid_rows' }] })),
   });
-  draw();
+  load();
   const result = await done;
   if (result) {
     toast(t('import.done', { created: result.created, updated: result.updated, skipped: result.skipped }));
@@ -82,27 +92,38 @@ export async function openImport(path) {
   return result;
 }
 
-/** Import, showing progress until it is done. */
-async function run(request, preview, body) {
-  const bar = h('progress', { id: 'import-progress', max: 1, value: 0, 'aria-label': t('import.progress') });
-  const status = $('#import-status', body);
-  status.replaceChildren(bar);
+function fileName(path) {
+  return path.split(/[\\/]/).pop();
+}
+
+/**
+ * Wait for `promise` (a preview or an import), showing in `where` what the import is doing
+ * and how far it is: reading the file, checking rows, writing them.
+ */
+async function watch(promise, where) {
+  const label = h('span', {}, t('import.stage.reading'));
+  const bar = h('progress', { id: 'import-progress', 'aria-label': t('import.progress') });
+  where?.replaceChildren(label, ' ', bar);
   const timer = setInterval(async () => {
     try {
       const p = await api.importProgress();
+      if (p.stage === 'idle') return;
+      label.textContent = t(`import.stage.${p.stage}`);
       if (p.total) {
         bar.max = p.total;
         bar.value = p.done;
+      } else {
+        bar.removeAttribute('value');
       }
     } catch {
       // The next tick asks again.
     }
   }, 250);
   try {
-    return await api.importRun({ ...request, expect_valid: preview.check.valid });
+    return await promise;
   } finally {
     clearInterval(timer);
-    bar.remove();
+    where?.replaceChildren();
   }
 }
 

@@ -3,6 +3,7 @@
 
 use rusqlite::types::Value;
 
+use super::customers::input_of;
 use super::{App, DeskStaff, WriteAs};
 use crate::audit::{repo, Action, AuditEntry, AuditFilter, AuditPage, AuditQuery, RecordKind};
 use crate::customers::model::{CustomerInput, Preference, Source, SpecialDate, Tier};
@@ -120,28 +121,6 @@ fn revertible(e: &AuditEntry) -> Result<&str> {
     match e.field.as_deref() {
         Some(f) if REVERTIBLE.contains(&f) => Ok(f),
         _ => Err(not()),
-    }
-}
-
-/// What the form would send to save `c` unchanged.
-fn input_of(c: &Customer) -> CustomerInput {
-    CustomerInput {
-        name: c.name.clone(),
-        phones: c.phones.clone(),
-        wechat: c.wechat.clone(),
-        email: c.email.clone(),
-        address: c.address.clone(),
-        company: c.company.clone(),
-        source: Some(c.source),
-        first_contact: c.first_contact.clone(),
-        tier: Some(c.tier),
-        tags: c.tags.clone(),
-        notes: c.notes.clone(),
-        preferences: c.preferences.clone(),
-        birthday: c.birthday,
-        anniversary: c.anniversary,
-        cadence_ideal_days: c.cadence_ideal_days,
-        cadence_max_days: c.cadence_max_days,
     }
 }
 
