@@ -90,6 +90,7 @@ commands! {
     Read import_errors_save(request: ImportRequest, language: String) => |a| a.save_import_errors(&request, &language);
     Write import_run(request: ImportRequest) => |a| a.import_customers(&request);
     Read import_progress() => |a| Ok::<_, Error>(a.import_progress());
+    Read import_forget() => |a| a.forget_import_file();
     Read import_last() => |a| a.last_import();
     Write import_undo(id: i64) => |a| a.undo_import(id);
     Write staff_save(staff: Vec<String>) => |a| a.set_staff(&staff);

@@ -404,8 +404,10 @@ fn bad_imports_say_why_and_write_nothing() {
         refused(t.app.import_customers(&request(&gone)).unwrap_err()),
         "file_missing"
     );
-    // The file changed since the preview the user confirmed.
-    let changed = write_gbk(dir, "c.csv", "姓名\r\n甲\r\n乙\r\n");
+    // The file changed since the preview the user confirmed (edited in Excel meanwhile).
+    let changed = write_gbk(dir, "c.csv", "姓名\r\n甲\r\n");
+    assert_eq!(t.app.preview_import(&request(&changed)).unwrap().check.valid, 1);
+    write_gbk(dir, "c.csv", "姓名\r\n甲\r\n乙\r\n");
     let e = t
         .app
         .import_customers(&ImportRequest {

@@ -45,6 +45,8 @@ Object.assign(api, {
   importErrorsSave: (request, language) => invoke('import_errors_save', { request, language }),
   importRun: (request) => invoke('import_run', { request }),
   importProgress: () => invoke('import_progress'),
+  /** The import dialog closed: Rust lets go of the file's rows. */
+  importForget: () => invoke('import_forget'),
   importLast: () => invoke('import_last'),
   importUndo: (id) => invoke('import_undo', { id }),
   backupList: () => invoke('backup_list'),

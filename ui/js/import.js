@@ -85,6 +85,7 @@ export async function openImport(path) {
   });
   load();
   const result = await done;
+  api.importForget().catch(() => {});
   if (result) {
     toast(t('import.done', { created: result.created, updated: result.updated, skipped: result.skipped }));
     render();

@@ -4,10 +4,13 @@
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::atomic::{AtomicU8, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 
 use super::customers::{changed_fields, input_of, new_index_entry};
 use super::{App, DeskStaff, WriteAs};
 use crate::customers::model::{CustomerInput, Preference, PreferenceKind, Source};
+use crate::customers::repo::SearchFields;
+use crate::customers::rules::ValidCustomer;
 use crate::customers::{repo as customers_repo, rules};
 use crate::error::{Error, FieldError, Result};
 use crate::import::model::{ItemAction, MAX_LISTED_ERRORS, PREVIEW_ROWS};
@@ -45,6 +48,56 @@ impl ImportProgress {
             done: self.done.load(Ordering::Relaxed),
             total: self.total.load(Ordering::Relaxed),
         }
+    }
+}
+
+/// The file last read, kept while it is unchanged: the preview, each re-check with another
+/// mapping and the import itself read it once. A file that changed, moved or disappeared is
+/// read again (and refused when gone).
+#[derive(Default)]
+pub struct TableCache(Mutex<Option<(CacheKey, Arc<Table>)>>);
+
+#[derive(PartialEq)]
+struct CacheKey {
+    path: String,
+    options: import::ReadOptions,
+    len: u64,
+    modified: Option<std::time::SystemTime>,
+}
+
+impl TableCache {
+    fn clear(&self) {
+        if let Ok(mut cached) = self.0.lock() {
+            *cached = None;
+        }
+    }
+
+    fn read(&self, path: &str, options: &import::ReadOptions) -> Result<Arc<Table>> {
+        let meta = std::fs::metadata(path).map_err(|e| {
+            let code = match e.kind() {
+                std::io::ErrorKind::NotFound => "file_missing",
+                _ => "file_unreadable",
+            };
+            Error::Invalid(vec![FieldError::new("file", code)])
+        })?;
+        let key = CacheKey {
+            path: path.to_string(),
+            options: options.clone(),
+            len: meta.len(),
+            modified: meta.modified().ok(),
+        };
+        let mut cached = self
+            .0
+            .lock()
+            .map_err(|_| Error::Internal("the import cache lock was poisoned".into()))?;
+        if let Some((k, table)) = cached.as_ref() {
+            if *k == key {
+                return Ok(table.clone());
+            }
+        }
+        let table = Arc::new(import::read(Path::new(path), options)?);
+        *cached = Some((key, table.clone()));
+        Ok(table)
     }
 }
 
@@ -344,6 +397,47 @@ fn plan(p: &PlanInput<'_>) -> Plan {
     Plan { steps, check, errors }
 }
 
+/// The new customers validated and normalised for search (pinyin is the slow part), on
+/// every core: this needs no database, so it does not lengthen the write on one thread.
+fn prepare_new(steps: &[Step]) -> Result<Vec<(ValidCustomer, SearchFields)>> {
+    let inputs: Vec<&CustomerInput> = steps
+        .iter()
+        .filter_map(|s| match s {
+            Step::Create(input) => Some(input),
+            Step::Fill(..) => None,
+        })
+        .collect();
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8);
+    let chunk = inputs.len().div_ceil(threads).max(1);
+    let prepare = |part: &[&CustomerInput]| -> Result<Vec<(ValidCustomer, SearchFields)>> {
+        part.iter()
+            .map(|input| {
+                let v = rules::validate(input)?;
+                let s = customers_repo::search_fields(&v);
+                Ok((v, s))
+            })
+            .collect()
+    };
+    let parts: Vec<Result<Vec<_>>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = inputs
+            .chunks(chunk)
+            .map(|part| scope.spawn(move || prepare(part)))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join()
+                    .unwrap_or_else(|_| Err(Error::Internal("preparing the import failed".into())))
+            })
+            .collect()
+    });
+    let mut out = Vec::with_capacity(inputs.len());
+    for part in parts {
+        out.extend(part?);
+    }
+    Ok(out)
+}
+
 /// Existing customers by the key of each of their phones (the oldest customer wins).
 fn existing_phones(conn: &rusqlite::Connection) -> Result<HashMap<String, i64>> {
     let mut by_key = HashMap::new();
@@ -357,7 +451,7 @@ fn existing_phones(conn: &rusqlite::Connection) -> Result<HashMap<String, i64>> 
 
 /// The file read and the mapping to use for it.
 struct ReadImport {
-    table: Table,
+    table: Arc<Table>,
     mapping: Vec<Target>,
     remembered: bool,
 }
@@ -375,9 +469,15 @@ impl App {
         self.import_progress.get()
     }
 
+    /// The window closed the import: let go of the file's rows.
+    pub fn forget_import_file(&self) -> Result<()> {
+        self.import_cache.clear();
+        Ok(())
+    }
+
     fn read_import(&self, req: &ImportRequest) -> Result<ReadImport> {
         self.import_progress.set(1, 0, 0);
-        let table = import::read(Path::new(&req.path), &req.options)?;
+        let table = self.import_cache.read(&req.path, &req.options)?;
         let (mapping, remembered) = match &req.mapping {
             Some(m) => (m.clone(), false),
             None => match repo::get_mapping_for(&*self.conn()?, &table.headers)? {
@@ -417,10 +517,10 @@ impl App {
             file_name: file_name(&req.path),
             path: req.path.clone(),
             format: t.format,
-            encoding: t.encoding,
+            encoding: t.encoding.clone(),
             separator: t.separator,
             rows: t.rows.iter().take(PREVIEW_ROWS).cloned().collect(),
-            headers: t.headers,
+            headers: t.headers.clone(),
             mapping: src.mapping,
             remembered: src.remembered,
             duplicates: req.duplicates,
@@ -476,7 +576,7 @@ impl App {
         let mut record = self.audit_context(WriteAs::default())?;
         let now = record.at.clone();
         let file = file_name(&req.path);
-        self.write_as(WriteAs::bulk_because("import"), |tx, ch| {
+        let result = self.write_as(WriteAs::bulk_because("import"), |tx, ch| {
             let existing = existing_phones(tx)?;
             let plan = plan(&PlanInput {
                 table: &src.table,
@@ -518,16 +618,12 @@ impl App {
             crate::audit::repo::add_bulk(tx, crate::audit::RecordKind::Customer, creates)?;
             self.import_progress.set(3, 0, plan.steps.len());
             let mut entries = Vec::with_capacity(creates);
-            for (i, step) in plan.steps.iter().enumerate() {
+            for (i, (v, s)) in prepare_new(&plan.steps)?.into_iter().enumerate() {
                 self.import_progress.tick(i);
-                if let Step::Create(input) = step {
-                    let v = rules::validate(input)?;
-                    let s = customers_repo::search_fields(&v);
-                    let id = customers_repo::insert_customer(tx, &v, &s, &now)?;
-                    customers_repo::add_event(tx, id, &now, "imported", &file)?;
-                    repo::insert_item(tx, batch, id, ItemAction::Created, None)?;
-                    entries.push(new_index_entry(id, &v, s, &now));
-                }
+                let id = customers_repo::insert_customer(tx, &v, &s, &now)?;
+                customers_repo::add_event(tx, id, &now, "imported", &file)?;
+                repo::insert_item(tx, batch, id, ItemAction::Created, None)?;
+                entries.push(new_index_entry(id, &v, s, &now));
             }
             // Existing customers filled: every changed field is in the trail.
             crate::audit::repo::set_context(tx, &record)?;
@@ -574,7 +670,9 @@ impl App {
             )?;
             ch.new_customers(entries);
             Ok(result)
-        })
+        })?;
+        self.import_cache.clear();
+        Ok(result)
     }
 
     /// The newest import, with how many of its customers changed since.

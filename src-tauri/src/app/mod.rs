@@ -48,6 +48,8 @@ pub struct App {
     customers_changed: std::sync::atomic::AtomicBool,
     /// How far the running import is.
     import_progress: imports::ImportProgress,
+    /// The file being imported, as last read.
+    import_cache: imports::TableCache,
 }
 
 /// What the window shows about the running app.
@@ -207,6 +209,7 @@ impl App {
             on_change: std::sync::OnceLock::new(),
             customers_changed: std::sync::atomic::AtomicBool::new(true),
             import_progress: Default::default(),
+            import_cache: Default::default(),
         })
     }
 
