@@ -734,6 +734,9 @@ fn a_gbk_member_list_is_imported_through_the_window_and_undone() {
     // Undo it from Settings: the three are gone.
     s.click_css("#nav-settings").unwrap();
     s.wait_text_contains("#last-import", "members.csv").unwrap();
+    s.execute("document.querySelector('#import-card').scrollIntoView()", vec![])
+        .unwrap();
+    s.screenshot(&artefact_dir().join("import-settings.png")).unwrap();
     s.click_css("#import-undo").unwrap();
     s.wait_for("#import-undo-dialog[open]").unwrap();
     s.click_css("#import-undo-dialog [data-action='submit']").unwrap();

@@ -76,8 +76,9 @@ impl App {
             _ => None,
         };
         let now = self.now_local();
-        let mut conn = self.conn()?;
-        // One snapshot for every sheet; nothing is written, and it ends with the export.
+        // A connection of its own: the window keeps working (and saving) while a large
+        // export is written. One snapshot for every sheet; nothing is written.
+        let mut conn = crate::store::open_reader(&self.data_dir)?;
         let tx = conn.transaction()?;
         let src = Sources {
             conn: &tx,

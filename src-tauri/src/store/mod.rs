@@ -71,6 +71,18 @@ pub fn open_in(dir: &Path) -> Result<Connection> {
     })
 }
 
+/// A second, read-only connection to the open database in `dir`, for long reads (an
+/// export) that must not hold the app's own connection: in WAL mode it reads one snapshot
+/// while the app keeps writing.
+pub fn open_reader(dir: &Path) -> Result<Connection> {
+    let conn = Connection::open_with_flags(
+        dir.join(DB_FILE),
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    Ok(conn)
+}
+
 /// Open the database file at `path` (see [`open_in`]).
 pub fn open(path: &Path) -> Result<Connection> {
     let invalid = |reason: String| Error::DbInvalid {
