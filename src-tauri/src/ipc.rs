@@ -11,6 +11,7 @@ use serde_json::Value;
 
 use crate::app::{App, BackupSettings, ExportRequest};
 use crate::audit::AuditQuery;
+use crate::churn::{ChurnInput, ChurnQuery, Reason, WinBackInput};
 use crate::complaints::{
     Category, CloseInput, ComplaintInput, ComplaintQuery, ComplaintSettings, ResolveInput, Severity, TransitionInput,
 };
@@ -96,6 +97,11 @@ commands! {
     Write staff_save(staff: Vec<String>) => |a| a.set_staff(&staff);
     Read desk_staff() => |a| a.desk_staff();
     Write desk_staff_set(staff: String) => |a| a.set_desk_staff(&staff);
+    Write churn_mark(id: i64, input: ChurnInput) => |a| a.mark_lost(id, &input);
+    Write churn_win_back(id: i64, input: WinBackInput) => |a| a.win_back(id, &input);
+    Read churn_register(query: ChurnQuery) => |a| a.churn_register(&query);
+    Read churn_reasons() => |a| a.churn_reasons();
+    Write churn_reason_save(reason: Reason) => |a| a.save_churn_reason(&reason);
     Read audit_log(query: AuditQuery) => |a| a.audit_log(&query);
     Write audit_revert(id: i64) => |a| a.revert_audit_entry(id);
 

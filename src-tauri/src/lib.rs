@@ -3,6 +3,7 @@
 
 pub mod app;
 pub mod audit;
+pub mod churn;
 pub mod complaints;
 pub mod customers;
 pub mod error;

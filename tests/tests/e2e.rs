@@ -746,3 +746,57 @@ fn a_gbk_member_list_is_imported_through_the_window_and_undone() {
     search_until(s, "王芳", |r| r.is_empty());
     search_until(s, "13700003333", |r| r.is_empty());
 }
+
+/// The churn register in the real window: a customer marked lost from their page (type,
+/// reason, who) shows the loss there and in the manager's register (filtered by type),
+/// and "won back" ends it.
+#[test]
+#[ignore = "needs the desktop harness: run `cargo xtask test`"]
+fn a_customer_is_marked_lost_listed_for_the_manager_and_won_back() {
+    let data = tempfile::tempdir().unwrap();
+    let app = frontdesk::App::open(data.path()).unwrap();
+    app.set_language("en").unwrap();
+    app.set_staff(&["Li Na".to_string()]).unwrap();
+    app.create_customer(&frontdesk_tests::customer("Lou Lost", &["13800005566"]))
+        .unwrap();
+    app.create_customer(&frontdesk_tests::customer("Stay Stein", &["13800005577"]))
+        .unwrap();
+    drop(app);
+    let app = RealApp::start(data.path()).unwrap();
+    let s = &app.session;
+    s.search_first("Lou Lost").unwrap();
+    s.click_css(".customer-row").unwrap();
+    s.wait_text("#detail-name", "Lou Lost").unwrap();
+    s.click_css("#mark-lost").unwrap();
+    s.wait_for("#churn-dialog[open]").unwrap();
+    // Saving without a type or reason says which are missing, and keeps the dialog open.
+    s.click_css("#churn-dialog [data-action='submit']").unwrap();
+    s.wait_text_contains("#churn-dialog", "Required").unwrap();
+    s.click_css("#churn-type option[value='competitor']").unwrap();
+    s.click_css("#churn-reason option:nth-child(2)").unwrap();
+    s.fill("#churn-note", "The new place across the street").unwrap();
+    s.click_css("#churn-staff option[value='Li Na']").unwrap();
+    s.click_css("#churn-dialog [data-action='submit']").unwrap();
+    s.wait_text_contains("#loss-banner", "To a competitor").unwrap();
+    s.wait_text_contains("#loss-banner", "Price").unwrap();
+    s.wait_for("#lost-badge").unwrap();
+
+    // The manager's register lists her, and the type filter keeps her.
+    s.click_css("#nav-manager").unwrap();
+    s.wait_text_contains("#churn-table", "Lou Lost").unwrap();
+    s.click_css("#cf-type option[value='natural']").unwrap();
+    s.wait_text_contains("#churn-count", "0 losses").unwrap();
+    s.click_css("#cf-type option[value='competitor']").unwrap();
+    s.wait_text_contains("#churn-count", "1 loss").unwrap();
+    s.screenshot(&artefact_dir().join("churn-register.png")).unwrap();
+
+    // From the register to her page; won back.
+    s.click_css("#churn-table button.link").unwrap();
+    s.wait_text("#detail-name", "Lou Lost").unwrap();
+    s.click_css("#won-back").unwrap();
+    s.wait_for("#win-back-dialog[open]").unwrap();
+    s.click_css("#win-back-dialog [data-action='submit']").unwrap();
+    s.wait_text_contains("#toasts", "won back").unwrap();
+    s.wait(|| s.find("#loss-banner").is_err().then_some(())).unwrap();
+    s.wait_for("#mark-lost").unwrap();
+}

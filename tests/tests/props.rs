@@ -133,6 +133,7 @@ mod search_index {
             next_visit: None,
             cadence_ideal_days: None,
             cadence_max_days: None,
+            lost: false,
         }
     }
 

@@ -24,6 +24,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../src-tauri/src/store/migrations/0004_reminders.sql"),
     include_str!("../../src-tauri/src/store/migrations/0005_audit.sql"),
     include_str!("../../src-tauri/src/store/migrations/0006_imports.sql"),
+    include_str!("../../src-tauri/src/store/migrations/0007_churn.sql"),
 ];
 
 const T0: &str = "2026-03-02T02:15:00.000Z";
@@ -615,8 +616,13 @@ fn a_version_5_database_upgrades() {
     upgrade_from(5);
 }
 
+#[test]
+fn a_version_6_database_upgrades() {
+    upgrade_from(6);
+}
+
 /// The current version opens as it is (the same checks, nothing to migrate).
 #[test]
 fn a_current_database_opens_unchanged() {
-    upgrade_from(6);
+    upgrade_from(7);
 }

@@ -23,6 +23,11 @@ Object.assign(api, {
   deskStaff: () => invoke('desk_staff'),
   setDeskStaff: (staff) => invoke('desk_staff_set', { staff }),
   auditLog: (query) => invoke('audit_log', { query }),
+  churnMark: (id, input) => invoke('churn_mark', { id, input }),
+  churnWinBack: (id, input) => invoke('churn_win_back', { id, input }),
+  churnRegister: (query) => invoke('churn_register', { query }),
+  churnReasons: () => invoke('churn_reasons'),
+  churnReasonSave: (reason) => invoke('churn_reason_save', { reason }),
   revertAudit: (id) => invoke('audit_revert', { id }),
   settingsDefaults: () => invoke('settings_defaults'),
   /** Back up now: into `folder` when given (picked for this one backup), else the backup folder. */

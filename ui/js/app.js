@@ -9,11 +9,12 @@ import { backupNow } from './backups.js';
 import * as complaints from './complaints.js';
 import * as reminders from './reminders.js';
 import * as audit from './audit.js';
+import * as manager from './churn.js';
 import { activeSection, navigate, refreshCounts, registerSections, render } from './nav.js';
 import { showError } from './toast.js';
 import { dateTime } from './format.js';
 
-registerSections({ customers, visits, complaints, reminders, settings, audit });
+registerSections({ customers, visits, complaints, reminders, settings, audit, manager });
 
 function showFatal(err) {
   $('#app').hidden = true;
@@ -119,9 +120,9 @@ function onKey(e) {
     e.preventDefault();
     if (activeSection() !== complaints) navigate('complaints');
     complaints.createNew();
-  } else if (mod && /^[1-5]$/.test(e.key)) {
+  } else if (mod && /^[1-6]$/.test(e.key)) {
     e.preventDefault();
-    navigate(['customers', 'visits', 'complaints', 'reminders', 'settings'][Number(e.key) - 1]);
+    navigate(['customers', 'visits', 'complaints', 'reminders', 'settings', 'manager'][Number(e.key) - 1]);
   } else {
     activeSection().onKey?.(e, typing);
   }

@@ -25,6 +25,9 @@ function stateLabel(kind, v) {
 export function formatValue(e, field, v) {
   if (v === null || v === undefined || v === '' || (Array.isArray(v) && !v.length)) return t('audit.empty');
   if (field === 'birthday' || field === 'anniversary') return typeof v === 'object' ? specialDate(v) : String(v);
+  if (field === 'lost' && typeof v === 'object') {
+    return [v.lost_on, t(`churn.type.${v.type}`), v.note].filter(Boolean).join(' · ');
+  }
   if (field === 'preferences' && Array.isArray(v)) return v.map((p) => `${t(`pref.${p.kind}`)}: ${p.text}`).join('; ');
   if (Array.isArray(v)) return v.map((x) => (typeof x === 'object' ? JSON.stringify(x) : String(x))).join(', ');
   if (ENUM_PREFIX[field]) return t(`${ENUM_PREFIX[field]}.${v}`);

@@ -12,6 +12,7 @@ import { registerComplaint } from './complaint-dialogs.js';
 import { auditTable } from './audit-view.js';
 import { pickAndImport } from './import.js';
 import { exportTo } from './export.js';
+import { lossBanner, markLost } from './churn.js';
 
 const PAGE = 50;
 const state = {
@@ -331,21 +332,30 @@ function renderDetail() {
   }
   const c = d.customer;
   const archived = !!c.archived_at;
+  const openLoss = (d.churn || []).find((e) => !e.won_back_on);
   add(pane,
     h('header', { class: 'detail-head' },
       h('div', {},
         h('h1', { id: 'detail-name' }, c.name),
         h('div', { class: 'detail-badges' }, tierBadge(c.tier),
           archived ? h('span', { class: 'badge archived', id: 'archived-badge' }, t('customers.archived_badge')) : null,
+          openLoss ? h('span', { class: 'badge lost', id: 'lost-badge' }, t('churn.lost_badge')) : null,
           c.anonymised ? h('span', { class: 'badge archived', id: 'anonymised-badge' }, t('customers.anonymised_badge')) : null,
           c.company ? h('span', { class: 'muted' }, c.company) : null)),
       h('div', { class: 'detail-actions' },
         c.anonymised ? null : h('button', { type: 'button', class: 'btn', id: 'edit-customer', onclick: edit, title: t('customers.edit_hint') },
           hasDraft(c.id) ? t('customers.edit_draft') : t('customers.edit')),
+        c.anonymised || openLoss ? null : h('button', { type: 'button', class: 'btn', id: 'mark-lost', onclick: async () => {
+          if (await markLost(c)) {
+            toast(t('churn.marked', { name: c.name }));
+            await refreshAfterChange(c.id);
+          }
+        } }, t('churn.mark')),
         c.anonymised ? null : h('button', { type: 'button', class: 'btn', id: 'anonymise-customer', onclick: anonymise }, t('customers.anonymise')),
         archived
           ? h('button', { type: 'button', class: 'btn', id: 'restore-customer', onclick: () => setArchived(false) }, t('customers.restore'))
           : h('button', { type: 'button', class: 'btn', id: 'archive-customer', onclick: () => setArchived(true) }, t('customers.archive')))),
+    openLoss ? lossBanner(c, openLoss, () => refreshAfterChange(c.id)) : null,
     h('section', { class: 'pref-card', id: 'preference-card' },
       h('h2', {}, t('detail.preferences')),
       c.preferences.length

@@ -25,6 +25,8 @@ pub struct CustomerDetail {
     pub complaints: Vec<crate::complaints::Complaint>,
     /// Attempts that did not reach the customer, reschedules and corrections, newest first.
     pub visit_events: Vec<crate::visits::CustomerVisitEvent>,
+    /// Losses (客户流失), newest first: the first is open while the customer is lost.
+    pub churn: Vec<crate::churn::ChurnEntry>,
 }
 
 /// Rows per page when the query does not say.
@@ -110,6 +112,7 @@ impl App {
             }
             repo::anonymise_customer(tx, id, &label, &now)?;
             crate::reminders::repo::rename_in_reminders(tx, id, &label)?;
+            crate::churn::repo::erase_for_customer(tx, id)?;
             repo::add_event(tx, id, &now, "anonymised", "")?;
             // The trail keeps that the fields changed, not what they held.
             crate::audit::repo::erase_customer(tx, id)?;
@@ -135,6 +138,7 @@ impl App {
         let visits = crate::visits::repo::list_customer_visits(&conn, id)?;
         let complaints = crate::complaints::repo::list_for_customer(&conn, id, self.now_local())?;
         let visit_events = crate::visits::repo::list_customer_visit_events(&conn, id)?;
+        let churn = crate::churn::repo::list_for_customer(&conn, id)?;
         drop(conn);
         let occasions = [
             (DateKind::Birthday, customer.birthday),
@@ -155,6 +159,7 @@ impl App {
             visits,
             complaints,
             visit_events,
+            churn,
         })
     }
 
@@ -241,6 +246,7 @@ pub(super) fn new_index_entry(id: i64, v: &ValidCustomer, s: repo::SearchFields,
         next_visit: None,
         cadence_ideal_days: v.cadence_ideal_days,
         cadence_max_days: v.cadence_max_days,
+        lost: false,
     }
 }
 

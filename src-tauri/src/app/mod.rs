@@ -5,6 +5,7 @@
 
 mod audit;
 mod backups;
+mod churn;
 mod complaints;
 mod customers;
 mod exports;

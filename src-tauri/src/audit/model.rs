@@ -91,4 +91,12 @@ pub struct AuditPage {
 }
 
 /// Fields whose stored value is JSON text (lists, the preference card, special dates).
-pub const JSON_FIELDS: &[&str] = &["phones", "tags", "preferences", "birthday", "anniversary", "steps"];
+pub const JSON_FIELDS: &[&str] = &[
+    "phones",
+    "tags",
+    "preferences",
+    "birthday",
+    "anniversary",
+    "steps",
+    "lost",
+];

@@ -389,6 +389,7 @@ fn index_entry_from_row(r: &Row<'_>) -> rusqlite::Result<IndexEntry> {
         next_visit: r.get::<_, Option<String>>(10)?.and_then(|d| parse_day(&d)),
         cadence_ideal_days: r.get(11)?,
         cadence_max_days: r.get(12)?,
+        lost: r.get(13)?,
     })
 }
 
@@ -402,7 +403,8 @@ pub fn local_date_of(ts: &str) -> chrono::NaiveDate {
 const INDEX_COLS: &str = "id, tier, archived_at IS NOT NULL, tags, name_key, updated_at, search_text, search_other,
     created_at, last_contact_date,
     (SELECT min(due_date) FROM visits v WHERE v.customer_id = customers.id AND v.state = 'planned'),
-    cadence_ideal_days, cadence_max_days";
+    cadence_ideal_days, cadence_max_days,
+    EXISTS (SELECT 1 FROM churn c WHERE c.customer_id = customers.id AND c.won_back_on IS NULL)";
 
 /// Every customer's index entry (loaded once at start-up).
 pub fn list_index_entries(conn: &Connection) -> Result<Vec<IndexEntry>> {

@@ -172,6 +172,8 @@ pub struct IndexEntry {
     pub next_visit: Option<NaiveDate>,
     pub cadence_ideal_days: Option<u32>,
     pub cadence_max_days: Option<u32>,
+    /// Marked lost (客户流失) and not won back: out of keep-in-touch.
+    pub lost: bool,
 }
 
 /// What a query needs to know beyond the index: the local day and the tier cadences.
@@ -209,6 +211,7 @@ struct Keys {
     next_visit: Option<NaiveDate>,
     cadence_ideal_days: Option<u32>,
     cadence_max_days: Option<u32>,
+    lost: bool,
 }
 
 impl Keys {
@@ -374,6 +377,7 @@ impl CustomerIndex {
                     next_visit: k.next_visit,
                     cadence_ideal_days: k.cadence_ideal_days,
                     cadence_max_days: k.cadence_max_days,
+                    lost: k.lost,
                 }
             })
             .collect()
@@ -390,7 +394,7 @@ impl CustomerIndex {
             .keys
             .iter()
             .zip(&self.flags)
-            .filter(|(_, f)| *f & 0b100 == 0)
+            .filter(|(_, f)| *f & OUT_OF_TOUCH == 0)
             .filter_map(|(k, _)| {
                 let (days_since, cadence, status) = k.contact(ctx);
                 (status != ContactStatus::Fine).then_some(DueRow {
@@ -417,7 +421,7 @@ impl CustomerIndex {
         self.keys
             .iter()
             .zip(&self.flags)
-            .filter(|(_, f)| *f & 0b100 == 0)
+            .filter(|(_, f)| *f & OUT_OF_TOUCH == 0)
             .map(|(k, _)| {
                 let (_, cadence, _) = k.contact(ctx);
                 (k.id, k.last_contact.unwrap_or(k.created_date), cadence)
@@ -503,6 +507,9 @@ impl CustomerIndex {
                 })
                 && q.contact.is_none_or(|c| {
                     let k = &self.keys[s];
+                    if k.lost {
+                        return false;
+                    }
                     match c {
                         ContactFilter::Never => k.last_contact.is_none(),
                         ContactFilter::Due => k.contact(ctx).2 >= ContactStatus::Due,
@@ -569,9 +576,13 @@ impl CustomerIndex {
     }
 }
 
+/// Bits 0–1 the tier, 2 archived, 3 lost.
 fn flags_of(e: &IndexEntry) -> u8 {
-    e.tier.rank() | (u8::from(e.archived) << 2)
+    e.tier.rank() | (u8::from(e.archived) << 2) | (u8::from(e.lost) << 3)
 }
+
+/// Archived and lost customers are out of keep-in-touch.
+const OUT_OF_TOUCH: u8 = 0b1100;
 
 fn keys_of(e: IndexEntry) -> Keys {
     Keys {
@@ -586,6 +597,7 @@ fn keys_of(e: IndexEntry) -> Keys {
         next_visit: e.next_visit,
         cadence_ideal_days: e.cadence_ideal_days,
         cadence_max_days: e.cadence_max_days,
+        lost: e.lost,
     }
 }
 
@@ -658,6 +670,7 @@ mod tests {
             next_visit: None,
             cadence_ideal_days: None,
             cadence_max_days: None,
+            lost: false,
         }
     }
 

@@ -310,3 +310,19 @@ pub fn for_each_reminder(conn: &Connection, mut f: impl FnMut(Reminder) -> Resul
     }
     Ok(())
 }
+
+/// Dismiss a customer's pending occurrences of one kind (keep-in-touch for a customer
+/// marked lost); they stay in the history as dismissed.
+pub fn dismiss_pending_for_customer(
+    conn: &Connection,
+    customer_id: i64,
+    kind: ReminderKind,
+    now: &str,
+) -> Result<usize> {
+    Ok(conn
+        .prepare_cached(
+            "UPDATE reminders SET state = 'dismissed', closed_at = ?3, updated_at = ?3
+             WHERE customer_id = ?1 AND kind = ?2 AND state IN ('pending', 'snoozed')",
+        )?
+        .execute(params![customer_id, kind, now])?)
+}

@@ -25,6 +25,7 @@ pub const MIGRATION_SQL: &[&str] = &[
     include_str!("migrations/0004_reminders.sql"),
     include_str!("migrations/0005_audit.sql"),
     include_str!("migrations/0006_imports.sql"),
+    include_str!("migrations/0007_churn.sql"),
 ];
 
 pub fn migrations() -> Migrations<'static> {
@@ -183,6 +184,7 @@ mod tests {
         0xda2bac32281d9f38,
         0xead19944ee8fb12b,
         0x89c92270c0f8b3fc,
+        0xac83c7e584871c51,
     ];
 
     #[test]
