@@ -276,6 +276,28 @@ fn fill(c: &Connection, version: usize) -> (Vec<i64>, Vec<i64>, Vec<i64>) {
             .unwrap();
         }
     }
+    if version >= 6 {
+        c.execute(
+            "INSERT INTO import_batches (at, staff, file, headers, mapping, duplicates, created, change_id)
+             VALUES (?1, '小李', '会员.csv', '[\"姓名\"]', '[\"name\"]', 'skip', 1, 0)",
+            params![T1],
+        )
+        .unwrap();
+        let batch = c.last_insert_rowid();
+        c.execute(
+            "INSERT INTO import_items (batch_id, customer_id, action) VALUES (?1, ?2, 'created')",
+            params![batch, customers[1]],
+        )
+        .unwrap();
+    }
+    if version >= 7 {
+        c.execute(
+            "INSERT INTO churn (customer_id, lost_on, type, reason_id, note, staff, created_at, updated_at)
+             VALUES (?1, '2026-03-20', 'competitor', (SELECT id FROM churn_reasons WHERE code = 'price'), '', '小李', ?2, ?2)",
+            params![customers[2], T1],
+        )
+        .unwrap();
+    }
     (customers, visits, complaints)
 }
 
@@ -536,6 +558,12 @@ fn upgrade_from(version: usize) {
     } else {
         assert!(center.is_empty());
     }
+    // The last import and the losses come through.
+    let last = app.last_import().unwrap();
+    assert_eq!(last.map(|b| b.file), (version >= 6).then(|| "会员.csv".to_string()));
+    let lost = app.churn_register(&Default::default()).unwrap();
+    assert_eq!(lost.total, usize::from(version >= 7));
+
     drop(app);
 
     // The audit trail starts with the upgrade: an edit now is recorded, field by field.
