@@ -596,6 +596,22 @@ fn write_xlsx(plan: &Plan, src: &Sources<'_>) -> Result<ExportResult> {
     Ok(ExportResult { files, counts })
 }
 
+/// A table of text at `path`, written as every export file is (UTF-8 with BOM, the formula
+/// guard, a temporary name renamed into place): the import's list of errors.
+pub(super) fn write_text_csv(path: &Path, headers: &[&str], rows: &[Vec<String>]) -> Result<()> {
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .ok_or_else(|| Error::Invalid(vec![FieldError::new("path", "folder_missing")]))?;
+    let mut sink = CsvSink::new(temp_file(dir)?, headers)?;
+    for row in rows {
+        let cells: Vec<Cell<'_>> = row.iter().map(|c| text(c.as_str())).collect();
+        sink.row(&cells)?;
+    }
+    keep_all(vec![(sink.finish()?, path.to_path_buf())])?;
+    Ok(())
+}
+
 fn write_csv(plan: &Plan, src: &Sources<'_>) -> Result<ExportResult> {
     let mut done = Vec::new();
     let mut counts = Vec::new();

@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicU8, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use super::customers::{changed_fields, input_of, new_index_entry};
-use super::{App, DeskStaff, WriteAs};
+use super::{App, WriteAs};
 use crate::customers::model::{CustomerInput, Preference, PreferenceKind, Source};
 use crate::customers::repo::SearchFields;
 use crate::customers::rules::ValidCustomer;
@@ -456,6 +456,20 @@ struct ReadImport {
     remembered: bool,
 }
 
+impl ReadImport {
+    /// The dry run: every row checked with this mapping against the customers in `conn`.
+    fn check(&self, conn: &rusqlite::Connection, duplicates: Duplicates, progress: &ImportProgress) -> Result<Plan> {
+        let existing = existing_phones(conn)?;
+        Ok(plan(&PlanInput {
+            table: &self.table,
+            mapping: &self.mapping,
+            duplicates,
+            existing: &existing,
+            progress,
+        }))
+    }
+}
+
 fn file_name(path: &str) -> String {
     Path::new(path)
         .file_name()
@@ -499,15 +513,7 @@ impl App {
         let src = self.read_import(req)?;
         let check = if src.mapping.contains(&Target::Name) {
             check_mapping(&src.table.headers, &src.mapping)?;
-            let existing = existing_phones(&*self.conn()?)?;
-            plan(&PlanInput {
-                table: &src.table,
-                mapping: &src.mapping,
-                duplicates: req.duplicates,
-                existing: &existing,
-                progress: &self.import_progress,
-            })
-            .check
+            src.check(&*self.conn()?, req.duplicates, &self.import_progress)?.check
         } else {
             // No name column yet: the window asks for one before anything is checked.
             Check::default()
@@ -534,14 +540,7 @@ impl App {
         let _clear = ProgressGuard(&self.import_progress);
         let src = self.read_import(req)?;
         check_mapping(&src.table.headers, &src.mapping)?;
-        let existing = existing_phones(&*self.conn()?)?;
-        let plan = plan(&PlanInput {
-            table: &src.table,
-            mapping: &src.mapping,
-            duplicates: req.duplicates,
-            existing: &existing,
-            progress: &self.import_progress,
-        });
+        let plan = src.check(&*self.conn()?, req.duplicates, &self.import_progress)?;
         let path = Path::new(&req.path);
         let stem = path
             .file_stem()
@@ -549,21 +548,21 @@ impl App {
             .unwrap_or_default();
         let out = path.with_file_name(format!("{stem}.errors.csv"));
         let t = |key: &str, args: serde_json::Value| crate::reminders::texts::t(lang, key, &args);
-        let mut rows = vec![[
-            t("import.errors.row", serde_json::Value::Null),
-            t("import.errors.column", serde_json::Value::Null),
-            t("import.errors.value", serde_json::Value::Null),
-            t("import.errors.message", serde_json::Value::Null),
-        ]];
-        for e in &plan.errors {
-            rows.push([
-                e.row.to_string(),
-                e.column.clone(),
-                e.value.clone(),
-                t(&format!("invalid.{}", e.code), serde_json::json!({ "max": e.max })),
-            ]);
-        }
-        write_csv(&out, &rows)?;
+        let none = serde_json::Value::Null;
+        let headers = ["row", "column", "value", "message"].map(|k| t(&format!("import.errors.{k}"), none.clone()));
+        let rows: Vec<Vec<String>> = plan
+            .errors
+            .iter()
+            .map(|e| {
+                vec![
+                    e.row.to_string(),
+                    e.column.clone(),
+                    e.value.clone(),
+                    t(&format!("invalid.{}", e.code), serde_json::json!({ "max": e.max })),
+                ]
+            })
+            .collect();
+        super::exports::write_text_csv(&out, &headers.each_ref().map(String::as_str), &rows)?;
         Ok(out.display().to_string())
     }
 
@@ -572,19 +571,12 @@ impl App {
         let _clear = ProgressGuard(&self.import_progress);
         let src = self.read_import(req)?;
         check_mapping(&src.table.headers, &src.mapping)?;
-        let staff = self.setting::<DeskStaff>()?.0;
         let mut record = self.audit_context(WriteAs::default())?;
+        let staff = record.staff.clone();
         let now = record.at.clone();
         let file = file_name(&req.path);
         let result = self.write_as(WriteAs::bulk_because("import"), |tx, ch| {
-            let existing = existing_phones(tx)?;
-            let plan = plan(&PlanInput {
-                table: &src.table,
-                mapping: &src.mapping,
-                duplicates: req.duplicates,
-                existing: &existing,
-                progress: &self.import_progress,
-            });
+            let plan = src.check(tx, req.duplicates, &self.import_progress)?;
             if plan.check.valid == 0 {
                 return Err(Error::Invalid(vec![FieldError::new("file", "no_valid_rows")]));
             }
@@ -732,26 +724,6 @@ impl App {
             })
         })
     }
-}
-
-/// Write rows as a CSV that Excel opens in Chinese (UTF-8 with BOM), to a temporary name
-/// first; cells that a spreadsheet would run as formulas are kept as text.
-fn write_csv(path: &Path, rows: &[[String; 4]]) -> Result<()> {
-    let io = |e: std::io::Error| Error::file_write(&e, path);
-    let tmp = path.with_extension("csv.tmp");
-    {
-        let mut file = std::fs::File::create(&tmp).map_err(io)?;
-        std::io::Write::write_all(&mut file, "\u{feff}".as_bytes()).map_err(io)?;
-        let mut w = csv::Writer::from_writer(&mut file);
-        for row in rows {
-            w.write_record(row.iter().map(|c| crate::kernel::sheet::guard_formula(c).into_owned()))
-                .map_err(|e| Error::Internal(e.to_string()))?;
-        }
-        w.flush().map_err(io)?;
-        drop(w);
-        file.sync_all().map_err(io)?;
-    }
-    std::fs::rename(&tmp, path).map_err(io)
 }
 
 #[cfg(test)]
