@@ -498,3 +498,42 @@ fn planned_birthday_reminders_go_with_an_undone_import_but_a_fired_one_keeps_it(
     );
     assert_eq!(t.app.count_customers().unwrap(), 1);
 }
+
+#[test]
+fn a_customer_saved_between_the_preview_and_the_import_counts_as_a_duplicate() {
+    let t = TempApp::new();
+    let path = write_gbk(
+        t.dir.path(),
+        "later.csv",
+        "姓名,手机\r\n王芳,13800001111\r\n赵磊,13900002222\r\n",
+    );
+    let preview = t.app.preview_import(&request(&path)).unwrap();
+    assert_eq!(preview.check.will_create, 2);
+    // While the preview is open, the desk registers 赵磊 by hand.
+    t.app.create_customer(&customer("赵磊", &["139 0000 2222"])).unwrap();
+    let r = t
+        .app
+        .import_customers(&ImportRequest {
+            mapping: Some(preview.mapping.clone()),
+            ..request(&path)
+        })
+        .unwrap();
+    assert_eq!(
+        (r.created, r.skipped),
+        (1, 1),
+        "the row checked before 赵磊 was saved is a duplicate now"
+    );
+    assert_eq!(search(&t.app, "赵磊").len(), 1);
+    // Without a change in between, the import takes what its preview checked.
+    let again = write_gbk(t.dir.path(), "again.csv", "姓名,手机\r\n陈静,13700003333\r\n");
+    let preview = t.app.preview_import(&request(&again)).unwrap();
+    let r = t
+        .app
+        .import_customers(&ImportRequest {
+            mapping: Some(preview.mapping),
+            expect_valid: Some(preview.check.valid),
+            ..request(&again)
+        })
+        .unwrap();
+    assert_eq!(r.created, 1);
+}

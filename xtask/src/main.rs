@@ -41,7 +41,7 @@ fn main() -> ExitCode {
         Some("test") => test(),
         Some("bench") => bench(&args[1..]),
         _ => {
-            eprintln!("usage: cargo xtask run | test | bench [--customers N]");
+            eprintln!("usage: cargo xtask run | test | bench [--customers N] [--only-import]");
             return ExitCode::from(2);
         }
     };
@@ -383,6 +383,9 @@ fn bench(extra: &[String]) -> Result {
     ])
     .args(extra);
     status("bench (release build)", c)?;
+    if extra.iter().any(|a| a == "--only-import") {
+        return Ok(());
+    }
     idle_cpu()
 }
 

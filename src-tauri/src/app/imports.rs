@@ -54,8 +54,25 @@ impl ImportProgress {
 /// The file last read, kept while it is unchanged: the preview, each re-check with another
 /// mapping and the import itself read it once. A file that changed, moved or disappeared is
 /// read again (and refused when gone).
+/// The dry run of the last preview is kept too, so that the import does not check every
+/// row again when nothing changed in between (same file read, mapping, duplicate rule and
+/// no write to the database since).
 #[derive(Default)]
-pub struct TableCache(Mutex<Option<(CacheKey, Arc<Table>)>>);
+pub struct TableCache {
+    table: Mutex<Option<(CacheKey, Arc<Table>, u64)>>,
+    plan: Mutex<Option<(PlanKey, Arc<Plan>)>>,
+    reads: std::sync::atomic::AtomicU64,
+}
+
+#[derive(PartialEq)]
+struct PlanKey {
+    /// Which read of a file the rows come from.
+    read: u64,
+    mapping: Vec<Target>,
+    duplicates: Duplicates,
+    /// The database's write counter (`audit_ctx.change_id`) when the rows were checked.
+    change: i64,
+}
 
 #[derive(PartialEq)]
 struct CacheKey {
@@ -67,12 +84,16 @@ struct CacheKey {
 
 impl TableCache {
     fn clear(&self) {
-        if let Ok(mut cached) = self.0.lock() {
+        if let Ok(mut cached) = self.table.lock() {
+            *cached = None;
+        }
+        if let Ok(mut cached) = self.plan.lock() {
             *cached = None;
         }
     }
 
-    fn read(&self, path: &str, options: &import::ReadOptions) -> Result<Arc<Table>> {
+    /// The file's rows, and which read of the file they come from.
+    fn read(&self, path: &str, options: &import::ReadOptions) -> Result<(Arc<Table>, u64)> {
         let meta = std::fs::metadata(path).map_err(|e| {
             let code = match e.kind() {
                 std::io::ErrorKind::NotFound => "file_missing",
@@ -87,17 +108,29 @@ impl TableCache {
             modified: meta.modified().ok(),
         };
         let mut cached = self
-            .0
+            .table
             .lock()
             .map_err(|_| Error::Internal("the import cache lock was poisoned".into()))?;
-        if let Some((k, table)) = cached.as_ref() {
+        if let Some((k, table, read)) = cached.as_ref() {
             if *k == key {
-                return Ok(table.clone());
+                return Ok((table.clone(), *read));
             }
         }
         let table = Arc::new(import::read(Path::new(path), options)?);
-        *cached = Some((key, table.clone()));
-        Ok(table)
+        let read = self.reads.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+        *cached = Some((key, table.clone(), read));
+        Ok((table, read))
+    }
+
+    fn plan(&self, key: &PlanKey) -> Option<Arc<Plan>> {
+        let cached = self.plan.lock().ok()?;
+        cached.as_ref().filter(|(k, _)| k == key).map(|(_, p)| p.clone())
+    }
+
+    fn keep_plan(&self, key: PlanKey, plan: Arc<Plan>) {
+        if let Ok(mut cached) = self.plan.lock() {
+            *cached = Some((key, plan));
+        }
     }
 }
 
@@ -452,22 +485,18 @@ fn existing_phones(conn: &rusqlite::Connection) -> Result<HashMap<String, i64>> 
 /// The file read and the mapping to use for it.
 struct ReadImport {
     table: Arc<Table>,
+    /// Which read of the file `table` is (see [`TableCache`]).
+    read: u64,
     mapping: Vec<Target>,
     remembered: bool,
 }
 
-impl ReadImport {
-    /// The dry run: every row checked with this mapping against the customers in `conn`.
-    fn check(&self, conn: &rusqlite::Connection, duplicates: Duplicates, progress: &ImportProgress) -> Result<Plan> {
-        let existing = existing_phones(conn)?;
-        Ok(plan(&PlanInput {
-            table: &self.table,
-            mapping: &self.mapping,
-            duplicates,
-            existing: &existing,
-            progress,
-        }))
-    }
+/// Where a dry run reads the existing customers.
+enum CheckIn<'a> {
+    /// Outside any write (the preview, the error list): `change` is read here.
+    Reading(&'a rusqlite::Connection),
+    /// Inside the import's write, whose start already counted one change.
+    Writing(&'a rusqlite::Connection),
 }
 
 fn file_name(path: &str) -> String {
@@ -489,9 +518,37 @@ impl App {
         Ok(())
     }
 
+    /// The dry run: every row checked with the mapping against the existing customers;
+    /// the last preview's when nothing changed since.
+    fn check_import(&self, src: &ReadImport, duplicates: Duplicates, at: CheckIn<'_>) -> Result<Arc<Plan>> {
+        let (conn, change) = match at {
+            CheckIn::Reading(conn) => (conn, repo::current_change(conn)?),
+            CheckIn::Writing(tx) => (tx, repo::current_change(tx)? - 1),
+        };
+        let key = PlanKey {
+            read: src.read,
+            mapping: src.mapping.clone(),
+            duplicates,
+            change,
+        };
+        if let Some(plan) = self.import_cache.plan(&key) {
+            return Ok(plan);
+        }
+        let existing = existing_phones(conn)?;
+        let plan = Arc::new(plan(&PlanInput {
+            table: &src.table,
+            mapping: &src.mapping,
+            duplicates,
+            existing: &existing,
+            progress: &self.import_progress,
+        }));
+        self.import_cache.keep_plan(key, plan.clone());
+        Ok(plan)
+    }
+
     fn read_import(&self, req: &ImportRequest) -> Result<ReadImport> {
         self.import_progress.set(1, 0, 0);
-        let table = self.import_cache.read(&req.path, &req.options)?;
+        let (table, read) = self.import_cache.read(&req.path, &req.options)?;
         let (mapping, remembered) = match &req.mapping {
             Some(m) => (m.clone(), false),
             None => match repo::get_mapping_for(&*self.conn()?, &table.headers)? {
@@ -501,6 +558,7 @@ impl App {
         };
         Ok(ReadImport {
             table,
+            read,
             mapping,
             remembered,
         })
@@ -513,7 +571,9 @@ impl App {
         let src = self.read_import(req)?;
         let check = if src.mapping.contains(&Target::Name) {
             check_mapping(&src.table.headers, &src.mapping)?;
-            src.check(&*self.conn()?, req.duplicates, &self.import_progress)?.check
+            self.check_import(&src, req.duplicates, CheckIn::Reading(&*self.conn()?))?
+                .check
+                .clone()
         } else {
             // No name column yet: the window asks for one before anything is checked.
             Check::default()
@@ -540,7 +600,7 @@ impl App {
         let _clear = ProgressGuard(&self.import_progress);
         let src = self.read_import(req)?;
         check_mapping(&src.table.headers, &src.mapping)?;
-        let plan = src.check(&*self.conn()?, req.duplicates, &self.import_progress)?;
+        let plan = self.check_import(&src, req.duplicates, CheckIn::Reading(&*self.conn()?))?;
         let path = Path::new(&req.path);
         let stem = path
             .file_stem()
@@ -576,7 +636,7 @@ impl App {
         let now = record.at.clone();
         let file = file_name(&req.path);
         let result = self.write_as(WriteAs::bulk_because("import"), |tx, ch| {
-            let plan = src.check(tx, req.duplicates, &self.import_progress)?;
+            let plan = self.check_import(&src, req.duplicates, CheckIn::Writing(tx))?;
             if plan.check.valid == 0 {
                 return Err(Error::Invalid(vec![FieldError::new("file", "no_valid_rows")]));
             }

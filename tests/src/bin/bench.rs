@@ -42,11 +42,20 @@ fn search(q: &str) -> ListQuery {
 
 fn main() {
     let mut n: usize = 100_000;
+    let mut only_import = false;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         if a == "--customers" {
             n = args.next().and_then(|v| v.parse().ok()).unwrap_or(n);
         }
+        // `--only-import`: just the import figures, for working on the importer.
+        if a == "--only-import" {
+            only_import = true;
+        }
+    }
+    if only_import {
+        import_cost(&seed::customers(n, 42));
+        return;
     }
     // FRONTDESK_BENCH_DIR keeps the seeded database for a look afterwards.
     let kept = std::env::var_os("FRONTDESK_BENCH_DIR").map(std::path::PathBuf::from);
