@@ -19,6 +19,7 @@ use crate::customers::{CustomerInput, ListQuery};
 use crate::error::{Error, FieldError, Result};
 use crate::import::ImportRequest;
 use crate::reminders::{CenterQuery, ManualInput, ReminderSettings, Snooze};
+use crate::review::{Drill, ReviewQuery};
 use crate::visits::{FollowupPlan, OutcomeCorrection, OutcomeInput, OutlineTemplate, Retry, TierCadences, VisitInput};
 
 /// Whether a command only reads, or changes data (then the scheduler looks again).
@@ -102,6 +103,8 @@ commands! {
     Read churn_register(query: ChurnQuery) => |a| a.churn_register(&query);
     Read churn_reasons() => |a| a.churn_reasons();
     Write churn_reason_save(reason: Reason) => |a| a.save_churn_reason(&reason);
+    Read review_dashboard(query: ReviewQuery) => |a| a.dashboard(&query);
+    Read review_drill(drill: Drill) => |a| a.review_drill(&drill);
     Read audit_log(query: AuditQuery) => |a| a.audit_log(&query);
     Write audit_revert(id: i64) => |a| a.revert_audit_entry(id);
 

@@ -11,6 +11,7 @@ pub mod import;
 pub mod ipc;
 pub mod kernel;
 pub mod reminders;
+pub mod review;
 pub mod seed;
 pub mod store;
 pub mod visits;

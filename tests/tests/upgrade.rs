@@ -25,6 +25,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../src-tauri/src/store/migrations/0005_audit.sql"),
     include_str!("../../src-tauri/src/store/migrations/0006_imports.sql"),
     include_str!("../../src-tauri/src/store/migrations/0007_churn.sql"),
+    include_str!("../../src-tauri/src/store/migrations/0008_review.sql"),
 ];
 
 const T0: &str = "2026-03-02T02:15:00.000Z";
@@ -563,6 +564,16 @@ fn upgrade_from(version: usize) {
     assert_eq!(last.map(|b| b.file), (version >= 6).then(|| "会员.csv".to_string()));
     let lost = app.churn_register(&Default::default()).unwrap();
     assert_eq!(lost.total, usize::from(version >= 7));
+    // The manager's figures read what the old version wrote.
+    let year = app
+        .dashboard(&frontdesk::review::ReviewQuery {
+            preset: frontdesk::review::Preset::Custom,
+            from: "2026-01-01".into(),
+            to: "2026-12-31".into(),
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(year.churn.lost, usize::from(version >= 7));
 
     drop(app);
 
@@ -649,8 +660,13 @@ fn a_version_6_database_upgrades() {
     upgrade_from(6);
 }
 
+#[test]
+fn a_version_7_database_upgrades() {
+    upgrade_from(7);
+}
+
 /// The current version opens as it is (the same checks, nothing to migrate).
 #[test]
 fn a_current_database_opens_unchanged() {
-    upgrade_from(7);
+    upgrade_from(8);
 }

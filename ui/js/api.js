@@ -26,6 +26,8 @@ Object.assign(api, {
   churnMark: (id, input) => invoke('churn_mark', { id, input }),
   churnWinBack: (id, input) => invoke('churn_win_back', { id, input }),
   churnRegister: (query) => invoke('churn_register', { query }),
+  reviewDashboard: (query) => invoke('review_dashboard', { query }),
+  reviewDrill: (drill) => invoke('review_drill', { drill }),
   churnReasons: () => invoke('churn_reasons'),
   churnReasonSave: (reason) => invoke('churn_reason_save', { reason }),
   revertAudit: (id) => invoke('audit_revert', { id }),

@@ -11,6 +11,7 @@ mod customers;
 mod exports;
 mod imports;
 mod reminders;
+mod review;
 mod visits;
 
 pub use backups::{BackupHealth, BackupSettings};

@@ -251,6 +251,15 @@ pub struct CustomerIndex {
 
 const DEAD: u32 = u32::MAX;
 
+/// Customers' tiers by id, from [`CustomerIndex::tiers`].
+pub struct TierTable(Vec<Option<Tier>>);
+
+impl TierTable {
+    pub fn get(&self, id: i64) -> Option<Tier> {
+        usize::try_from(id).ok().and_then(|i| self.0.get(i).copied().flatten())
+    }
+}
+
 /// Matching ids in list order, with the total count.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Hits {
@@ -414,6 +423,34 @@ impl CustomerIndex {
         });
         let total = due.len();
         (total, due.into_iter().skip(offset).take(limit).collect())
+    }
+
+    /// Every customer's tier, by id (a copy, so the index is not held while it is used).
+    pub fn tiers(&self) -> TierTable {
+        let max = self.keys.iter().map(|k| k.id).max().unwrap_or(0).clamp(0, 1 << 26) as usize;
+        let mut by_id = vec![None; max + 1];
+        for k in &self.keys {
+            if let Some(slot) = usize::try_from(k.id).ok().and_then(|i| by_id.get_mut(i)) {
+                *slot = Some(k.tier);
+            }
+        }
+        TierTable(by_id)
+    }
+
+    /// Active customers past the longest interval of their cadence now, by tier.
+    pub fn past_max_by_tier(&self, ctx: &QueryContext) -> HashMap<Tier, usize> {
+        let mut counts = HashMap::new();
+        for (k, _) in self
+            .keys
+            .iter()
+            .zip(&self.flags)
+            .filter(|(_, f)| *f & OUT_OF_TOUCH == 0)
+        {
+            if k.contact(ctx).2 == ContactStatus::Overdue {
+                *counts.entry(k.tier).or_default() += 1;
+            }
+        }
+        counts
     }
 
     /// Each active customer's cadence clock: (id, day it started, cadence).

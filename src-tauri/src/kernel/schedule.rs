@@ -48,7 +48,16 @@ impl Default for Schedule {
 const MAX_DAYS_AHEAD: u32 = 800;
 
 fn parse_hhmm(s: &str) -> Option<NaiveTime> {
-    NaiveTime::parse_from_str(s.trim(), "%H:%M").ok()
+    let s = s.trim();
+    // The usual `HH:MM` without the general parser: deadline arithmetic asks per day, and
+    // the manager's figures ask for tens of thousands of complaints.
+    if let [h1, h2, b':', m1, m2] = s.as_bytes() {
+        if [h1, h2, m1, m2].iter().all(|c| c.is_ascii_digit()) {
+            let n = |a: &u8, b: &u8| u32::from(a - b'0') * 10 + u32::from(b - b'0');
+            return NaiveTime::from_hms_opt(n(h1, h2), n(m1, m2), 0);
+        }
+    }
+    NaiveTime::parse_from_str(s, "%H:%M").ok()
 }
 
 impl Schedule {

@@ -101,9 +101,97 @@ pub fn ts_to_local(ts: &str) -> Option<NaiveDateTime> {
         .map(|t| t.with_timezone(&Local).naive_local())
 }
 
+/// Converts many stored timestamps to local time at once (the manager's figures read
+/// tens of thousands): the stored form is read without a general parser, and the zone's
+/// offset is looked up once per UTC hour in which it does not change.
+#[derive(Default)]
+pub struct ToLocal {
+    hours: std::collections::HashMap<i64, i32>,
+}
+
+impl ToLocal {
+    pub fn convert(&mut self, ts: &str) -> Option<NaiveDateTime> {
+        let Some(utc) = parse_stored(ts) else {
+            return ts_to_local(ts);
+        };
+        let hour = utc.and_utc().timestamp().div_euclid(3600);
+        let offset = match self.hours.get(&hour) {
+            Some(o) => *o,
+            None => {
+                let at = |secs: i64| {
+                    DateTime::from_timestamp(secs, 0).map(|t| t.with_timezone(&Local).offset().local_minus_utc())
+                };
+                let (start, end) = (at(hour * 3600)?, at(hour * 3600 + 3599)?);
+                if start != end {
+                    // The offset changes within this hour: convert this one exactly.
+                    return Some(utc.and_utc().with_timezone(&Local).naive_local());
+                }
+                self.hours.insert(hour, start);
+                start
+            }
+        };
+        utc.checked_add_signed(TimeDelta::seconds(i64::from(offset)))
+    }
+}
+
+/// `YYYY-MM-DDTHH:MM:SS[.fff]Z` as `format_ts` writes it; anything else is `None`.
+fn parse_stored(ts: &str) -> Option<NaiveDateTime> {
+    let b = ts.as_bytes();
+    if b.len() < 20
+        || b[4] != b'-'
+        || b[7] != b'-'
+        || b[10] != b'T'
+        || b[13] != b':'
+        || b[16] != b':'
+        || b.last() != Some(&b'Z')
+    {
+        return None;
+    }
+    let num = |from: usize, to: usize| -> Option<u32> {
+        b[from..to]
+            .iter()
+            .try_fold(0u32, |n, c| c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0')))
+    };
+    let millis = match &b[19..b.len() - 1] {
+        [] => 0,
+        [b'.', rest @ ..] if rest.len() == 3 => num(20, 23)?,
+        _ => return None,
+    };
+    NaiveDate::from_ymd_opt(num(0, 4)? as i32, num(5, 7)?, num(8, 10)?)?.and_hms_milli_opt(
+        num(11, 13)?,
+        num(14, 16)?,
+        num(17, 19)?,
+        millis,
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_bulk_converter_agrees_with_the_one_rule() {
+        let mut many = ToLocal::default();
+        // Across a year, both daylight-saving changes of the test machine's zone included.
+        let start = DateTime::parse_from_rfc3339("2026-01-01T00:00:00Z")
+            .unwrap()
+            .timestamp();
+        for i in 0..(366 * 24 * 4) {
+            let t = DateTime::from_timestamp(start + i * 900 + 7, 250_000_000).unwrap();
+            let ts = format_ts(t);
+            assert_eq!(many.convert(&ts), ts_to_local(&ts), "{ts}");
+        }
+        assert_eq!(
+            many.convert("2026-11-23T08:00:00Z"),
+            ts_to_local("2026-11-23T08:00:00Z")
+        );
+        assert_eq!(
+            many.convert("2026-11-23T08:00:00+08:00"),
+            ts_to_local("2026-11-23T08:00:00+08:00")
+        );
+        assert_eq!(many.convert("garbage"), None);
+        assert_eq!(many.convert("2026-13-23T08:00:00.000Z"), None);
+    }
 
     #[test]
     fn dates_outside_any_business_use_are_refused() {

@@ -57,6 +57,7 @@ fn main() {
         import_cost(&seed::customers(n, 42));
         return;
     }
+    let only_dashboard = std::env::args().any(|a| a == "--only-dashboard");
     // FRONTDESK_BENCH_DIR keeps the seeded database for a look afterwards.
     let kept = std::env::var_os("FRONTDESK_BENCH_DIR").map(std::path::PathBuf::from);
     let temp = tempfile::tempdir().expect("temp dir");
@@ -134,6 +135,11 @@ fn main() {
     app.insert_complaints_bulk(&complaints).expect("seed complaints");
     println!("seed_complaints {:.3} s", t.elapsed().as_secs_f64());
     println!("complaints {} count", complaints.len());
+
+    if only_dashboard {
+        dashboard_cost(&app);
+        return;
+    }
 
     // Every customer to one .xlsx, as the export dialog writes it (visits and complaints
     // are in the database, not in this file).
@@ -300,6 +306,7 @@ fn main() {
             .expect("overdue"),
         );
     });
+    dashboard_cost(&app);
     let mut k = 0i64;
     time_it("complaint_log_one", || {
         k += 1;
@@ -322,6 +329,32 @@ fn main() {
     audit_cost(&edit);
     sync_cost();
     import_cost(&inputs);
+}
+
+/// The manager's dashboard, every section computed, for a month and a year; one drill-down
+/// (the complaints of the biggest category in the year).
+fn dashboard_cost(app: &App) {
+    use frontdesk::review::{Drill, DrillKind, Preset, ReviewQuery};
+    let query = |preset| ReviewQuery {
+        preset,
+        ..Default::default()
+    };
+    for (name, preset) in [("dashboard_month", Preset::Month), ("dashboard_year", Preset::Last12)] {
+        time_it(name, || {
+            std::hint::black_box(app.dashboard(&query(preset)).expect("dashboard"));
+        });
+    }
+    let year = app.dashboard(&query(Preset::Last12)).expect("dashboard");
+    let top = year.complaints.by_category[0].key.clone();
+    let drill = Drill {
+        query: query(Preset::Last12),
+        kind: DrillKind::Complaints,
+        by: "category".into(),
+        key: top,
+    };
+    time_it("dashboard_drill_down", || {
+        std::hint::black_box(app.review_drill(&drill).expect("drill"));
+    });
 }
 
 /// The audit trail's price on a customer save: the same edit, interleaved, on two fresh

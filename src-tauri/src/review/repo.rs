@@ -1,0 +1,541 @@
+//! All of the review's SQL: read-only, over the other capabilities' tables. Times come back
+//! as local wall-clock times; the filters (tier, category, staff) apply here.
+
+use std::collections::HashMap;
+
+use rusqlite::{params, Connection, Row};
+
+use super::figures::{ComplaintFact, ScoreGroup};
+use super::model::{DrillRow, LowScore, UrgentComplaint};
+use crate::error::Result;
+use crate::kernel::time::ToLocal;
+
+/// The filters of a review query, as SQL parameters (`None`: any).
+#[derive(Debug, Clone, Default)]
+pub struct Filters {
+    pub tier: Option<String>,
+    pub category_id: Option<i64>,
+    pub staff: Option<String>,
+}
+
+fn local(to: &mut ToLocal, r: &Row<'_>, i: usize) -> rusqlite::Result<Option<chrono::NaiveDateTime>> {
+    Ok(match r.get_ref(i)? {
+        rusqlite::types::ValueRef::Text(t) => std::str::from_utf8(t).ok().and_then(|t| to.convert(t)),
+        _ => None,
+    })
+}
+
+/// A customer's tier by id (from the in-memory customer index: joining the wide customer
+/// rows for it costs more than every other read of the dashboard).
+pub type TierOf<'a> = &'a dyn Fn(i64) -> Option<&'static str>;
+
+/// Complaints that matter to a period starting at `since` (UTC): received, answered,
+/// resolved or closed since, or still open.
+pub fn complaint_facts(conn: &Connection, since: &str, f: &Filters, tier_of: TierOf<'_>) -> Result<Vec<ComplaintFact>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT k.id, k.customer_id, k.category_id, k.severity, k.channel, k.handler,
+                k.received_at, k.first_response_at, k.resolved_at, k.closed_at, k.response_due, k.resolution_due,
+                k.response_breached_at IS NOT NULL, k.resolution_breached_at IS NOT NULL, k.paused_minutes,
+                k.is_open, k.escalation_level, k.remedy_kind IS NOT NULL, coalesce(k.remedy_amount_cents, 0),
+                k.satisfaction
+         FROM complaints k
+         WHERE (k.received_at >= ?1 OR k.is_open = 1 OR k.first_response_at >= ?1 OR k.resolved_at >= ?1
+                OR k.closed_at >= ?1 OR k.response_due >= ?1 OR k.resolution_due >= ?1)
+           AND k.state != 'duplicate' AND (?2 IS NULL OR k.category_id = ?2) AND (?3 IS NULL OR k.handler = ?3)",
+    )?;
+    let mut to = ToLocal::default();
+    let rows = stmt.query_map(params![since, f.category_id, f.staff], |r| {
+        let mut local = |i| local(&mut to, r, i);
+        let customer_id: i64 = r.get(1)?;
+        Ok(ComplaintFact {
+            id: r.get(0)?,
+            customer_id,
+            tier: tier_of(customer_id).unwrap_or_default().to_string(),
+            category_id: r.get(2)?,
+            severity: r.get(3)?,
+            channel: r.get(4)?,
+            handler: r.get(5)?,
+            received: local(6)?.unwrap_or_default(),
+            first_response: local(7)?,
+            resolved: local(8)?,
+            closed: local(9)?,
+            response_due: local(10)?,
+            resolution_due: local(11)?,
+            response_breached: r.get(12)?,
+            resolution_breached: r.get(13)?,
+            paused_minutes: r.get(14)?,
+            is_open: r.get(15)?,
+            escalation_level: r.get(16)?,
+            remedy: r.get(17)?,
+            remedy_cents: r.get(18)?,
+            satisfaction: r.get(19)?,
+        })
+    })?;
+    let mut out = Vec::new();
+    for fact in rows {
+        let fact = fact?;
+        if f.tier.as_deref().is_none_or(|t| t == fact.tier) {
+            out.push(fact);
+        }
+    }
+    Ok(out)
+}
+
+/// Active customers by tier at the end of a local day whose end is `end` (UTC) and whose
+/// date is `day`: created before, not archived then, not lost then.
+pub fn active_by_tier(conn: &Connection, end: &str, day: &str, tier: Option<&str>) -> Result<HashMap<String, usize>> {
+    let mut out: HashMap<String, usize> = HashMap::new();
+    let mut stmt = conn.prepare_cached(
+        "SELECT tier, count(*) FROM customers
+         WHERE created_at < ?1 AND (archived_at IS NULL OR archived_at >= ?1) AND (?2 IS NULL OR tier = ?2)
+         GROUP BY tier",
+    )?;
+    for row in stmt.query_map(params![end, tier], |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))
+    })? {
+        let (t, n) = row?;
+        out.insert(t, n as usize);
+    }
+    let mut lost = conn.prepare_cached(
+        "SELECT c.tier, count(*) FROM churn h CROSS JOIN customers c ON c.id = h.customer_id
+         WHERE h.lost_on <= ?2 AND (h.won_back_on IS NULL OR h.won_back_on > ?2)
+           AND c.created_at < ?1 AND (c.archived_at IS NULL OR c.archived_at >= ?1) AND (?3 IS NULL OR c.tier = ?3)
+         GROUP BY c.tier",
+    )?;
+    for row in lost.query_map(params![end, day, tier], |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))
+    })? {
+        let (t, n) = row?;
+        if let Some(v) = out.get_mut(&t) {
+            *v = v.saturating_sub(n as usize);
+        }
+    }
+    Ok(out)
+}
+
+/// Return visits due in a period (local dates), counted by staff, state, reached and
+/// whether they were done by their day.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub struct VisitGroup {
+    pub staff: String,
+    pub done: bool,
+    pub reached: bool,
+    pub on_time: bool,
+    pub n: usize,
+}
+
+pub fn visit_groups(
+    conn: &Connection,
+    from: &str,
+    to: &str,
+    f: &Filters,
+    tier_of: TierOf<'_>,
+) -> Result<Vec<VisitGroup>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT staff, state = 'done', coalesce(reached, 0), due_date, completed_at, customer_id
+         FROM visits INDEXED BY visits_review
+         WHERE due_date BETWEEN ?1 AND ?2 AND state IN ('planned', 'done') AND (?3 IS NULL OR staff = ?3)",
+    )?;
+    let mut to_local = ToLocal::default();
+    let mut groups: HashMap<VisitGroup, usize> = HashMap::new();
+    let mut rows = stmt.query(params![from, to, f.staff])?;
+    while let Some(r) = rows.next()? {
+        if let Some(t) = &f.tier {
+            if tier_of(r.get(5)?) != Some(t.as_str()) {
+                continue;
+            }
+        }
+        let done: bool = r.get(1)?;
+        let on_time = done && {
+            let due = r.get_ref(3)?.as_str().unwrap_or_default();
+            local(&mut to_local, r, 4)?.is_some_and(|t| t.date().to_string().as_str() <= due)
+        };
+        let key = VisitGroup {
+            staff: r.get(0)?,
+            done,
+            reached: r.get(2)?,
+            on_time,
+            n: 0,
+        };
+        *groups.entry(key).or_default() += 1;
+    }
+    Ok(groups.into_iter().map(|(g, n)| VisitGroup { n, ..g }).collect())
+}
+
+/// Planned visits due before `today` (local date) and not done.
+pub fn count_overdue_visits(conn: &Connection, today: &str, f: &Filters) -> Result<usize> {
+    let n: i64 = conn
+        .prepare_cached(
+            "SELECT count(*) FROM visits v
+             WHERE v.state = 'planned' AND v.due_date < ?1 AND (?3 IS NULL OR v.staff = ?3)
+               AND (?2 IS NULL OR v.customer_id IN (SELECT id FROM customers WHERE tier = ?2))",
+        )?
+        .query_row(params![today, f.tier, f.staff], |r| r.get(0))?;
+    Ok(n as usize)
+}
+
+/// The scores of reached return visits done between `since` and `end` (UTC); `split` is
+/// where the period asked begins (earlier ones belong to the period before).
+pub fn visit_scores(
+    conn: &Connection,
+    since: &str,
+    split: &str,
+    end: &str,
+    f: &Filters,
+    tier_of: TierOf<'_>,
+) -> Result<Vec<ScoreGroup>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT completed_at, customer_id, staff, satisfaction FROM visits INDEXED BY visits_scored
+         WHERE satisfaction IS NOT NULL AND completed_at >= ?1 AND completed_at < ?2 AND (?3 IS NULL OR staff = ?3)",
+    )?;
+    let mut to_local = ToLocal::default();
+    let mut groups: HashMap<ScoreGroup, usize> = HashMap::new();
+    let mut rows = stmt.query(params![since, end, f.staff])?;
+    while let Some(r) = rows.next()? {
+        let tier = tier_of(r.get(1)?).unwrap_or_default();
+        if f.tier.as_deref().is_some_and(|t| t != tier) {
+            continue;
+        }
+        let Some(at) = local(&mut to_local, r, 0)? else {
+            continue;
+        };
+        let key = ScoreGroup {
+            current: r.get_ref(0)?.as_str().unwrap_or_default() >= split,
+            month: crate::review::figures::month_key(at.date()),
+            tier: tier.to_string(),
+            staff: r.get(2)?,
+            score: r.get(3)?,
+            n: 0,
+        };
+        *groups.entry(key).or_default() += 1;
+    }
+    Ok(groups.into_iter().map(|(g, n)| ScoreGroup { n, ..g }).collect())
+}
+
+const SCORES: &str = "SELECT customer_id, name, tier, score, source, record_id, at FROM (
+      SELECT v.customer_id, c.name, c.tier, v.satisfaction AS score, 'visit' AS source, v.id AS record_id,
+             v.completed_at AS at, v.staff AS staff
+      FROM visits v JOIN customers c ON c.id = v.customer_id
+      WHERE v.satisfaction IS NOT NULL AND v.completed_at >= ?1 AND v.completed_at < ?2
+      UNION ALL
+      SELECT k.customer_id, c.name, c.tier, k.satisfaction, 'complaint', k.id, k.closed_at, k.handler
+      FROM complaints k JOIN customers c ON c.id = k.customer_id
+      WHERE k.satisfaction IS NOT NULL AND k.closed_at >= ?1 AND k.closed_at < ?2)
+    WHERE (?3 IS NULL OR tier = ?3) AND (?4 IS NULL OR staff = ?4) AND (?5 IS NULL OR score = ?5)";
+
+fn score_row(r: &Row<'_>) -> rusqlite::Result<LowScore> {
+    Ok(LowScore {
+        customer_id: r.get(0)?,
+        customer_name: r.get(1)?,
+        tier: r.get(2)?,
+        score: r.get(3)?,
+        source: r.get(4)?,
+        record_id: r.get(5)?,
+        at: r.get(6)?,
+    })
+}
+
+/// Low scores (1 and 2) given between `since` and `end` (UTC), newest first; with
+/// `last_only`, only those no later score of the same customer followed.
+const LOW: &str = "SELECT v.customer_id, v.satisfaction, 'visit', v.id, v.completed_at, v.staff
+      FROM visits v INDEXED BY visits_low
+      WHERE v.satisfaction <= 2 AND v.completed_at >= ?1 AND v.completed_at < ?2
+        AND (?3 = 0 OR (NOT EXISTS (SELECT 1 FROM visits w INDEXED BY visits_scored_customer
+                                    WHERE w.customer_id = v.customer_id AND w.satisfaction IS NOT NULL AND w.completed_at > v.completed_at)
+                        AND NOT EXISTS (SELECT 1 FROM complaints w INDEXED BY complaints_scored_customer
+                                    WHERE w.customer_id = v.customer_id AND w.satisfaction IS NOT NULL AND w.closed_at > v.completed_at)))
+    UNION ALL
+    SELECT k.customer_id, k.satisfaction, 'complaint', k.id, k.closed_at, k.handler
+      FROM complaints k INDEXED BY complaints_low
+      WHERE k.satisfaction <= 2 AND k.closed_at >= ?1 AND k.closed_at < ?2
+        AND (?3 = 0 OR (NOT EXISTS (SELECT 1 FROM visits w INDEXED BY visits_scored_customer
+                                    WHERE w.customer_id = k.customer_id AND w.satisfaction IS NOT NULL AND w.completed_at > k.closed_at)
+                        AND NOT EXISTS (SELECT 1 FROM complaints w INDEXED BY complaints_scored_customer
+                                    WHERE w.customer_id = k.customer_id AND w.satisfaction IS NOT NULL AND w.closed_at > k.closed_at)))
+    ORDER BY 5 DESC";
+
+fn list_low(
+    conn: &Connection,
+    since: &str,
+    end: &str,
+    last_only: bool,
+    keep: impl Fn(i64, &str) -> bool,
+    limit: usize,
+) -> Result<Vec<LowScore>> {
+    let mut stmt = conn.prepare_cached(LOW)?;
+    let mut rows = stmt.query(params![since, end, last_only])?;
+    let mut picked: Vec<(i64, i64, String, i64, String)> = Vec::new();
+    while let Some(r) = rows.next()? {
+        let (customer_id, staff): (i64, String) = (r.get(0)?, r.get(5)?);
+        if keep(customer_id, &staff) {
+            picked.push((customer_id, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?));
+            if picked.len() == limit {
+                break;
+            }
+        }
+    }
+    let mut name = conn.prepare_cached("SELECT name, tier FROM customers WHERE id = ?1")?;
+    let mut out = Vec::with_capacity(picked.len());
+    for (customer_id, score, source, record_id, at) in picked {
+        let (customer_name, tier) = name.query_row([customer_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        out.push(LowScore {
+            customer_id,
+            customer_name,
+            tier,
+            score,
+            source,
+            record_id,
+            at,
+        });
+    }
+    Ok(out)
+}
+
+/// The lowest scores (1 and 2) given between `since` and `end` (UTC), newest first.
+pub fn list_low_scores(
+    conn: &Connection,
+    since: &str,
+    end: &str,
+    f: &Filters,
+    tier_of: TierOf<'_>,
+    limit: usize,
+) -> Result<Vec<LowScore>> {
+    let keep = |id: i64, staff: &str| {
+        f.tier.as_deref().is_none_or(|t| tier_of(id) == Some(t)) && f.staff.as_deref().is_none_or(|s| s == staff)
+    };
+    list_low(conn, since, end, false, keep, limit)
+}
+
+/// VIP customers (not archived) whose latest score is 1 or 2.
+pub fn list_vip_low(conn: &Connection, tier_of: TierOf<'_>, limit: usize) -> Result<Vec<LowScore>> {
+    list_low(conn, "", "9999", true, |id, _| tier_of(id) == Some("vip"), limit)
+}
+
+/// Open complaints at the top of the escalation ladder or past a deadline, oldest first.
+pub fn list_urgent_complaints(conn: &Connection, limit: usize) -> Result<Vec<UrgentComplaint>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT k.id, k.serial, k.customer_id, c.name, k.summary, k.handler, k.escalation_level,
+                k.response_breached_at IS NOT NULL OR k.resolution_breached_at IS NOT NULL, k.received_at
+         FROM complaints k JOIN customers c ON c.id = k.customer_id
+         WHERE k.is_open = 1 AND (k.escalation_level >= 3 OR k.response_breached_at IS NOT NULL
+                                  OR k.resolution_breached_at IS NOT NULL)
+         ORDER BY k.escalation_level DESC, k.received_at LIMIT ?1",
+    )?;
+    let rows = stmt.query_map([limit as i64], |r| {
+        Ok(UrgentComplaint {
+            id: r.get(0)?,
+            serial: r.get(1)?,
+            customer_id: r.get(2)?,
+            customer_name: r.get(3)?,
+            summary: r.get(4)?,
+            handler: r.get(5)?,
+            escalation_level: r.get(6)?,
+            breached: r.get(7)?,
+            received_at: r.get(8)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Reminders past due at `now` (UTC) and not done, by the staff they are for.
+pub fn count_overdue_reminders(conn: &Connection, now: &str) -> Result<HashMap<String, usize>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT staff, count(*) FROM reminders
+         WHERE state IN ('pending', 'fired', 'snoozed') AND due_at < ?1 GROUP BY staff",
+    )?;
+    let rows = stmt.query_map([now], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)? as usize)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// One loss, as the churn figures need it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Loss {
+    pub lost_on: String,
+    pub won_back_on: Option<String>,
+    pub churn_type: String,
+    pub reason_id: Option<i64>,
+    pub tier: String,
+}
+
+/// Losses recorded or won back from `from` (local date) on.
+pub fn list_losses(conn: &Connection, from: &str, tier: Option<&str>) -> Result<Vec<Loss>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT h.lost_on, h.won_back_on, h.type, h.reason_id, c.tier
+         FROM churn h CROSS JOIN customers c ON c.id = h.customer_id
+         WHERE (h.lost_on >= ?1 OR h.won_back_on >= ?1) AND (?2 IS NULL OR c.tier = ?2)",
+    )?;
+    let rows = stmt.query_map(params![from, tier], |r| {
+        Ok(Loss {
+            lost_on: r.get(0)?,
+            won_back_on: r.get(1)?,
+            churn_type: r.get(2)?,
+            reason_id: r.get(3)?,
+            tier: r.get(4)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// `(key, label)` of each complaint category: the built-in code, else the user's name.
+pub fn list_category_labels(conn: &Connection) -> Result<Vec<(String, String)>> {
+    let mut stmt =
+        conn.prepare_cached("SELECT id, coalesce(code, ''), name FROM complaint_categories ORDER BY position, id")?;
+    let rows = stmt.query_map([], |r| {
+        let (id, code, name): (i64, String, String) = (r.get(0)?, r.get(1)?, r.get(2)?);
+        Ok((
+            id.to_string(),
+            if code.is_empty() {
+                name
+            } else {
+                format!("category.{code}")
+            },
+        ))
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// `(key, label)` of each churn reason, as for categories.
+pub fn list_reason_labels(conn: &Connection) -> Result<Vec<(String, String)>> {
+    let mut stmt =
+        conn.prepare_cached("SELECT id, coalesce(code, ''), name FROM churn_reasons ORDER BY position, id")?;
+    let rows = stmt.query_map([], |r| {
+        let (id, code, name): (i64, String, String) = (r.get(0)?, r.get(1)?, r.get(2)?);
+        Ok((
+            id.to_string(),
+            if code.is_empty() {
+                name
+            } else {
+                format!("churn.reason.{code}")
+            },
+        ))
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+// ---- the records behind a figure ----
+
+/// Complaints by id, newest first, as drill-down rows.
+pub fn list_complaint_rows(conn: &Connection, ids: &[i64]) -> Result<Vec<DrillRow>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT k.id, k.customer_id, c.name, k.received_at, k.serial, k.summary, k.handler
+         FROM complaints k JOIN customers c ON c.id = k.customer_id WHERE k.id = ?1",
+    )?;
+    let mut out = Vec::with_capacity(ids.len());
+    for id in ids {
+        out.push(stmt.query_row([id], |r| {
+            Ok(DrillRow {
+                opens: "complaint".into(),
+                id: r.get(0)?,
+                customer_id: r.get(1)?,
+                customer_name: r.get(2)?,
+                at: r.get(3)?,
+                title: r.get(4)?,
+                detail: r.get(5)?,
+                staff: r.get(6)?,
+            })
+        })?);
+    }
+    Ok(out)
+}
+
+/// The scores given between `since` and `end` (UTC), newest first (at most `limit`), and
+/// how many there are.
+pub fn list_score_rows(
+    conn: &Connection,
+    since: &str,
+    end: &str,
+    f: &Filters,
+    score: Option<i64>,
+    limit: usize,
+) -> Result<(usize, Vec<DrillRow>)> {
+    let total: i64 = conn
+        .prepare_cached(&format!("SELECT count(*) FROM ({SCORES})"))?
+        .query_row(params![since, end, f.tier, f.staff, score], |r| r.get(0))?;
+    let mut stmt = conn.prepare_cached(&format!("{SCORES} ORDER BY at DESC LIMIT ?6"))?;
+    let rows = stmt.query_map(params![since, end, f.tier, f.staff, score, limit as i64], |r| {
+        let s = score_row(r)?;
+        Ok(DrillRow {
+            opens: s.source.clone(),
+            id: s.record_id,
+            customer_id: s.customer_id,
+            customer_name: s.customer_name,
+            at: s.at,
+            title: s.score.to_string(),
+            detail: s.tier,
+            staff: String::new(),
+        })
+    })?;
+    Ok((total as usize, rows.collect::<rusqlite::Result<_>>()?))
+}
+
+/// Return visits due in a period (local dates) for the visits drill-down.
+pub fn list_visit_rows(
+    conn: &Connection,
+    from: &str,
+    to: &str,
+    f: &Filters,
+    limit: usize,
+) -> Result<(usize, Vec<DrillRow>)> {
+    let filter = "FROM visits v JOIN customers c ON c.id = v.customer_id
+         WHERE v.state IN ('planned', 'done') AND v.due_date BETWEEN ?1 AND ?2
+           AND (?3 IS NULL OR c.tier = ?3) AND (?4 IS NULL OR v.staff = ?4)";
+    let total: i64 = conn
+        .prepare_cached(&format!("SELECT count(*) {filter}"))?
+        .query_row(params![from, to, f.tier, f.staff], |r| r.get(0))?;
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT v.id, v.customer_id, c.name, v.due_date, v.state, coalesce(v.reached, 0), v.staff {filter}
+         ORDER BY v.due_date DESC, v.id DESC LIMIT ?5"
+    ))?;
+    let rows = stmt.query_map(params![from, to, f.tier, f.staff, limit as i64], |r| {
+        let state: String = r.get(4)?;
+        let reached: bool = r.get(5)?;
+        Ok(DrillRow {
+            opens: "customer".into(),
+            id: r.get(0)?,
+            customer_id: r.get(1)?,
+            customer_name: r.get(2)?,
+            at: r.get(3)?,
+            title: state,
+            detail: if reached { "reached".into() } else { String::new() },
+            staff: r.get(6)?,
+        })
+    })?;
+    Ok((total as usize, rows.collect::<rusqlite::Result<_>>()?))
+}
+
+/// Losses recorded in a period (local dates) for the churn drill-down.
+pub fn list_loss_rows(
+    conn: &Connection,
+    from: &str,
+    to: &str,
+    tier: Option<&str>,
+    limit: usize,
+) -> Result<Vec<(Loss, DrillRow)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT h.lost_on, h.won_back_on, h.type, h.reason_id, c.tier, h.id, h.customer_id, c.name, h.note, h.staff
+         FROM churn h CROSS JOIN customers c ON c.id = h.customer_id
+         WHERE h.lost_on BETWEEN ?1 AND ?2 AND (?3 IS NULL OR c.tier = ?3)
+         ORDER BY h.lost_on DESC, h.id DESC LIMIT ?4",
+    )?;
+    let rows = stmt.query_map(params![from, to, tier, limit as i64], |r| {
+        let loss = Loss {
+            lost_on: r.get(0)?,
+            won_back_on: r.get(1)?,
+            churn_type: r.get(2)?,
+            reason_id: r.get(3)?,
+            tier: r.get(4)?,
+        };
+        let row = DrillRow {
+            opens: "customer".into(),
+            id: r.get(5)?,
+            customer_id: r.get(6)?,
+            customer_name: r.get(7)?,
+            at: loss.lost_on.clone(),
+            title: loss.churn_type.clone(),
+            detail: r.get(8)?,
+            staff: r.get(9)?,
+        };
+        Ok((loss, row))
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
