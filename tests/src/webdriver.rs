@@ -118,6 +118,22 @@ impl Session {
             .map(|_| ())
     }
 
+    /// A real pointer click `(x, y)` pixels from the element's centre (a bar of a chart).
+    pub fn click_at(&self, e: &Element, x: i64, y: i64) -> R<()> {
+        let origin = json!({"element-6066-11e4-a52e-4f735466cecf": e.0});
+        let actions = json!({"actions": [{
+            "type": "pointer", "id": "mouse", "parameters": {"pointerType": "mouse"},
+            "actions": [
+                {"type": "pointerMove", "duration": 0, "origin": origin, "x": x, "y": y},
+                {"type": "pointerDown", "button": 0},
+                {"type": "pointerUp", "button": 0}
+            ]
+        }]});
+        self.send("POST", "/actions", Some(actions))?;
+        let _ = self.send("DELETE", "/actions", None);
+        Ok(())
+    }
+
     /// Click the element `css` names, finding it again if the page re-rendered it.
     pub fn click_css(&self, css: &str) -> R<()> {
         let mut last = String::new();

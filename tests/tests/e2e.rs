@@ -816,3 +816,126 @@ fn a_customer_is_marked_lost_listed_for_the_manager_and_won_back() {
     s.wait(|| s.find("#loss-banner").is_err().then_some(())).unwrap();
     s.wait_for("#mark-lost").unwrap();
 }
+
+#[test]
+#[ignore = "needs the desktop harness: run `cargo xtask test`"]
+fn the_manager_reads_the_dashboard_drills_into_a_category_and_sees_a_loss() {
+    use frontdesk::review::{Preset, ReviewQuery};
+    let data = tempfile::tempdir().unwrap();
+    let core = frontdesk::App::open(data.path()).unwrap();
+    core.set_language("en").unwrap();
+    core.set_staff(&["Li Na".to_string()]).unwrap();
+    core.seed_demo().unwrap();
+    // What the core counts for the last 12 months: the window must show the same.
+    let year = core
+        .dashboard(&ReviewQuery {
+            preset: Preset::Last12,
+            ..Default::default()
+        })
+        .unwrap();
+    let top = year.complaints.by_category[0].clone();
+    assert!(top.count >= 2, "the demo has complaints in several categories: {top:?}");
+    let behind = core
+        .review_drill(&frontdesk::review::Drill {
+            query: ReviewQuery {
+                preset: Preset::Last12,
+                ..Default::default()
+            },
+            kind: frontdesk::review::DrillKind::Complaints,
+            by: "category".into(),
+            key: top.key.clone(),
+        })
+        .unwrap();
+    assert_eq!(behind.total, top.count);
+    let newest_serial = behind.rows[0].title.clone();
+    let someone = core
+        .list_customers(&Default::default())
+        .unwrap()
+        .items
+        .into_iter()
+        .next()
+        .unwrap()
+        .name;
+    drop(core);
+
+    let app = RealApp::start(data.path()).unwrap();
+    let s = &app.session;
+    s.click_css("#nav-manager").unwrap();
+    s.wait_for("#dashboard[aria-busy='false'] #kpi-complaints").unwrap();
+    s.wait_text_contains("#needs-me", "What needs me now").unwrap();
+
+    // Another period: the last 12 months, compared with the 12 before.
+    let month_text = s.text_of("#dash-period");
+    s.click_css("#dash-preset option[value='last12']").unwrap();
+    s.wait(|| (s.text_of("#dash-period") != month_text).then_some(()))
+        .unwrap();
+    s.wait_for("#dashboard[aria-busy='false'] #chart-category-canvas")
+        .unwrap();
+    s.wait_text_contains("#kpi-complaints", &year.complaints.count.to_string())
+        .unwrap();
+    s.screenshot(&artefact_dir().join("dashboard-year.png")).unwrap();
+
+    // A click on the biggest category's bar lists its complaints.
+    let canvas = s.find("#chart-category-canvas").unwrap();
+    let at = s
+        .execute(
+            "const canvas = document.querySelector('#chart-category-canvas');
+             const bar = globalThis.Chart.getChart(canvas).getDatasetMeta(0).data[0];
+             return [Math.round(bar.x - canvas.clientWidth / 2), Math.round((bar.y + bar.base) / 2 - canvas.clientHeight / 2)];",
+            vec![],
+        )
+        .unwrap();
+    let (x, y) = (at[0].as_i64().unwrap(), at[1].as_i64().unwrap());
+    s.click_at(&canvas, x, y).unwrap();
+    s.wait_for("#drill:not([hidden])").unwrap();
+    let title = s
+        .wait_text_contains("#drill-title", &format!("({} records)", top.count))
+        .unwrap();
+    assert!(title.starts_with("Complaints:"), "{title}");
+    s.wait_text_contains("#drill-table", &newest_serial).unwrap();
+    s.screenshot(&artefact_dir().join("dashboard.png")).unwrap();
+    // From the list to the complaint itself.
+    s.click_css("#drill-table .drill-row button.link").unwrap();
+    s.wait_text("#complaint-serial", &newest_serial).unwrap();
+
+    // Marking a customer lost shows on the churn chart.
+    s.click_css("#nav-manager").unwrap();
+    s.wait_for("#dashboard[aria-busy='false'] #chart-churn-type-data")
+        .unwrap();
+    let before = s.text_of("#kpi-lost");
+    assert!(before.contains('0'), "{before}");
+    s.click_css(".nav-item[data-section='customers']").unwrap();
+    open_customer(s, &someone);
+    s.click_css("#mark-lost").unwrap();
+    s.wait_for("#churn-dialog[open]").unwrap();
+    s.click_css("#churn-type option[value='competitor']").unwrap();
+    s.click_css("#churn-reason option:nth-child(2)").unwrap();
+    s.click_css("#churn-dialog [data-action='submit']").unwrap();
+    s.wait_for("#lost-badge").unwrap();
+    s.click_css("#nav-manager").unwrap();
+    s.wait_for("#dashboard[aria-busy='false'] #chart-churn-type-data")
+        .unwrap();
+    s.wait_text_contains("#kpi-lost", "1").unwrap();
+    // The chart's data table (what screen readers read) has the loss at the top.
+    s.click_css("#chart-churn-type .chart-toggle").unwrap();
+    let table = s
+        .wait_text_contains("#chart-churn-type-data tbody tr:first-child", "To a competitor")
+        .unwrap();
+    assert!(table.contains('1'), "{table}");
+    let drawn = s
+        .execute(
+            "const c = globalThis.Chart.getChart(document.querySelector('#chart-churn-type-canvas'));
+             return c.data.datasets[0].data;",
+            vec![],
+        )
+        .unwrap();
+    assert_eq!(drawn[0], serde_json::json!(1), "the bar drawn: {drawn}");
+
+    // The printable report: the period, who prepared it, the charts as pictures.
+    s.click_css("#dash-print").unwrap();
+    s.wait_text_contains("#print-view", "Service report").unwrap();
+    s.wait_for("#print-view img.chart-print[src^='data:image/png']")
+        .unwrap();
+    s.screenshot(&artefact_dir().join("dashboard-report.png")).unwrap();
+    s.click_css("#print-close").unwrap();
+}

@@ -9,7 +9,7 @@ import { backupNow } from './backups.js';
 import * as complaints from './complaints.js';
 import * as reminders from './reminders.js';
 import * as audit from './audit.js';
-import * as manager from './churn.js';
+import * as manager from './dashboard.js';
 import { activeSection, navigate, refreshCounts, registerSections, render } from './nav.js';
 import { showError } from './toast.js';
 import { dateTime } from './format.js';

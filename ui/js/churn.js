@@ -101,11 +101,11 @@ export function lossBanner(customer, loss, onChange) {
     } }, t('churn.win_back')));
 }
 
-// ---- the manager's section: the register of lost customers ----
+// ---- the register of lost customers (in the manager's section, below the dashboard) ----
 
 const state = { churn_type: '', reason_id: '', from: '', to: '', open_only: false, offset: 0 };
 
-export async function mount(main) {
+export async function mountRegister(host) {
   let reasons = [];
   try {
     reasons = await api.churnReasons();
@@ -113,8 +113,7 @@ export async function mount(main) {
     showError(e);
   }
   const set = (key, value) => { state[key] = value; state.offset = 0; load(); };
-  main.append(h('section', { class: 'manager' },
-    h('header', { class: 'section-head' }, h('h1', {}, t('manager.title'))),
+  host.append(
     h('section', { class: 'card', id: 'churn-register' },
       h('h2', {}, t('churn.register')),
       h('div', { class: 'filters register-filters' },
@@ -133,7 +132,7 @@ export async function mount(main) {
           t('churn.open_only'))),
       h('div', { id: 'churn-count', class: 'muted', 'aria-live': 'polite' }),
       h('div', { class: 'table-wrap' }, h('table', { class: 'audit-table', id: 'churn-table' })),
-      h('div', { class: 'button-row', id: 'churn-more' }))));
+      h('div', { class: 'button-row', id: 'churn-more' })));
   load();
 }
 

@@ -402,6 +402,61 @@ impl App {
         })
     }
 
+    /// The demo's complaints: a dozen over the last two months, in several categories, all
+    /// answered and resolved (none left running to fire reminders at a trial desk), most
+    /// closed with a score, so the manager's dashboard has something to show.
+    pub(super) fn seed_demo_complaints(&self, customers: &[i64]) -> Result<()> {
+        const SUMMARIES: [&str; 6] = [
+            "上菜太慢",
+            "房间有异味",
+            "账单多收了服务费",
+            "服务员态度冷淡",
+            "空调不制冷",
+            "预订被弄丢了",
+        ];
+        let categories = self.complaint_categories()?;
+        let now = self.now_local();
+        for (i, customer) in customers.iter().step_by(4).take(12).enumerate() {
+            let received = now - chrono::TimeDelta::hours(20 + 110 * i as i64);
+            let c = self.register_complaint(&ComplaintInput {
+                customer_id: Some(*customer),
+                category_id: categories.get(i % 5).map(|c| c.id),
+                severity: Some([Severity::Normal, Severity::High, Severity::Low][i % 3]),
+                summary: SUMMARIES[i % SUMMARIES.len()].into(),
+                received_at: received.format("%Y-%m-%d %H:%M").to_string(),
+                ..Default::default()
+            })?;
+            let step = |to| TransitionInput {
+                to,
+                note: String::new(),
+                staff: String::new(),
+                duplicate_of: String::new(),
+            };
+            self.transition_complaint(c.id, &step(ComplaintState::InProgress))?;
+            self.resolve_complaint(
+                c.id,
+                &ResolveInput {
+                    resolution: "已道歉并处理 / Apologised and fixed".into(),
+                    remedy_kind: (i % 3 == 0).then_some(crate::complaints::ClaimKind::Compensation),
+                    remedy_amount: if i % 3 == 0 { "50".into() } else { String::new() },
+                    ..Default::default()
+                },
+            )?;
+            if i % 4 == 1 {
+                continue;
+            }
+            self.close_complaint(
+                c.id,
+                &CloseInput {
+                    satisfaction: Some([4, 5, 2, 3, 5][i % 5]),
+                    accepted: Some(true),
+                    ..Default::default()
+                },
+            )?;
+        }
+        Ok(())
+    }
+
     /// Bulk-insert generated complaints (the bench): each is registered as a user would;
     /// those marked `true` are then closed.
     pub fn insert_complaints_bulk(&self, rows: &[(ComplaintInput, bool)]) -> Result<()> {

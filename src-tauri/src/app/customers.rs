@@ -218,6 +218,7 @@ impl App {
     pub fn seed_demo(&self) -> Result<usize> {
         let ids = self.insert_customers_into(&crate::seed::demo_customers(), true)?;
         self.seed_demo_visits(&ids)?;
+        self.seed_demo_complaints(&ids)?;
         Ok(ids.len())
     }
 

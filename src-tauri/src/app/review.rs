@@ -70,7 +70,7 @@ pub fn periods(q: &ReviewQuery, today: NaiveDate) -> Result<(Period, Period)> {
 fn filters(q: &ReviewQuery) -> Result<Filters> {
     if let Some(t) = &q.tier {
         if Tier::parse(t).is_none() {
-            return Err(Error::Invalid(vec![FieldError::new("tier", "invalid")]));
+            return Err(Error::Invalid(vec![FieldError::new("tier", "invalid_choice")]));
         }
     }
     Ok(Filters {
@@ -201,7 +201,7 @@ impl App {
         let tier_of = |id| tiers.get(id).map(Tier::as_str);
         let conn = self.conn()?;
         let (start, end) = (day_start(period.from), day_end(period.to));
-        let bad_key = || Error::Invalid(vec![FieldError::new("key", "invalid")]);
+        let bad_key = || Error::Invalid(vec![FieldError::new("key", "invalid_choice")]);
         match d.kind {
             DrillKind::Complaints => {
                 let facts = repo::complaint_facts(&conn, &start, &f, &tier_of)?;
@@ -224,7 +224,7 @@ impl App {
                     "staff" => {
                         Box::new(|c| c.resolved.is_some_and(|t| period.contains(t.date())) && c.handler == d.key)
                     }
-                    _ => return Err(Error::Invalid(vec![FieldError::new("by", "invalid")])),
+                    _ => return Err(Error::Invalid(vec![FieldError::new("by", "invalid_choice")])),
                 };
                 let mut picked: Vec<&ComplaintFact> = facts.iter().filter(|c| pick(c)).collect();
                 picked.sort_by(|a, b| b.received.cmp(&a.received).then(b.id.cmp(&a.id)));
@@ -248,7 +248,7 @@ impl App {
                         since = since.max(day_start(first));
                         until = until.min(day_start(next));
                     }
-                    _ => return Err(Error::Invalid(vec![FieldError::new("by", "invalid")])),
+                    _ => return Err(Error::Invalid(vec![FieldError::new("by", "invalid_choice")])),
                 }
                 let (total, rows) = repo::list_score_rows(&conn, &since, &until, &f, score, DRILL_LIMIT)?;
                 Ok(DrillPage { rows, total })
@@ -257,7 +257,7 @@ impl App {
                 match d.by.as_str() {
                     "" => {}
                     "staff" => f.staff = Some(d.key.clone()),
-                    _ => return Err(Error::Invalid(vec![FieldError::new("by", "invalid")])),
+                    _ => return Err(Error::Invalid(vec![FieldError::new("by", "invalid_choice")])),
                 }
                 let (total, rows) = repo::list_visit_rows(
                     &conn,
@@ -281,7 +281,7 @@ impl App {
                     "type" => Ok(l.churn_type == d.key),
                     "reason" => Ok(l.reason_id.map(|r| r.to_string()).unwrap_or_default() == d.key),
                     "tier" => Ok(l.tier == d.key),
-                    _ => Err(Error::Invalid(vec![FieldError::new("by", "invalid")])),
+                    _ => Err(Error::Invalid(vec![FieldError::new("by", "invalid_choice")])),
                 };
                 let mut rows = Vec::new();
                 for (l, row) in all {
