@@ -105,6 +105,7 @@ commands! {
     Write churn_reason_save(reason: Reason) => |a| a.save_churn_reason(&reason);
     Read review_dashboard(query: ReviewQuery) => |a| a.dashboard(&query);
     Read review_drill(drill: Drill) => |a| a.review_drill(&drill);
+    Read review_export(query: ReviewQuery, path: String, language: String) => |a| a.export_review(&query, &path, &language);
     Read audit_log(query: AuditQuery) => |a| a.audit_log(&query);
     Write audit_revert(id: i64) => |a| a.revert_audit_entry(id);
 

@@ -938,4 +938,16 @@ fn the_manager_reads_the_dashboard_drills_into_a_category_and_sees_a_loss() {
         .unwrap();
     s.screenshot(&artefact_dir().join("dashboard-report.png")).unwrap();
     s.click_css("#print-close").unwrap();
+
+    // The figures and their records, to a file named in the save dialog.
+    let files = tempfile::tempdir().unwrap();
+    let exported = files.path().join("figures.xlsx");
+    s.click_css("#dash-export").unwrap();
+    answer_save_dialog("Save the figures as", &exported).unwrap();
+    s.wait_text_contains("#toasts", "Figures saved").unwrap();
+    use calamine::Reader;
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook(&exported).unwrap();
+    let lost = book.worksheet_range("Lost customers").unwrap();
+    assert_eq!(lost.height(), 2, "the header and the customer marked lost");
+    assert!(lost.rows().nth(1).unwrap()[1].to_string() == someone);
 }

@@ -28,6 +28,7 @@ Object.assign(api, {
   churnRegister: (query) => invoke('churn_register', { query }),
   reviewDashboard: (query) => invoke('review_dashboard', { query }),
   reviewDrill: (drill) => invoke('review_drill', { drill }),
+  reviewExport: (query, path, language) => invoke('review_export', { query, path, language }),
   churnReasons: () => invoke('churn_reasons'),
   churnReasonSave: (reason) => invoke('churn_reason_save', { reason }),
   revertAudit: (id) => invoke('audit_revert', { id }),

@@ -5,7 +5,8 @@ import { api } from './api.js';
 import { h, $, add, clear } from './dom.js';
 import { t, language } from './i18n.js';
 import { TIERS, tierBadge, dateTime, dayOnly } from './format.js';
-import { showError } from './toast.js';
+import { showError, toast } from './toast.js';
+import { todayIso } from './dialog.js';
 import { navigate } from './nav.js';
 import { chartCard, clearCharts, number } from './charts.js';
 import { categoryName, currentStaff, money } from './complaint-dialogs.js';
@@ -74,7 +75,8 @@ export async function mount(main) {
   main.append(h('section', { class: 'manager' },
     h('header', { class: 'section-head' },
       h('h1', {}, t('manager.title')),
-      h('button', { type: 'button', class: 'btn', id: 'dash-print', onclick: printReport }, t('dash.print'))),
+      h('button', { type: 'button', class: 'btn', id: 'dash-print', onclick: printReport }, t('dash.print')),
+      h('button', { type: 'button', class: 'btn', id: 'dash-export', onclick: exportFigures }, t('dash.export'))),
     h('div', { class: 'filters dash-filters', role: 'group', 'aria-label': t('dash.period') },
       h('label', { class: 'inline-field' }, h('span', {}, t('dash.period')),
         h('select', { id: 'dash-preset', onchange: (e) => { state.preset = e.target.value; $('#dash-custom').hidden = !custom(); if (!custom() || (state.from && state.to)) load(); } },
@@ -314,4 +316,18 @@ function printReport() {
     report);
   document.body.append(view);
   $('#print-now').focus();
+}
+
+/** The figures and the records behind them to an .xlsx the manager picks. */
+async function exportFigures() {
+  let path;
+  try {
+    path = await api.pickSaveFile(t('dash.export_pick'), `${t('dash.report_title')}-${todayIso()}.xlsx`);
+    if (!path) return;
+    if (!path.toLowerCase().endsWith('.xlsx')) path += '.xlsx';
+    const saved = await api.reviewExport(query(), path, language());
+    toast(t('dash.exported', { path: saved }));
+  } catch (e) {
+    showError(e);
+  }
 }

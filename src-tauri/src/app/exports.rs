@@ -612,6 +612,60 @@ pub(super) fn write_text_csv(path: &Path, headers: &[&str], rows: &[Vec<String>]
     Ok(())
 }
 
+/// A value of a plain sheet: text, or a number Excel can sum.
+pub(super) enum Value {
+    Text(String),
+    Number(Option<f64>),
+}
+
+/// A plain sheet: its name, headers and rows.
+pub(super) struct PlainSheet {
+    pub name: String,
+    pub headers: Vec<String>,
+    pub rows: Vec<Vec<Value>>,
+}
+
+/// Plain sheets to one `.xlsx` at `path` (a temporary name renamed into place, as every
+/// export): the manager's figures and the records behind them.
+pub(super) fn write_plain_xlsx(path: &Path, sheets: &[PlainSheet]) -> Result<()> {
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .ok_or_else(|| Error::Invalid(vec![FieldError::new("path", "folder_missing")]))?;
+    let mut tmp = temp_file(dir)?;
+    let formats = Formats::new();
+    let mut book = Workbook::new();
+    for s in sheets {
+        let sheet = book.add_worksheet_with_constant_memory();
+        // Excel allows 31 characters and no []:*?/\ in a sheet name.
+        let name: String = s.name.chars().filter(|c| !"[]:*?/\\".contains(*c)).take(31).collect();
+        sheet.set_name(name).map_err(xlsx_error)?;
+        for (col, h) in s.headers.iter().enumerate() {
+            sheet
+                .set_column_width(col as u16, if col == 0 { 34.0 } else { 18.0 })
+                .map_err(xlsx_error)?;
+            sheet
+                .write_string_with_format(0, col as u16, h, &formats.header)
+                .map_err(xlsx_error)?;
+        }
+        sheet.set_freeze_panes(1, 0).map_err(xlsx_error)?;
+        for (r, row) in s.rows.iter().enumerate() {
+            let r = r as u32 + 1;
+            for (col, v) in row.iter().enumerate() {
+                match v {
+                    Value::Text(t) => sheet.write_string(r, col as u16, t).map(|_| ()),
+                    Value::Number(Some(n)) => sheet.write_number(r, col as u16, *n).map(|_| ()),
+                    Value::Number(None) => Ok(()),
+                }
+                .map_err(xlsx_error)?;
+            }
+        }
+    }
+    book.save_to_writer(tmp.as_file_mut()).map_err(xlsx_error)?;
+    keep_all(vec![(tmp, path.to_path_buf())])?;
+    Ok(())
+}
+
 fn write_csv(plan: &Plan, src: &Sources<'_>) -> Result<ExportResult> {
     let mut done = Vec::new();
     let mut counts = Vec::new();

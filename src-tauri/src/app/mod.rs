@@ -12,6 +12,7 @@ mod exports;
 mod imports;
 mod reminders;
 mod review;
+mod review_export;
 mod visits;
 
 pub use backups::{BackupHealth, BackupSettings};

@@ -194,6 +194,11 @@ impl App {
 
     /// The records one figure counts (at most `DRILL_LIMIT`, newest first, and how many).
     pub fn review_drill(&self, d: &Drill) -> Result<DrillPage> {
+        self.review_drill_limited(d, DRILL_LIMIT)
+    }
+
+    /// The records one figure counts, at most `limit` of them.
+    pub(super) fn review_drill_limited(&self, d: &Drill, limit: usize) -> Result<DrillPage> {
         let now = self.now_local();
         let (period, _) = periods(&d.query, now.date())?;
         let mut f = filters(&d.query)?;
@@ -228,7 +233,7 @@ impl App {
                 };
                 let mut picked: Vec<&ComplaintFact> = facts.iter().filter(|c| pick(c)).collect();
                 picked.sort_by(|a, b| b.received.cmp(&a.received).then(b.id.cmp(&a.id)));
-                let ids: Vec<i64> = picked.iter().take(DRILL_LIMIT).map(|c| c.id).collect();
+                let ids: Vec<i64> = picked.iter().take(limit).map(|c| c.id).collect();
                 Ok(DrillPage {
                     total: picked.len(),
                     rows: repo::list_complaint_rows(&conn, &ids)?,
@@ -250,7 +255,7 @@ impl App {
                     }
                     _ => return Err(Error::Invalid(vec![FieldError::new("by", "invalid_choice")])),
                 }
-                let (total, rows) = repo::list_score_rows(&conn, &since, &until, &f, score, DRILL_LIMIT)?;
+                let (total, rows) = repo::list_score_rows(&conn, &since, &until, &f, score, limit)?;
                 Ok(DrillPage { rows, total })
             }
             DrillKind::Visits => {
@@ -259,13 +264,8 @@ impl App {
                     "staff" => f.staff = Some(d.key.clone()),
                     _ => return Err(Error::Invalid(vec![FieldError::new("by", "invalid_choice")])),
                 }
-                let (total, rows) = repo::list_visit_rows(
-                    &conn,
-                    &format_date(period.from),
-                    &format_date(period.to),
-                    &f,
-                    DRILL_LIMIT,
-                )?;
+                let (total, rows) =
+                    repo::list_visit_rows(&conn, &format_date(period.from), &format_date(period.to), &f, limit)?;
                 Ok(DrillPage { rows, total })
             }
             DrillKind::Lost => {
@@ -290,7 +290,7 @@ impl App {
                     }
                 }
                 let total = rows.len();
-                rows.truncate(DRILL_LIMIT);
+                rows.truncate(limit);
                 Ok(DrillPage { rows, total })
             }
         }
