@@ -473,7 +473,9 @@ impl App {
                 let last = today - Days::new(ago);
                 let done = NewVisit::new(*customer_id, Channel::Phone, Purpose::Satisfaction, day(last));
                 let id = repo::insert_visit(tx, &done, &now)?;
-                repo::seed_outcome(tx, id, 3 + (i % 3) as u8, &now)?;
+                // Done on its day, in the afternoon (not at the moment the demo was loaded).
+                let at = crate::kernel::time::local_to_ts(last.and_hms_opt(15, 0, 0).unwrap_or_default());
+                repo::seed_outcome(tx, id, 3 + (i % 3) as u8, &at)?;
                 crate::customers::repo::set_last_contact(tx, *customer_id, Some(&day(last)))?;
             }
             ch.all_customers();
@@ -493,7 +495,8 @@ impl App {
                 let row = NewVisit::new(*customer_id, channel, purpose, day(*due));
                 let id = repo::insert_visit(tx, &row, &now)?;
                 if *done {
-                    repo::seed_outcome(tx, id, 4, &now)?;
+                    let at = crate::kernel::time::local_to_ts(due.and_hms_opt(15, 0, 0).unwrap_or_default());
+                    repo::seed_outcome(tx, id, [4, 5, 3, 4, 2][n % 5], &at)?;
                     crate::customers::repo::touch_last_contact(tx, *customer_id, &day(*due))?;
                 }
             }
