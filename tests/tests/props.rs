@@ -506,6 +506,22 @@ mod business_time {
             prop_assert_eq!(s.add_minutes(s.add_minutes(start, a), b), s.add_minutes(start, a + b), "{} + {} + {}", start, a, b);
         }
 
+        /// The day-by-day timetable the manager's figures measure with gives what the
+        /// schedule gives, inside its range and out of it.
+        #[test]
+        fn the_timetable_measures_as_the_schedule_does(
+            s in schedule(0, 1439, base(), 400),
+            a in time(400),
+            b in time(400),
+            how in 0u8..3,
+            first in 0u64..200,
+            len in 0u64..300,
+        ) {
+            let (a, b) = (snap(&s, a, how), snap(&s, b, 2 - how));
+            let table = s.timetable(base() + Days::new(first), base() + Days::new(first + len));
+            prop_assert_eq!(table.minutes_between(a, b), s.minutes_between(a, b), "{} → {}", a, b);
+        }
+
         /// Measuring is additive for whole minutes (seconds are cut per day, so a split at
         /// a second inside a minute may lose one).
         #[test]

@@ -100,6 +100,9 @@ impl App {
         let (since, split, end) = (day_start(previous.from), day_start(period.from), day_end(period.to));
 
         let facts = repo::complaint_facts(&conn, &since, &f, &tier_of)?;
+        // Business time laid out once over the days the complaints span.
+        let first = facts.iter().map(|c| c.received.date()).min().unwrap_or(previous.from);
+        let hours = hours.timetable(first, now.date().max(period.to));
         let active = repo::active_by_tier(&conn, &end, &format_date(period.to), f.tier.as_deref())?;
         let at_start = repo::active_by_tier(&conn, &split, &format_date(previous.to), f.tier.as_deref())?;
         let categories = repo::list_category_labels(&conn)?;

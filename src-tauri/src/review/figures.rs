@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::{Datelike, Days, Months, NaiveDate, NaiveDateTime};
 
 use super::model::{Bar, ComplaintFigures, Period, Preset, Score, Share, Spread, StaffRow};
-use crate::kernel::schedule::Schedule;
+use crate::kernel::schedule::Measure;
 
 impl Period {
     /// The period a preset names on `today`. Calendar presets are whole calendar units
@@ -153,10 +153,10 @@ pub fn bars(counts: HashMap<String, usize>, all: &[(String, String)]) -> Vec<Bar
 pub struct ComplaintFact {
     pub id: i64,
     pub customer_id: i64,
-    pub tier: String,
+    pub tier: &'static str,
     pub category_id: i64,
-    pub severity: String,
-    pub channel: String,
+    pub severity: &'static str,
+    pub channel: &'static str,
     pub handler: String,
     pub received: NaiveDateTime,
     pub first_response: Option<NaiveDateTime>,
@@ -208,13 +208,13 @@ impl ComplaintFact {
     }
 
     /// Business minutes from receipt to the first response.
-    pub fn response_minutes(&self, hours: &Schedule) -> Option<i64> {
-        Some(hours.minutes_between(self.received, self.first_response?))
+    pub fn response_minutes(&self, hours: &dyn Measure) -> Option<i64> {
+        Some(hours.business_minutes(self.received, self.first_response?))
     }
 
     /// Business minutes from receipt to resolution, less the time it waited on the customer.
-    pub fn resolution_minutes(&self, hours: &Schedule) -> Option<i64> {
-        Some((hours.minutes_between(self.received, self.resolved?) - self.paused_minutes).max(0))
+    pub fn resolution_minutes(&self, hours: &dyn Measure) -> Option<i64> {
+        Some((hours.business_minutes(self.received, self.resolved?) - self.paused_minutes).max(0))
     }
 
     /// Open-age bucket on `today`: `d0_1`, `d1_3`, `d3_7`, `d7_plus`.
@@ -270,7 +270,7 @@ pub struct ComplaintInput<'a> {
     pub period: Period,
     pub previous: Period,
     pub now: NaiveDateTime,
-    pub hours: &'a Schedule,
+    pub hours: &'a dyn Measure,
     pub active: usize,
     pub previous_active: usize,
     /// Every category, severity and channel `(key, label)`, so empty ones still show.
@@ -314,8 +314,8 @@ pub fn complaint_figures(i: &ComplaintInput<'_>) -> ComplaintFigures {
         previous_rate: per_100(previous_count, i.previous_active),
         active_customers: i.active,
         by_category: bars(count_by(|f| f.category_id.to_string()), i.categories),
-        by_severity: bars(count_by(|f| f.severity.clone()), i.severities),
-        by_channel: bars(count_by(|f| f.channel.clone()), i.channels),
+        by_severity: bars(count_by(|f| f.severity.to_string()), i.severities),
+        by_channel: bars(count_by(|f| f.channel.to_string()), i.channels),
         by_month,
         response_met: deadline_share(i.facts, |f| f.response_counts_in(p), ComplaintFact::response_met),
         resolution_met: deadline_share(i.facts, |f| f.resolution_counts_in(p), ComplaintFact::resolution_met),
@@ -378,7 +378,7 @@ pub fn complaint_scores(facts: &[ComplaintFact], period: Period, previous: Perio
             (current || previous.contains(closed.date())).then(|| ScoreGroup {
                 current,
                 month: month_key(closed.date()),
-                tier: f.tier.clone(),
+                tier: f.tier.to_string(),
                 staff: f.handler.clone(),
                 score,
                 n: 1,
@@ -456,7 +456,7 @@ pub fn satisfaction_figures(
 pub fn staff_rows(
     facts: &[ComplaintFact],
     period: Period,
-    hours: &Schedule,
+    hours: &dyn Measure,
     visits_done: &HashMap<String, usize>,
     scores: &[ScoreGroup],
 ) -> Vec<StaffRow> {

@@ -29,6 +29,15 @@ fn local(to: &mut ToLocal, r: &Row<'_>, i: usize) -> rusqlite::Result<Option<chr
 /// rows for it costs more than every other read of the dashboard).
 pub type TierOf<'a> = &'a dyn Fn(i64) -> Option<&'static str>;
 
+const SEVERITIES: [&str; 4] = ["low", "normal", "high", "urgent"];
+const CHANNELS: [&str; 7] = ["phone", "in_person", "letter", "fax", "online", "wechat", "other"];
+
+/// A column's value among the ones the schema allows (it checks them), without a copy.
+fn known(v: rusqlite::types::ValueRef<'_>, all: &[&'static str]) -> &'static str {
+    let s = v.as_str().unwrap_or_default();
+    all.iter().find(|k| **k == s).copied().unwrap_or("")
+}
+
 /// Complaints that matter to a period starting at `since` (UTC): received, answered,
 /// resolved or closed since, or still open.
 pub fn complaint_facts(conn: &Connection, since: &str, f: &Filters, tier_of: TierOf<'_>) -> Result<Vec<ComplaintFact>> {
@@ -50,10 +59,10 @@ pub fn complaint_facts(conn: &Connection, since: &str, f: &Filters, tier_of: Tie
         Ok(ComplaintFact {
             id: r.get(0)?,
             customer_id,
-            tier: tier_of(customer_id).unwrap_or_default().to_string(),
+            tier: tier_of(customer_id).unwrap_or_default(),
             category_id: r.get(2)?,
-            severity: r.get(3)?,
-            channel: r.get(4)?,
+            severity: known(r.get_ref(3)?, &SEVERITIES),
+            channel: known(r.get_ref(4)?, &CHANNELS),
             handler: r.get(5)?,
             received: local(6)?.unwrap_or_default(),
             first_response: local(7)?,
@@ -131,24 +140,31 @@ pub fn visit_groups(
     f: &Filters,
     tier_of: TierOf<'_>,
 ) -> Result<Vec<VisitGroup>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT staff, state = 'done', coalesce(reached, 0), due_date, completed_at, customer_id
+    // Counted in SQL in the index's own order (no sorting); by customer only when a tier
+    // is asked (their tier comes from the customer index).
+    let by = if f.tier.is_some() { ", customer_id" } else { "" };
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT staff, state, coalesce(reached, 0), due_date, completed_at, count(*){by}
          FROM visits INDEXED BY visits_review
-         WHERE due_date BETWEEN ?1 AND ?2 AND state IN ('planned', 'done') AND (?3 IS NULL OR staff = ?3)",
-    )?;
+         WHERE due_date BETWEEN ?1 AND ?2 AND state IN ('planned', 'done') AND (?3 IS NULL OR staff = ?3)
+         GROUP BY due_date, state, staff, reached, completed_at{by}"
+    ))?;
     let mut to_local = ToLocal::default();
     let mut groups: HashMap<VisitGroup, usize> = HashMap::new();
     let mut rows = stmt.query(params![from, to, f.staff])?;
     while let Some(r) = rows.next()? {
         if let Some(t) = &f.tier {
-            if tier_of(r.get(5)?) != Some(t.as_str()) {
+            if tier_of(r.get(6)?) != Some(t.as_str()) {
                 continue;
             }
         }
-        let done: bool = r.get(1)?;
+        let done = r.get_ref(1)?.as_str().unwrap_or_default() == "done";
         let on_time = done && {
             let due = r.get_ref(3)?.as_str().unwrap_or_default();
-            local(&mut to_local, r, 4)?.is_some_and(|t| t.date().to_string().as_str() <= due)
+            let at = r.get_ref(4)?.as_str().unwrap_or_default();
+            to_local
+                .convert(at)
+                .is_some_and(|t| t.date().to_string().as_str() <= due)
         };
         let key = VisitGroup {
             staff: r.get(0)?,
@@ -157,7 +173,7 @@ pub fn visit_groups(
             on_time,
             n: 0,
         };
-        *groups.entry(key).or_default() += 1;
+        *groups.entry(key).or_default() += r.get::<_, i64>(5)? as usize;
     }
     Ok(groups.into_iter().map(|(g, n)| VisitGroup { n, ..g }).collect())
 }
@@ -188,28 +204,54 @@ pub fn visit_scores(
         "SELECT completed_at, customer_id, staff, satisfaction FROM visits INDEXED BY visits_scored
          WHERE satisfaction IS NOT NULL AND completed_at >= ?1 AND completed_at < ?2 AND (?3 IS NULL OR staff = ?3)",
     )?;
+    // Counted under small keys (the rows come in time order: the month is worked out again
+    // only when the minute changes; staff names are kept once each).
     let mut to_local = ToLocal::default();
-    let mut groups: HashMap<ScoreGroup, usize> = HashMap::new();
+    let mut staff: Vec<String> = Vec::new();
+    let mut months: Vec<String> = Vec::new();
+    let mut last: (String, usize) = (String::new(), 0);
+    let mut counts: HashMap<(bool, usize, &'static str, usize, i64), usize> = HashMap::new();
     let mut rows = stmt.query(params![since, end, f.staff])?;
     while let Some(r) = rows.next()? {
         let tier = tier_of(r.get(1)?).unwrap_or_default();
         if f.tier.as_deref().is_some_and(|t| t != tier) {
             continue;
         }
-        let Some(at) = local(&mut to_local, r, 0)? else {
-            continue;
+        let at = r.get_ref(0)?.as_str().unwrap_or_default();
+        let minute = at.get(..16).unwrap_or(at);
+        if last.0 != minute || months.is_empty() {
+            let Some(local) = to_local.convert(at) else { continue };
+            let month = crate::review::figures::month_key(local.date());
+            let m = match months.iter().position(|x| *x == month) {
+                Some(m) => m,
+                None => {
+                    months.push(month);
+                    months.len() - 1
+                }
+            };
+            last = (minute.to_string(), m);
+        }
+        let name = r.get_ref(2)?.as_str().unwrap_or_default();
+        let who = match staff.iter().position(|x| x == name) {
+            Some(i) => i,
+            None => {
+                staff.push(name.to_string());
+                staff.len() - 1
+            }
         };
-        let key = ScoreGroup {
-            current: r.get_ref(0)?.as_str().unwrap_or_default() >= split,
-            month: crate::review::figures::month_key(at.date()),
-            tier: tier.to_string(),
-            staff: r.get(2)?,
-            score: r.get(3)?,
-            n: 0,
-        };
-        *groups.entry(key).or_default() += 1;
+        *counts.entry((at >= split, last.1, tier, who, r.get(3)?)).or_default() += 1;
     }
-    Ok(groups.into_iter().map(|(g, n)| ScoreGroup { n, ..g }).collect())
+    Ok(counts
+        .into_iter()
+        .map(|((current, m, tier, who, score), n)| ScoreGroup {
+            current,
+            month: months[m].clone(),
+            tier: tier.to_string(),
+            staff: staff[who].clone(),
+            score,
+            n,
+        })
+        .collect())
 }
 
 const SCORES: &str = "SELECT customer_id, name, tier, score, source, record_id, at FROM (
