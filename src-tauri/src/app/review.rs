@@ -211,6 +211,38 @@ impl App {
         let (start, end) = (day_start(period.from), day_end(period.to));
         let bad_key = || Error::Invalid(vec![FieldError::new("key", "invalid_choice")]);
         match d.kind {
+            DrillKind::Complaints if matches!(d.by.as_str(), "" | "category" | "severity" | "channel" | "month") => {
+                // Received in the period (or the month asked): straight from the index.
+                let (mut since, mut until) = (start.clone(), end.clone());
+                if d.by == "month" {
+                    let first =
+                        NaiveDate::parse_from_str(&format!("{}-01", d.key), "%Y-%m-%d").map_err(|_| bad_key())?;
+                    let next = first.checked_add_months(chrono::Months::new(1)).ok_or_else(bad_key)?;
+                    since = since.max(day_start(first));
+                    until = until.min(day_start(next));
+                }
+                let category_id = match d.by.as_str() {
+                    "category" => Some(d.key.parse::<i64>().map_err(|_| bad_key())?),
+                    _ => None,
+                };
+                let key = |by: &str| (d.by == by).then_some(d.key.as_str());
+                let ids = repo::list_received(
+                    &conn,
+                    &repo::Received {
+                        since: &since,
+                        until: &until,
+                        category_id,
+                        severity: key("severity"),
+                        channel: key("channel"),
+                    },
+                    &f,
+                    &tier_of,
+                )?;
+                Ok(DrillPage {
+                    total: ids.len(),
+                    rows: repo::list_complaint_rows(&conn, &ids[..ids.len().min(limit)])?,
+                })
+            }
             DrillKind::Complaints => {
                 let facts = repo::complaint_facts(&conn, &start, &f, &tier_of)?;
                 let pick: Box<dyn Fn(&ComplaintFact) -> bool> = match d.by.as_str() {

@@ -456,6 +456,52 @@ pub fn list_reason_labels(conn: &Connection) -> Result<Vec<(String, String)>> {
 
 // ---- the records behind a figure ----
 
+/// Complaints received between `since` and `until` (UTC) that match the filters and, when
+/// given, a category, a severity or a channel: ids, newest first.
+pub struct Received<'a> {
+    pub since: &'a str,
+    pub until: &'a str,
+    pub category_id: Option<i64>,
+    pub severity: Option<&'a str>,
+    pub channel: Option<&'a str>,
+}
+
+pub fn list_received(conn: &Connection, r: &Received<'_>, f: &Filters, tier_of: TierOf<'_>) -> Result<Vec<i64>> {
+    // Only the conditions asked, so that the planner can use the category's index.
+    let mut sql = String::from(
+        "SELECT id, customer_id FROM complaints WHERE received_at >= ?1 AND received_at < ?2 AND state != 'duplicate'",
+    );
+    let category = r.category_id.or(f.category_id);
+    if r.category_id.is_some() && f.category_id.is_some() && r.category_id != f.category_id {
+        return Ok(Vec::new());
+    }
+    let mut args: Vec<rusqlite::types::Value> = vec![r.since.to_string().into(), r.until.to_string().into()];
+    for (column, value) in [
+        ("category_id", category.map(rusqlite::types::Value::from)),
+        ("handler", f.staff.clone().map(rusqlite::types::Value::from)),
+        ("severity", r.severity.map(|s| s.to_string().into())),
+        ("channel", r.channel.map(|s| s.to_string().into())),
+    ] {
+        if let Some(v) = value {
+            args.push(v);
+            sql.push_str(&format!(" AND {column} = ?{}", args.len()));
+        }
+    }
+    sql.push_str(" ORDER BY received_at DESC, id DESC");
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let mut rows = stmt.query(rusqlite::params_from_iter(args))?;
+    let mut out = Vec::new();
+    while let Some(row) = rows.next()? {
+        if let Some(t) = &f.tier {
+            if tier_of(row.get(1)?) != Some(t.as_str()) {
+                continue;
+            }
+        }
+        out.push(row.get(0)?);
+    }
+    Ok(out)
+}
+
 /// Complaints by id, newest first, as drill-down rows.
 pub fn list_complaint_rows(conn: &Connection, ids: &[i64]) -> Result<Vec<DrillRow>> {
     let mut stmt = conn.prepare_cached(

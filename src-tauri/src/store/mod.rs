@@ -189,7 +189,7 @@ mod tests {
         0xead19944ee8fb12b,
         0x89c92270c0f8b3fc,
         0xac83c7e584871c51,
-        0x778732cb491f7ffc,
+        0x3889321de1595149,
     ];
 
     #[test]

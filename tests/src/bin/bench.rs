@@ -123,6 +123,8 @@ fn main() {
                 chrono::Local::now().naive_local() - chrono::TimeDelta::minutes(rng.below(60 * 24 * 60) as i64 + 10);
             let input = ComplaintInput {
                 customer_id: Some(first_id + rng.below(n) as i64),
+                // Spread over the seven built-in categories (ids 1-7).
+                category_id: Some(1 + rng.below(7) as i64),
                 severity: Some(severities[rng.below(severities.len())]),
                 summary: summaries[i % summaries.len()].to_string(),
                 received_at: received.format("%Y-%m-%d %H:%M").to_string(),

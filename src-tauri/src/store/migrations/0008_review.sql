@@ -14,3 +14,5 @@ CREATE INDEX visits_low ON visits (completed_at, customer_id, staff, satisfactio
 CREATE INDEX visits_scored_customer ON visits (customer_id, completed_at) WHERE satisfaction IS NOT NULL;
 CREATE INDEX complaints_low ON complaints (closed_at, customer_id, handler, satisfaction) WHERE satisfaction <= 2;
 CREATE INDEX complaints_scored_customer ON complaints (customer_id, closed_at) WHERE satisfaction IS NOT NULL;
+-- The complaints of one category in a period (a chart's bar opened).
+CREATE INDEX complaints_category ON complaints (category_id, received_at, state, customer_id);
