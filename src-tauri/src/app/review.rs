@@ -96,35 +96,51 @@ impl App {
             (index.past_max_by_tier(&self.query_context()?), index.tiers())
         };
         let tier_of = |id| tiers.get(id).map(Tier::as_str);
-        let conn = self.conn()?;
         let (since, split, end) = (day_start(previous.from), day_start(period.from), day_end(period.to));
 
-        let facts = repo::complaint_facts(&conn, &since, &f, &tier_of)?;
-        // Business time laid out once over the days the complaints span.
-        let first = facts.iter().map(|c| c.received.date()).min().unwrap_or(previous.from);
-        let hours = hours.timetable(first, now.date().max(period.to));
-        let active = repo::active_by_tier(&conn, &end, &format_date(period.to), f.tier.as_deref())?;
-        let at_start = repo::active_by_tier(&conn, &split, &format_date(previous.to), f.tier.as_deref())?;
-        let categories = repo::list_category_labels(&conn)?;
-        let complaints = figures::complaint_figures(&ComplaintInput {
-            facts: &facts,
-            period,
-            previous,
-            now,
-            hours: &hours,
-            active: active.values().sum(),
-            previous_active: at_start.values().sum(),
-            categories: &categories,
-            severities: &keyed(&SEVERITIES, "severity."),
-            channels: &keyed(&CHANNELS, "cchannel."),
+        // The complaints (the biggest read) on a connection of their own, on the other core,
+        // while this thread reads the visits, the scores and the losses.
+        let complaint_side = || -> Result<_> {
+            let conn = crate::store::open_reader(&self.data_dir)?;
+            let facts = repo::complaint_facts(&conn, &since, &f, &tier_of)?;
+            // Business time laid out once over the days the complaints span.
+            let first = facts.iter().map(|c| c.received.date()).min().unwrap_or(previous.from);
+            let table = hours.timetable(first, now.date().max(period.to));
+            let active = repo::active_by_tier(&conn, &end, &format_date(period.to), f.tier.as_deref())?;
+            let at_start = repo::active_by_tier(&conn, &split, &format_date(previous.to), f.tier.as_deref())?;
+            let categories = repo::list_category_labels(&conn)?;
+            let complaints = figures::complaint_figures(&ComplaintInput {
+                facts: &facts,
+                period,
+                previous,
+                now,
+                hours: &table,
+                active: active.values().sum(),
+                previous_active: at_start.values().sum(),
+                categories: &categories,
+                severities: &keyed(&SEVERITIES, "severity."),
+                channels: &keyed(&CHANNELS, "cchannel."),
+            });
+            Ok((facts, table, at_start, complaints))
+        };
+        let visit_side = || -> Result<_> {
+            let conn = self.conn()?;
+            let scores = repo::visit_scores(&conn, &since, &split, &end, &f, &tier_of)?;
+            let groups = repo::visit_groups(&conn, &format_date(period.from), &format_date(period.to), &f, &tier_of)?;
+            Ok((conn, scores, groups))
+        };
+        let (side, here) = std::thread::scope(|scope| {
+            let side = scope.spawn(complaint_side);
+            let here = visit_side();
+            (side.join(), here)
         });
-
-        let mut scores = repo::visit_scores(&conn, &since, &split, &end, &f, &tier_of)?;
+        let (conn, mut scores, groups) = here?;
+        let (facts, hours, at_start, complaints) =
+            side.map_err(|_| Error::Internal("the complaint figures failed".into()))??;
         scores.extend(complaint_scores(&facts, period, previous));
         let mut satisfaction = figures::satisfaction_figures(&scores, &period.months(), &tier_keys());
         satisfaction.lowest = repo::list_low_scores(&conn, &split, &end, &f, &tier_of, LIST)?;
 
-        let groups = repo::visit_groups(&conn, &format_date(period.from), &format_date(period.to), &f, &tier_of)?;
         let mut by_staff: HashMap<String, StaffVisits> = HashMap::new();
         for g in &groups {
             let s = by_staff.entry(g.staff.clone()).or_insert_with(|| StaffVisits {
