@@ -26,6 +26,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../src-tauri/src/store/migrations/0006_imports.sql"),
     include_str!("../../src-tauri/src/store/migrations/0007_churn.sql"),
     include_str!("../../src-tauri/src/store/migrations/0008_review.sql"),
+    include_str!("../../src-tauri/src/store/migrations/0009_review_speed.sql"),
 ];
 
 const T0: &str = "2026-03-02T02:15:00.000Z";
@@ -409,6 +410,19 @@ fn upgrade_from(version: usize) {
             );
         }
         assert_eq!(schema(&c), latest_schema(), "schema after upgrading from {version}");
+        // The review's day counts were made from the visits already there.
+        let counted: i64 = c
+            .query_row("SELECT coalesce(sum(n), 0) FROM review_visit_days", [], |r| r.get(0))
+            .unwrap();
+        let due: i64 = c
+            .query_row(
+                "SELECT count(*) FROM visits WHERE state IN ('planned', 'done')",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(counted, due, "visits counted by day after upgrading from {version}");
+        assert!(due > 0 || version < 2);
     }
     assert_eq!(app.status().unwrap().customers, PEOPLE.len());
 
@@ -665,8 +679,13 @@ fn a_version_7_database_upgrades() {
     upgrade_from(7);
 }
 
+#[test]
+fn a_version_8_database_upgrades() {
+    upgrade_from(8);
+}
+
 /// The current version opens as it is (the same checks, nothing to migrate).
 #[test]
 fn a_current_database_opens_unchanged() {
-    upgrade_from(8);
+    upgrade_from(9);
 }

@@ -53,6 +53,9 @@ pub struct App {
     import_progress: imports::ImportProgress,
     /// The file being imported, as last read.
     import_cache: imports::TableCache,
+    /// A read-only connection kept open (and its page cache warm) for the dashboard's
+    /// second thread; taken while in use, opened again when missing.
+    reader: Mutex<Option<Connection>>,
 }
 
 /// What the window shows about the running app.
@@ -76,6 +79,25 @@ fn refresh_normalisation(conn: &mut Connection) -> Result<()> {
     let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     repo::renormalise_names(&tx)?;
     settings::set_setting(&tx, KEY, &NORMALISATION_VERSION.to_string())?;
+    tx.commit()?;
+    Ok(())
+}
+
+/// Count the review's day counts of return visits again when the machine's time-zone rules
+/// are not those they were counted under (their days are local).
+fn refresh_review_counts(conn: &mut Connection) -> Result<()> {
+    const KEY: &str = "review_zone";
+    let mark = crate::kernel::time::zone_mark();
+    let stored = settings::get_setting(conn, KEY)?;
+    if stored.as_deref() == Some(mark.as_str()) {
+        return Ok(());
+    }
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    // None: the migration that made them has just counted them, in this zone.
+    if stored.is_some() {
+        crate::review::repo::recount_visit_days(&tx)?;
+    }
+    settings::set_setting(&tx, KEY, &mark)?;
     tx.commit()?;
     Ok(())
 }
@@ -202,6 +224,7 @@ impl App {
     pub fn open(dir: &Path) -> Result<App> {
         let mut conn = store::open_in(dir)?;
         refresh_normalisation(&mut conn)?;
+        refresh_review_counts(&mut conn)?;
         let index = CustomerIndex::build(repo::list_index_entries(&conn)?);
         Ok(App {
             data_dir: dir.to_path_buf(),
@@ -213,6 +236,7 @@ impl App {
             customers_changed: std::sync::atomic::AtomicBool::new(true),
             import_progress: Default::default(),
             import_cache: Default::default(),
+            reader: Mutex::new(None),
         })
     }
 
@@ -248,6 +272,25 @@ impl App {
 
     pub fn data_dir(&self) -> &Path {
         &self.data_dir
+    }
+
+    /// Run `f` on the kept read-only connection (the `reader` field); a second caller at
+    /// the same time gets a connection of its own.
+    fn with_reader<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+        let kept = self.reader.lock().ok().and_then(|mut r| r.take());
+        let conn = match kept {
+            Some(c) => c,
+            None => {
+                let c = crate::store::open_reader(&self.data_dir)?;
+                c.pragma_update(None, "cache_size", -65536)?;
+                c
+            }
+        };
+        let out = f(&conn);
+        if let Ok(mut r) = self.reader.lock() {
+            *r = Some(conn);
+        }
+        out
     }
 
     fn conn(&self) -> Result<MutexGuard<'_, Connection>> {

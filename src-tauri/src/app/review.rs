@@ -84,6 +84,25 @@ fn tier_keys() -> Vec<String> {
     Tier::ALL.iter().map(|t| t.as_str().to_string()).collect()
 }
 
+/// What the dashboard reads on the app's own connection while the complaints are read on
+/// the other core.
+struct OtherReads {
+    scores: Vec<figures::ScoreGroup>,
+    groups: Vec<repo::VisitGroup>,
+    active: HashMap<String, usize>,
+    at_start: HashMap<String, usize>,
+    categories: Vec<(String, String)>,
+    lowest: Vec<crate::review::model::LowScore>,
+    overdue_now: usize,
+    losses: Vec<repo::Loss>,
+    reasons: Vec<(String, String)>,
+    urgent: Vec<crate::review::model::UrgentComplaint>,
+    overdue_reminders: HashMap<String, usize>,
+    vip_low: Vec<crate::review::model::LowScore>,
+    /// The second half of the complaints.
+    facts: Vec<ComplaintFact>,
+}
+
 impl App {
     /// Every figure of the manager's dashboard for a period and its filters.
     pub fn dashboard(&self, q: &ReviewQuery) -> Result<Dashboard> {
@@ -91,55 +110,93 @@ impl App {
         let (period, previous) = periods(q, now.date())?;
         let f = filters(q)?;
         let hours = self.complaint_settings()?.schedule;
-        let (past_max, tiers) = {
+        let (past_max, tiers, created, created_before) = {
             let index = self.customer_index()?;
-            (index.past_max_by_tier(&self.query_context()?), index.tiers())
+            let by_key = |m: HashMap<Tier, usize>| -> HashMap<String, usize> {
+                m.into_iter().map(|(t, n)| (t.as_str().to_string(), n)).collect()
+            };
+            (
+                index.past_max_by_tier(&self.query_context()?),
+                index.tiers(),
+                by_key(index.created_by_tier(period.to)),
+                by_key(index.created_by_tier(previous.to)),
+            )
         };
         let tier_of = |id| tiers.get(id).map(Tier::as_str);
         let (since, split, end) = (day_start(previous.from), day_start(period.from), day_end(period.to));
 
-        // The complaints (the biggest read) on a connection of their own, on the other core,
-        // while this thread reads the visits, the scores and the losses.
+        // The complaints (the biggest read) in two halves by id: the first on the kept
+        // reader on the other core, the second here after every other read (all short now).
+        let (first_id, last_id) = repo::complaint_id_bounds(&*self.conn()?)?;
+        let mid = first_id + (last_id - first_id) / 2;
         let complaint_side = || -> Result<_> {
-            let conn = crate::store::open_reader(&self.data_dir)?;
-            let facts = repo::complaint_facts(&conn, &since, &f, &tier_of)?;
-            // Business time laid out once over the days the complaints span.
-            let first = facts.iter().map(|c| c.received.date()).min().unwrap_or(previous.from);
-            let table = hours.timetable(first, now.date().max(period.to));
-            let active = repo::active_by_tier(&conn, &end, &format_date(period.to), f.tier.as_deref())?;
-            let at_start = repo::active_by_tier(&conn, &split, &format_date(previous.to), f.tier.as_deref())?;
-            let categories = repo::list_category_labels(&conn)?;
-            let complaints = figures::complaint_figures(&ComplaintInput {
-                facts: &facts,
-                period,
-                previous,
-                now,
-                hours: &table,
-                active: active.values().sum(),
-                previous_active: at_start.values().sum(),
-                categories: &categories,
-                severities: &keyed(&SEVERITIES, "severity."),
-                channels: &keyed(&CHANNELS, "cchannel."),
-            });
-            Ok((facts, table, at_start, complaints))
+            self.with_reader(|conn| repo::complaint_facts(conn, &since, &f, &tier_of, (first_id, mid)))
         };
-        let visit_side = || -> Result<_> {
+        let other_side = || -> Result<_> {
             let conn = self.conn()?;
-            let scores = repo::visit_scores(&conn, &since, &split, &end, &f, &tier_of)?;
-            let groups = repo::visit_groups(&conn, &format_date(period.from), &format_date(period.to), &f, &tier_of)?;
-            Ok((conn, scores, groups))
+            let tier = f.tier.as_deref();
+            Ok(OtherReads {
+                scores: repo::visit_scores(
+                    &conn,
+                    &format_date(previous.from),
+                    &format_date(period.from),
+                    &format_date(period.to),
+                    &f,
+                )?,
+                groups: repo::visit_groups(&conn, &format_date(period.from), &format_date(period.to), &f)?,
+                active: repo::active_by_tier(&conn, &end, &format_date(period.to), tier, created)?,
+                at_start: repo::active_by_tier(&conn, &split, &format_date(previous.to), tier, created_before)?,
+                categories: repo::list_category_labels(&conn)?,
+                lowest: repo::list_low_scores(&conn, &split, &end, &f, &tier_of, LIST)?,
+                overdue_now: repo::count_overdue_visits(&conn, &format_date(now.date()), &f)?,
+                losses: repo::list_losses(&conn, &format_date(previous.from), tier)?,
+                reasons: repo::list_reason_labels(&conn)?,
+                urgent: repo::list_urgent_complaints(&conn, LIST * 2)?,
+                overdue_reminders: repo::count_overdue_reminders(&conn, &self.now_ts())?,
+                vip_low: repo::list_vip_low(&conn, &tier_of, LIST)?,
+                facts: repo::complaint_facts(&conn, &since, &f, &tier_of, (mid.saturating_add(1), i64::MAX))?,
+            })
         };
         let (side, here) = std::thread::scope(|scope| {
             let side = scope.spawn(complaint_side);
-            let here = visit_side();
+            let here = other_side();
             (side.join(), here)
         });
-        let (conn, mut scores, groups) = here?;
-        let (facts, hours, at_start, complaints) =
-            side.map_err(|_| Error::Internal("the complaint figures failed".into()))??;
+        let OtherReads {
+            mut scores,
+            groups,
+            active,
+            at_start,
+            categories,
+            lowest,
+            overdue_now,
+            losses,
+            reasons,
+            urgent,
+            overdue_reminders,
+            vip_low,
+            facts: later,
+        } = here?;
+        let mut facts = side.map_err(|_| Error::Internal("the complaint figures failed".into()))??;
+        facts.extend(later);
+        // Business time laid out once over the days the complaints span.
+        let first = facts.iter().map(|c| c.received.date()).min().unwrap_or(previous.from);
+        let hours = hours.timetable(first, now.date().max(period.to));
+        let complaints = figures::complaint_figures(&ComplaintInput {
+            facts: &facts,
+            period,
+            previous,
+            now,
+            hours: &hours,
+            active: active.values().sum(),
+            previous_active: at_start.values().sum(),
+            categories: &categories,
+            severities: &keyed(&SEVERITIES, "severity."),
+            channels: &keyed(&CHANNELS, "cchannel."),
+        });
         scores.extend(complaint_scores(&facts, period, previous));
         let mut satisfaction = figures::satisfaction_figures(&scores, &period.months(), &tier_keys());
-        satisfaction.lowest = repo::list_low_scores(&conn, &split, &end, &f, &tier_of, LIST)?;
+        satisfaction.lowest = lowest;
 
         let mut by_staff: HashMap<String, StaffVisits> = HashMap::new();
         for g in &groups {
@@ -174,19 +231,18 @@ impl App {
             reached: share(sum(|g| g.done && g.reached), done),
             on_time: sum(|g| g.done && g.on_time),
             late: sum(|g| g.done && !g.on_time),
-            overdue_now: repo::count_overdue_visits(&conn, &format_date(now.date()), &f)?,
+            overdue_now,
             by_staff: staff_visits,
             past_interval,
         };
 
-        let losses = repo::list_losses(&conn, &format_date(previous.from), f.tier.as_deref())?;
-        let churn = churn_figures(&losses, period, previous, &at_start, &repo::list_reason_labels(&conn)?);
+        let churn = churn_figures(&losses, period, previous, &at_start, &reasons);
         let staff = figures::staff_rows(&facts, period, &hours, &visits_done, &scores);
 
         let needs_me = NeedsMe {
-            complaints: repo::list_urgent_complaints(&conn, LIST * 2)?,
+            complaints: urgent,
             overdue_reminders: {
-                let mut v: Vec<_> = repo::count_overdue_reminders(&conn, &self.now_ts())?
+                let mut v: Vec<_> = overdue_reminders
                     .into_iter()
                     .map(|(staff, count)| crate::review::model::Bar {
                         label: staff.clone(),
@@ -197,7 +253,7 @@ impl App {
                 v.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.key.cmp(&b.key)));
                 v
             },
-            vip_low: repo::list_vip_low(&conn, &tier_of, LIST)?,
+            vip_low,
         };
         Ok(Dashboard {
             period,
@@ -260,7 +316,7 @@ impl App {
                 })
             }
             DrillKind::Complaints => {
-                let facts = repo::complaint_facts(&conn, &start, &f, &tier_of)?;
+                let facts = repo::complaint_facts(&conn, &start, &f, &tier_of, (i64::MIN, i64::MAX))?;
                 let pick: Box<dyn Fn(&ComplaintFact) -> bool> = match d.by.as_str() {
                     "" => Box::new(|c| c.received_in(period)),
                     "category" => {

@@ -437,6 +437,15 @@ impl CustomerIndex {
         TierTable(by_id)
     }
 
+    /// Customers created on or before the local day `day`, archived or not, by tier.
+    pub fn created_by_tier(&self, day: NaiveDate) -> HashMap<Tier, usize> {
+        let mut counts = HashMap::new();
+        for k in self.keys.iter().filter(|k| k.created_date <= day) {
+            *counts.entry(k.tier).or_default() += 1;
+        }
+        counts
+    }
+
     /// Active customers past the longest interval of their cadence now, by tier.
     pub fn past_max_by_tier(&self, ctx: &QueryContext) -> HashMap<Tier, usize> {
         let mut counts = HashMap::new();

@@ -283,24 +283,33 @@ pub fn complaint_figures(i: &ComplaintInput<'_>) -> ComplaintFigures {
     let p = i.period;
     let received: Vec<&ComplaintFact> = i.facts.iter().filter(|f| f.received_in(p)).collect();
     let previous_count = i.facts.iter().filter(|f| f.received_in(i.previous)).count();
-    let count_by = |key: fn(&ComplaintFact) -> String| {
-        let mut m: HashMap<String, usize> = HashMap::new();
-        for f in &received {
+    // Counted under small keys, named once each at the end (not a string per complaint).
+    fn count_by<K: std::hash::Hash + Eq>(
+        received: &[&ComplaintFact],
+        key: impl Fn(&ComplaintFact) -> K,
+        name: impl Fn(K) -> String,
+    ) -> HashMap<String, usize> {
+        let mut m: HashMap<K, usize> = HashMap::new();
+        for f in received {
             *m.entry(key(f)).or_default() += 1;
         }
-        m
-    };
+        m.into_iter().map(|(k, n)| (name(k), n)).collect()
+    }
     let months: Vec<(String, String)> = p.months().into_iter().map(|m| (m.clone(), m)).collect();
-    let mut by_month = bars(count_by(|f| month_key(f.received.date())), &months);
+    let month_of = |f: &ComplaintFact| (f.received.year(), f.received.month());
+    let mut by_month = bars(
+        count_by(&received, month_of, |(y, m)| format!("{y:04}-{m:02}")),
+        &months,
+    );
     by_month.sort_by(|a, b| a.key.cmp(&b.key));
     let mut per_customer: HashMap<i64, usize> = HashMap::new();
     for f in &received {
         *per_customer.entry(f.customer_id).or_default() += 1;
     }
     let open: Vec<&ComplaintFact> = i.facts.iter().filter(|f| f.is_open).collect();
-    let mut ages: HashMap<String, usize> = HashMap::new();
+    let mut ages: HashMap<&'static str, usize> = HashMap::new();
     for f in &open {
-        *ages.entry(f.age_bucket(i.now).to_string()).or_default() += 1;
+        *ages.entry(f.age_bucket(i.now)).or_default() += 1;
     }
     let resolved_in: Vec<&ComplaintFact> = i
         .facts
@@ -313,9 +322,9 @@ pub fn complaint_figures(i: &ComplaintInput<'_>) -> ComplaintFigures {
         rate: per_100(received.len(), i.active),
         previous_rate: per_100(previous_count, i.previous_active),
         active_customers: i.active,
-        by_category: bars(count_by(|f| f.category_id.to_string()), i.categories),
-        by_severity: bars(count_by(|f| f.severity.to_string()), i.severities),
-        by_channel: bars(count_by(|f| f.channel.to_string()), i.channels),
+        by_category: bars(count_by(&received, |f| f.category_id, |k| k.to_string()), i.categories),
+        by_severity: bars(count_by(&received, |f| f.severity, str::to_string), i.severities),
+        by_channel: bars(count_by(&received, |f| f.channel, str::to_string), i.channels),
         by_month,
         response_met: deadline_share(i.facts, |f| f.response_counts_in(p), ComplaintFact::response_met),
         resolution_met: deadline_share(i.facts, |f| f.resolution_counts_in(p), ComplaintFact::resolution_met),

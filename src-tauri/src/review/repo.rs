@@ -1,5 +1,6 @@
-//! All of the review's SQL: read-only, over the other capabilities' tables. Times come back
-//! as local wall-clock times; the filters (tier, category, staff) apply here.
+//! All of the review's SQL: reads over the other capabilities' tables and over its own
+//! day counts of return visits (kept by triggers, see migration 0009). Times come back as
+//! local wall-clock times; the filters (tier, category, staff) apply here.
 
 use std::collections::HashMap;
 
@@ -40,7 +41,13 @@ fn known(v: rusqlite::types::ValueRef<'_>, all: &[&'static str]) -> &'static str
 
 /// Complaints that matter to a period starting at `since` (UTC): received, answered,
 /// resolved or closed since, or still open.
-pub fn complaint_facts(conn: &Connection, since: &str, f: &Filters, tier_of: TierOf<'_>) -> Result<Vec<ComplaintFact>> {
+pub fn complaint_facts(
+    conn: &Connection,
+    since: &str,
+    f: &Filters,
+    tier_of: TierOf<'_>,
+    ids: (i64, i64),
+) -> Result<Vec<ComplaintFact>> {
     let mut stmt = conn.prepare_cached(
         "SELECT k.id, k.customer_id, k.category_id, k.severity, k.channel, k.handler,
                 k.received_at, k.first_response_at, k.resolved_at, k.closed_at, k.response_due, k.resolution_due,
@@ -50,10 +57,11 @@ pub fn complaint_facts(conn: &Connection, since: &str, f: &Filters, tier_of: Tie
          FROM complaints k
          WHERE (k.received_at >= ?1 OR k.is_open = 1 OR k.first_response_at >= ?1 OR k.resolved_at >= ?1
                 OR k.closed_at >= ?1 OR k.response_due >= ?1 OR k.resolution_due >= ?1)
-           AND k.state != 'duplicate' AND (?2 IS NULL OR k.category_id = ?2) AND (?3 IS NULL OR k.handler = ?3)",
+           AND k.state != 'duplicate' AND (?2 IS NULL OR k.category_id = ?2) AND (?3 IS NULL OR k.handler = ?3)
+           AND k.id BETWEEN ?4 AND ?5",
     )?;
     let mut to = ToLocal::default();
-    let rows = stmt.query_map(params![since, f.category_id, f.staff], |r| {
+    let rows = stmt.query_map(params![since, f.category_id, f.staff, ids.0, ids.1], |r| {
         let mut local = |i| local(&mut to, r, i);
         let customer_id: i64 = r.get(1)?;
         Ok(ComplaintFact {
@@ -90,20 +98,44 @@ pub fn complaint_facts(conn: &Connection, since: &str, f: &Filters, tier_of: Tie
     Ok(out)
 }
 
+/// The smallest and the largest complaint id (0 and 0 when there is none), to read the
+/// complaints in two halves at once.
+pub fn complaint_id_bounds(conn: &Connection) -> Result<(i64, i64)> {
+    Ok(conn.query_row(
+        "SELECT coalesce(min(id), 0), coalesce(max(id), 0) FROM complaints",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?)
+}
+
 /// Active customers by tier at the end of a local day whose end is `end` (UTC) and whose
-/// date is `day`: created before, not archived then, not lost then.
-pub fn active_by_tier(conn: &Connection, end: &str, day: &str, tier: Option<&str>) -> Result<HashMap<String, usize>> {
-    let mut out: HashMap<String, usize> = HashMap::new();
-    let mut stmt = conn.prepare_cached(
-        "SELECT tier, count(*) FROM customers
-         WHERE created_at < ?1 AND (archived_at IS NULL OR archived_at >= ?1) AND (?2 IS NULL OR tier = ?2)
+/// date is `day`: created before, not archived then, not lost then. `created` holds those
+/// created before, by tier (the customer index counts them in memory; counting 100,000
+/// rows here cost more than the rest of the dashboard's reads); the archived and the lost
+/// are few, and read here.
+pub fn active_by_tier(
+    conn: &Connection,
+    end: &str,
+    day: &str,
+    tier: Option<&str>,
+    created: HashMap<String, usize>,
+) -> Result<HashMap<String, usize>> {
+    let mut out: HashMap<String, usize> = created
+        .into_iter()
+        .filter(|(t, _)| tier.is_none_or(|x| x == t))
+        .collect();
+    let mut archived = conn.prepare_cached(
+        "SELECT tier, count(*) FROM customers INDEXED BY customers_archived
+         WHERE archived_at IS NOT NULL AND archived_at < ?1 AND created_at < ?1 AND (?2 IS NULL OR tier = ?2)
          GROUP BY tier",
     )?;
-    for row in stmt.query_map(params![end, tier], |r| {
+    for row in archived.query_map(params![end, tier], |r| {
         Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))
     })? {
         let (t, n) = row?;
-        out.insert(t, n as usize);
+        if let Some(v) = out.get_mut(&t) {
+            *v = v.saturating_sub(n as usize);
+        }
     }
     let mut lost = conn.prepare_cached(
         "SELECT c.tier, count(*) FROM churn h CROSS JOIN customers c ON c.id = h.customer_id
@@ -133,7 +165,8 @@ pub struct VisitGroup {
     pub n: usize,
 }
 
-pub fn visit_groups(
+/// The direct count over the visits, which [`visit_groups`] is held to (tests).
+pub fn visit_groups_direct(
     conn: &Connection,
     from: &str,
     to: &str,
@@ -178,6 +211,63 @@ pub fn visit_groups(
     Ok(groups.into_iter().map(|(g, n)| VisitGroup { n, ..g }).collect())
 }
 
+/// Return visits due from `from` to `to` (local dates), counted by staff, state, reached and
+/// on time, from the day counts.
+pub fn visit_groups(conn: &Connection, from: &str, to: &str, f: &Filters) -> Result<Vec<VisitGroup>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT staff, done, reached, on_time, sum(n) FROM review_visit_days
+         WHERE due_date BETWEEN ?1 AND ?2 AND (?3 IS NULL OR staff = ?3) AND (?4 IS NULL OR tier = ?4)
+         GROUP BY staff, done, reached, on_time HAVING sum(n) > 0",
+    )?;
+    let rows = stmt.query_map(params![from, to, f.staff, f.tier], |r| {
+        Ok(VisitGroup {
+            staff: r.get(0)?,
+            done: r.get(1)?,
+            reached: r.get(2)?,
+            on_time: r.get(3)?,
+            n: r.get::<_, i64>(4)? as usize,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The scores of return visits given from the local day `from` to `to`, from the day
+/// counts; those from `split` on belong to the period asked, earlier ones to the one before.
+pub fn visit_scores(conn: &Connection, from: &str, split: &str, to: &str, f: &Filters) -> Result<Vec<ScoreGroup>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT substr(day, 1, 7), day >= ?2, tier, staff, score, sum(n) FROM review_visit_scores
+         WHERE day BETWEEN ?1 AND ?3 AND (?4 IS NULL OR staff = ?4) AND (?5 IS NULL OR tier = ?5)
+         GROUP BY 1, 2, 3, 4, 5 HAVING sum(n) > 0",
+    )?;
+    let rows = stmt.query_map(params![from, split, to, f.staff, f.tier], |r| {
+        Ok(ScoreGroup {
+            month: r.get(0)?,
+            current: r.get(1)?,
+            tier: r.get(2)?,
+            staff: r.get(3)?,
+            score: r.get(4)?,
+            n: r.get::<_, i64>(5)? as usize,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Count the return visits' day counts again from the visits (after the machine's time
+/// zone changed: the local days of past times moved).
+pub fn recount_visit_days(conn: &Connection) -> Result<()> {
+    conn.execute_batch(
+        "DELETE FROM review_visit_days;
+         DELETE FROM review_visit_scores;
+         INSERT INTO review_visit_days
+         SELECT due_date, staff, tier, done, reached, on_time, count(*) FROM review_visit_day_keys
+         GROUP BY due_date, staff, tier, done, reached, on_time;
+         INSERT INTO review_visit_scores
+         SELECT day, staff, tier, score, count(*) FROM review_visit_score_keys
+         WHERE day IS NOT NULL GROUP BY day, staff, tier, score;",
+    )?;
+    Ok(())
+}
+
 /// Planned visits due before `today` (local date) and not done.
 pub fn count_overdue_visits(conn: &Connection, today: &str, f: &Filters) -> Result<usize> {
     let n: i64 = conn
@@ -192,7 +282,8 @@ pub fn count_overdue_visits(conn: &Connection, today: &str, f: &Filters) -> Resu
 
 /// The scores of reached return visits done between `since` and `end` (UTC); `split` is
 /// where the period asked begins (earlier ones belong to the period before).
-pub fn visit_scores(
+/// The direct count over the visits, which [`visit_scores`] is held to (tests).
+pub fn visit_scores_direct(
     conn: &Connection,
     since: &str,
     split: &str,
@@ -358,7 +449,7 @@ pub fn list_urgent_complaints(conn: &Connection, limit: usize) -> Result<Vec<Urg
     let mut stmt = conn.prepare_cached(
         "SELECT k.id, k.serial, k.customer_id, c.name, k.summary, k.handler, k.escalation_level,
                 k.response_breached_at IS NOT NULL OR k.resolution_breached_at IS NOT NULL, k.received_at
-         FROM complaints k JOIN customers c ON c.id = k.customer_id
+         FROM complaints k INDEXED BY complaints_urgent JOIN customers c ON c.id = k.customer_id
          WHERE k.is_open = 1 AND (k.escalation_level >= 3 OR k.response_breached_at IS NOT NULL
                                   OR k.resolution_breached_at IS NOT NULL)
          ORDER BY k.escalation_level DESC, k.received_at LIMIT ?1",

@@ -27,6 +27,7 @@ pub const MIGRATION_SQL: &[&str] = &[
     include_str!("migrations/0006_imports.sql"),
     include_str!("migrations/0007_churn.sql"),
     include_str!("migrations/0008_review.sql"),
+    include_str!("migrations/0009_review_speed.sql"),
 ];
 
 pub fn migrations() -> Migrations<'static> {
@@ -190,6 +191,7 @@ mod tests {
         0x89c92270c0f8b3fc,
         0xac83c7e584871c51,
         0x3889321de1595149,
+        0xe567a3504913823e,
     ];
 
     #[test]
