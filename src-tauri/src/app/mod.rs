@@ -83,20 +83,17 @@ fn refresh_normalisation(conn: &mut Connection) -> Result<()> {
     Ok(())
 }
 
-/// Count the review's day counts of return visits again when the machine's time-zone rules
-/// are not those they were counted under (their days are local).
+/// Count the review's day counts of return visits from the visits when they were never
+/// counted (the migration that made them) or were counted under other time-zone rules
+/// (their days are local).
 fn refresh_review_counts(conn: &mut Connection) -> Result<()> {
     const KEY: &str = "review_zone";
     let mark = crate::kernel::time::zone_mark();
-    let stored = settings::get_setting(conn, KEY)?;
-    if stored.as_deref() == Some(mark.as_str()) {
+    if settings::get_setting(conn, KEY)?.as_deref() == Some(mark.as_str()) {
         return Ok(());
     }
     let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-    // None: the migration that made them has just counted them, in this zone.
-    if stored.is_some() {
-        crate::review::repo::recount_visit_days(&tx)?;
-    }
+    crate::review::repo::recount_visit_days(&tx)?;
     settings::set_setting(&tx, KEY, &mark)?;
     tx.commit()?;
     Ok(())

@@ -94,7 +94,6 @@ pub fn local_to_ts(local: NaiveDateTime) -> String {
     format_ts(to_utc(local))
 }
 
-/// A stored timestamp as local wall-clock time.
 /// A short mark of this machine's time-zone rules: the offsets at two days a year from 1970
 /// to 2040 (stored days computed in local time are counted again when it changes).
 pub fn zone_mark() -> String {
@@ -113,6 +112,7 @@ pub fn zone_mark() -> String {
     format!("{h:016x}")
 }
 
+/// A stored timestamp as local wall-clock time.
 pub fn ts_to_local(ts: &str) -> Option<NaiveDateTime> {
     DateTime::parse_from_rfc3339(ts)
         .ok()

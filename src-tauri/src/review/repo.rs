@@ -280,9 +280,9 @@ pub fn count_overdue_visits(conn: &Connection, today: &str, f: &Filters) -> Resu
     Ok(n as usize)
 }
 
-/// The scores of reached return visits done between `since` and `end` (UTC); `split` is
-/// where the period asked begins (earlier ones belong to the period before).
-/// The direct count over the visits, which [`visit_scores`] is held to (tests).
+/// The direct count over the visits, which [`visit_scores`] is held to (tests): the scores
+/// of reached return visits done between `since` and `end` (UTC); `split` is where the
+/// period asked begins (earlier ones belong to the period before).
 pub fn visit_scores_direct(
     conn: &Connection,
     since: &str,

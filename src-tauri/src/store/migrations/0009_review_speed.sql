@@ -11,7 +11,7 @@ DROP INDEX customers_active;
 -- Return visits counted by day, kept by the triggers below in the same transaction as
 -- every write to a visit or to a customer's tier (a test holds them to the direct count
 -- over the visits after random writes). Days are local: `date(…, 'localtime')` in the
--- zone of the machine; the app recounts them when that zone's rules change.
+-- zone of the machine; the app counts them again when that zone's rules change.
 -- Visits planned or done, by the day they are due: done, reached, done by that day.
 CREATE TABLE review_visit_days (
     due_date TEXT NOT NULL,
@@ -46,12 +46,8 @@ SELECT v.id, v.customer_id, date(v.completed_at, 'localtime') AS day, v.staff,
 FROM visits v LEFT JOIN customers c ON c.id = v.customer_id
 WHERE v.satisfaction IS NOT NULL AND v.completed_at IS NOT NULL;
 
-INSERT INTO review_visit_days
-SELECT due_date, staff, tier, done, reached, on_time, count(*) FROM review_visit_day_keys
-GROUP BY due_date, staff, tier, done, reached, on_time;
-INSERT INTO review_visit_scores
-SELECT day, staff, tier, score, count(*) FROM review_visit_score_keys
-WHERE day IS NOT NULL GROUP BY day, staff, tier, score;
+-- The visits already here are counted by the app when it opens the database (the same
+-- recount it makes when the zone's rules change: review/repo.rs, recount_visit_days).
 
 CREATE TRIGGER review_visit_insert AFTER INSERT ON visits BEGIN
     INSERT INTO review_visit_days
