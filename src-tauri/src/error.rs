@@ -46,6 +46,10 @@ pub fn check_len(errors: &mut Vec<FieldError>, field: &str, value: &str, max: us
 pub enum Error {
     #[error("some fields are not valid: {}", describe(.0))]
     Invalid(Vec<FieldError>),
+    /// Warnings the user may confirm past (a resource already booked, a closed day): the
+    /// same request with `confirm` goes through.
+    #[error("please confirm: {}", describe(.0))]
+    Confirm(Vec<FieldError>),
     #[error("{entity} {id} does not exist")]
     NotFound { entity: &'static str, id: i64 },
     #[error("this database was written by a newer FrontDesk (schema version {found}; this version knows up to {supported}); it was left untouched")]
@@ -94,6 +98,7 @@ impl Error {
     pub fn kind(&self) -> &'static str {
         match self {
             Error::Invalid(_) => "invalid",
+            Error::Confirm(_) => "confirm",
             Error::NotFound { .. } => "not_found",
             Error::DbTooNew { .. } => "db_too_new",
             Error::DbInvalid { .. } => "db_invalid",
@@ -119,7 +124,7 @@ impl Error {
     /// Field errors, when the error is a validation failure.
     pub fn fields(&self) -> &[FieldError] {
         match self {
-            Error::Invalid(f) => f,
+            Error::Invalid(f) | Error::Confirm(f) => f,
             _ => &[],
         }
     }

@@ -10,6 +10,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::app::{App, BackupSettings, ExportRequest};
+use crate::arrivals::{ArrivalSettings, BookingInput, WalkInInput};
 use crate::audit::AuditQuery;
 use crate::churn::{ChurnInput, ChurnQuery, Reason, WinBackInput};
 use crate::complaints::{
@@ -120,6 +121,19 @@ commands! {
     Read visit_calendar(year: i32, month: u32) => |a| a.visit_calendar(year, month);
     Read visits_on(date: String) => |a| a.visits_on(&date);
     Read customer_visits(id: i64) => |a| a.customer_visits(id);
+
+    Write booking_create(input: BookingInput) => |a| a.book(&input);
+    Write booking_change(id: i64, input: BookingInput) => |a| a.change_booking(id, &input);
+    Write booking_cancel(id: i64, reason: String, series: bool) => |a| a.cancel_booking(id, &reason, series);
+    Write booking_arrived(id: i64) => |a| a.mark_arrived(id);
+    Write booking_no_show(id: i64) => |a| a.mark_no_show(id);
+    Write booking_reopen(id: i64) => |a| a.reopen_booking(id);
+    Write booking_walk_in(input: WalkInInput) => |a| a.walk_in(&input);
+    Read booking_get(id: i64) => |a| a.get_booking(id);
+    Read arrivals_board(date: String) => |a| a.arrivals_board(&date);
+    Read arrival_figures(query: ReviewQuery) => |a| a.arrival_figures(&query);
+    Read arrival_settings() => |a| a.arrival_settings();
+    Write arrival_settings_save(settings: ArrivalSettings) => |a| a.set_arrival_settings(&settings);
     Write plan_apply(customer: i64, plan: i64, staff: String) => |a| a.apply_plan(customer, plan, &staff);
     Read plan_list() => |a| a.plans();
     Write plan_save(plan: FollowupPlan) => |a| a.save_plan(&plan);

@@ -2,6 +2,7 @@
 //! Tauri-free command layer; only `desktop` (behind the `desktop` feature) knows Tauri.
 
 pub mod app;
+pub mod arrivals;
 pub mod audit;
 pub mod churn;
 pub mod complaints;

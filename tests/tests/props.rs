@@ -131,6 +131,7 @@ mod search_index {
             created_date: NaiveDate::from_ymd_opt(2026, 1, 1).expect("date"),
             last_contact: None,
             next_visit: None,
+            last_visit: None,
             cadence_ideal_days: None,
             cadence_max_days: None,
             lost: false,

@@ -27,6 +27,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../src-tauri/src/store/migrations/0007_churn.sql"),
     include_str!("../../src-tauri/src/store/migrations/0008_review.sql"),
     include_str!("../../src-tauri/src/store/migrations/0009_review_speed.sql"),
+    include_str!("../../src-tauri/src/store/migrations/0010_arrivals.sql"),
 ];
 
 const T0: &str = "2026-03-02T02:15:00.000Z";
@@ -296,6 +297,15 @@ fn fill(c: &Connection, version: usize) -> (Vec<i64>, Vec<i64>, Vec<i64>) {
         c.execute(
             "INSERT INTO churn (customer_id, lost_on, type, reason_id, note, staff, created_at, updated_at)
              VALUES (?1, '2026-03-20', 'competitor', (SELECT id FROM churn_reasons WHERE code = 'price'), '', '小李', ?2, ?2)",
+            params![customers[2], T1],
+        )
+        .unwrap();
+    }
+    if version >= 10 {
+        c.execute(
+            "INSERT INTO bookings (customer_id, start_date, start_time, start_at, party, resource, notes, state,
+                arrived_at, created_at, updated_at)
+             VALUES (?1, '2026-03-05', '12:00', '2026-03-05T04:00:00.000Z', 2, 'Table 5', '要了包间', 'arrived', ?2, ?2, ?2)",
             params![customers[2], T1],
         )
         .unwrap();
@@ -588,6 +598,9 @@ fn upgrade_from(version: usize) {
         })
         .unwrap();
     assert_eq!(year.churn.lost, usize::from(version >= 7));
+    let came = app.customer_bookings(customers[2]).unwrap();
+    assert_eq!(came.len(), usize::from(version >= 10));
+    assert!(came.iter().all(|b| b.notes == "要了包间" && b.resource == "Table 5"));
 
     drop(app);
 
@@ -642,6 +655,28 @@ fn upgrade_from(version: usize) {
         assert_eq!(next.serial, "TS-2026-000003");
         assert_eq!(app.customer_complaints(customers[2]).unwrap().len(), 2);
     }
+
+    // A customer from the old version can be booked, is on the board with their card, and
+    // the preparation reminder joins the reminders the old version planned.
+    {
+        let app = App::open_with_clock(dir.path(), Box::new(|| frontdesk_tests::at("2026-04-02 10:00"))).unwrap();
+        let b = app
+            .book(&frontdesk::arrivals::BookingInput {
+                customer_id: customers[0],
+                date: "2026-04-02".into(),
+                time: "19:00".into(),
+                party: Some(4),
+                ..Default::default()
+            })
+            .unwrap();
+        let board = app.arrivals_board("2026-04-02").unwrap();
+        assert_eq!(board.rows.len(), 1);
+        assert_eq!(board.rows[0].booking.id, b.id);
+        assert_eq!(board.rows[0].guest.preferences.len(), 2);
+        app.plan_reminders().unwrap();
+        let center = app.reminder_center(&CenterQuery::default()).unwrap().items;
+        assert!(center.iter().any(|r| r.kind == ReminderKind::Arrival), "{center:?}");
+    }
 }
 
 #[test]
@@ -684,8 +719,13 @@ fn a_version_8_database_upgrades() {
     upgrade_from(8);
 }
 
+#[test]
+fn a_version_9_database_upgrades() {
+    upgrade_from(9);
+}
+
 /// The current version opens as it is (the same checks, nothing to migrate).
 #[test]
 fn a_current_database_opens_unchanged() {
-    upgrade_from(9);
+    upgrade_from(10);
 }

@@ -113,3 +113,20 @@ Object.assign(api, {
   /** Rust tells the window when reminders fire. */
   onRemindersChanged: (cb) => window.__TAURI__.event.listen('reminders-changed', cb),
 });
+
+Object.assign(api, {
+  bookingCreate: (input) => invoke('booking_create', { input }),
+  bookingChange: (id, input) => invoke('booking_change', { id, input }),
+  /** Cancel with a reason; `series` also ends a recurring booking (else its next date is booked). */
+  bookingCancel: (id, reason, series) => invoke('booking_cancel', { id, reason, series }),
+  bookingArrived: (id) => invoke('booking_arrived', { id }),
+  bookingNoShow: (id) => invoke('booking_no_show', { id }),
+  /** Undo an arrival or a no-show: back to booked. */
+  bookingReopen: (id) => invoke('booking_reopen', { id }),
+  bookingWalkIn: (input) => invoke('booking_walk_in', { input }),
+  bookingGet: (id) => invoke('booking_get', { id }),
+  arrivalsBoard: (date) => invoke('arrivals_board', { date }),
+  arrivalFigures: (query) => invoke('arrival_figures', { query }),
+  arrivalSettings: () => invoke('arrival_settings'),
+  arrivalSettingsSave: (settings) => invoke('arrival_settings_save', { settings }),
+});

@@ -10,11 +10,12 @@ import * as complaints from './complaints.js';
 import * as reminders from './reminders.js';
 import * as audit from './audit.js';
 import * as manager from './dashboard.js';
+import * as arrivals from './arrivals.js';
 import { activeSection, navigate, refreshCounts, registerSections, render } from './nav.js';
 import { showError } from './toast.js';
 import { dateTime } from './format.js';
 
-registerSections({ customers, visits, complaints, reminders, settings, audit, manager });
+registerSections({ customers, visits, complaints, reminders, settings, audit, manager, arrivals });
 
 function showFatal(err) {
   $('#app').hidden = true;
@@ -120,9 +121,9 @@ function onKey(e) {
     e.preventDefault();
     if (activeSection() !== complaints) navigate('complaints');
     complaints.createNew();
-  } else if (mod && /^[1-6]$/.test(e.key)) {
+  } else if (mod && /^[1-7]$/.test(e.key)) {
     e.preventDefault();
-    navigate(['customers', 'visits', 'complaints', 'reminders', 'settings', 'manager'][Number(e.key) - 1]);
+    navigate(['customers', 'visits', 'complaints', 'reminders', 'settings', 'manager', 'arrivals'][Number(e.key) - 1]);
   } else {
     activeSection().onKey?.(e, typing);
   }

@@ -11,7 +11,7 @@ export function canRevert(e) {
   return e.kind === 'customer' && e.action === 'update' && !e.erased && REVERTIBLE.includes(e.field);
 }
 
-const ENUM_PREFIX = { tier: 'tier', source: 'source', channel: 'channel', purpose: 'purpose', severity: 'severity' };
+const ENUM_PREFIX = { tier: 'tier', source: 'source', channel: 'channel', purpose: 'purpose', severity: 'severity', booking_state: 'bstate' };
 const BOOLEAN = ['reached', 'accepted', 'archived', 'active'];
 const MONEY = ['claim_amount_cents', 'remedy_amount_cents'];
 
@@ -21,9 +21,30 @@ function stateLabel(kind, v) {
   return t(`vstate.${v}`);
 }
 
+/** A booking as the trail recorded it ({id, walk_in, start_date, start_time, end_date, party, …}), in one line. */
+function bookingText(v) {
+  let b = v;
+  if (typeof b === 'string') {
+    try {
+      b = JSON.parse(b);
+    } catch {
+      return b;
+    }
+  }
+  if (!b || typeof b !== 'object') return String(v);
+  const when = b.start_time ? `${b.start_date} ${b.start_time}` : t('booking.date_all_day', { date: b.start_date });
+  return [
+    b.end_date ? t('booking.stay_span', { from: when, to: b.end_date }) : when,
+    b.party ? t('arrivals.party', { n: b.party }) : '',
+    b.resource, b.what, b.staff, b.notes,
+    b.state ? t(`bstate.${b.state}`) : '',
+  ].filter(Boolean).join(' · ');
+}
+
 /** One stored value as a person reads it. */
 export function formatValue(e, field, v) {
   if (v === null || v === undefined || v === '' || (Array.isArray(v) && !v.length)) return t('audit.empty');
+  if (field === 'booking') return bookingText(v);
   if (field === 'birthday' || field === 'anniversary') return typeof v === 'object' ? specialDate(v) : String(v);
   if (field === 'lost' && typeof v === 'object') {
     return [v.lost_on, t(`churn.type.${v.type}`), v.note].filter(Boolean).join(' · ');
@@ -56,6 +77,11 @@ function change(e) {
   if (e.action === 'bulk') return t('audit.bulk', { n: e.new_value });
   if (e.action === 'create') return [h('span', { class: 'audit-action' }, t('audit.created')), ' ', summary(e, e.new_value)];
   if (e.action === 'delete') return [h('span', { class: 'audit-action' }, t('audit.deleted')), ' ', summary(e, e.old_value)];
+  // A booking is recorded once as it was made (a walk-in as it came); its changes are booking_* fields.
+  if (e.field === 'booking' && (e.old_value === null || e.old_value === undefined)) {
+    const walkIn = e.new_value && typeof e.new_value === 'object' ? e.new_value.walk_in : /"walk_in"\s*:\s*(1|true)/.test(String(e.new_value));
+    return [h('span', { class: 'audit-action' }, t(walkIn ? 'audit.walked_in' : 'audit.booked')), ' ', formatValue(e, 'booking', e.new_value)];
+  }
   return [
     h('span', { class: 'audit-old' }, formatValue(e, e.field, e.old_value)),
     h('span', { class: 'audit-arrow', 'aria-label': t('audit.to') }, ' → '),

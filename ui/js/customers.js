@@ -13,10 +13,16 @@ import { auditTable } from './audit-view.js';
 import { pickAndImport } from './import.js';
 import { exportTo } from './export.js';
 import { lossBanner, markLost } from './churn.js';
+import { bookingStateBadge, bookingWhen, openBooking, walkIn } from './booking-dialogs.js';
 
 const PAGE = 50;
+/** The "not visited for" filter's choices, in days. */
+const NOT_VISITED_DAYS = [30, 60, 90, 180, 365];
 const state = {
-  query: { q: '', tier: null, tag: null, archived: false, followup: null, contact: null, sort: 'relevance', desc: false },
+  query: {
+    q: '', tier: null, tag: null, archived: false, followup: null, contact: null, booked_today: false, not_visited_days: null,
+    sort: 'relevance', desc: false,
+  },
   items: [],
   total: 0,
   loading: false,
@@ -32,7 +38,7 @@ let searchTimer = null;
 
 function isBlankQuery() {
   const q = state.query;
-  return !q.q.trim() && !q.tier && !q.tag && !q.archived && !q.followup && !q.contact;
+  return !q.q.trim() && !q.tier && !q.tag && !q.archived && !q.followup && !q.contact && !q.booked_today && !q.not_visited_days;
 }
 
 export function mount(main, options = {}) {
@@ -69,6 +75,14 @@ export function mount(main, options = {}) {
         h('select', { id: 'filter-contact', 'aria-label': t('customers.filter_contact'), onchange: (e) => { state.query.contact = e.target.value || null; reload(); } },
           h('option', { value: '' }, t('customers.any_contact')),
           ['due', 'overdue', 'never'].map((f) => h('option', { value: f, selected: state.query.contact === f }, t(`contact_filter.${f}`)))),
+        h('select', { id: 'filter-not-visited', 'aria-label': t('customers.filter_not_visited'),
+          onchange: (e) => { state.query.not_visited_days = e.target.value ? Number(e.target.value) : null; reload(); } },
+        h('option', { value: '' }, t('customers.any_visit')),
+        NOT_VISITED_DAYS.map((n) => h('option', { value: String(n), selected: state.query.not_visited_days === n }, t('customers.not_visited', { n })))),
+        h('label', { class: 'check-filter' },
+          h('input', { type: 'checkbox', id: 'filter-booked-today', checked: state.query.booked_today,
+            onchange: (e) => { state.query.booked_today = e.target.checked; reload(); } }),
+          t('customers.booked_today')),
         h('select', { id: 'sort', 'aria-label': t('customers.sort'), onchange: (e) => { state.query.sort = e.target.value; reload(); } },
           ['relevance', 'name', 'created', 'updated', 'next_visit', 'last_contact'].map((s) => h('option', { value: s, selected: state.query.sort === s }, t(`sort.${s}`)))),
         h('button', { type: 'button', class: 'icon-btn', id: 'sort-dir', title: t('customers.sort_direction'),
@@ -229,11 +243,32 @@ function onListKey(e) {
 }
 
 export function onKey(e, typing) {
-  if (typing || document.querySelector('dialog[open]')) return;
-  if (e.key.toLowerCase() === 'e' && !e.ctrlKey && !e.metaKey && state.detail) {
+  if (typing || document.querySelector('dialog[open]') || e.ctrlKey || e.metaKey || e.altKey || !state.detail) return;
+  const k = e.key.toLowerCase();
+  if (k === 'e') {
     e.preventDefault();
     edit();
+  } else if (k === 'b' && canBook(state.detail.customer)) {
+    e.preventDefault();
+    book(state.detail.customer);
+  } else if (k === 'w' && canBook(state.detail.customer)) {
+    e.preventDefault();
+    arrivedNow(state.detail.customer);
   }
+}
+
+/** Bookings are for customers in use: not archived, not anonymised. */
+function canBook(c) {
+  return !c.archived_at && !c.anonymised;
+}
+
+async function book(c) {
+  if (await openBooking({ customer: { id: c.id, name: c.name, tier: c.tier } })) await visitChanged(c.id);
+}
+
+/** "Arrived now": one keystroke (W) records a walk-in for this customer. */
+async function arrivedNow(c) {
+  if (await walkIn(c)) await visitChanged(c.id);
 }
 
 async function select(id, focusList = false) {
@@ -383,13 +418,15 @@ function renderDetail() {
           : h('p', { class: 'muted' }, t('detail.no_dates')),
         c.tags.length ? [h('h2', {}, t('field.tags')), h('div', { class: 'chips' }, c.tags.map((tg) => h('span', { class: 'chip' }, tg)))] : null)),
     followups(d, archived),
+    bookingsCard(d),
     complaintsCard(d, archived),
     c.notes ? h('section', { class: 'card' }, h('h2', {}, t('field.notes')), h('p', { class: 'notes', id: 'detail-notes' }, c.notes)) : null,
     h('section', { class: 'card' },
       h('h2', {}, t('detail.history')),
-      h('ol', { class: 'timeline', id: 'timeline' }, timeline(d).map((e) => h('li', { class: e.visit ? `tl-visit tl-${e.visit.state}` : '' },
+      h('ol', { class: 'timeline', id: 'timeline' }, timeline(d).map((e) => h('li', { class: e.visit ? `tl-visit tl-${e.visit.state}` : e.booking ? `tl-booking tl-${e.booking.state}` : '' },
         h('time', {}, dateTime(e.at)),
-        e.complaint ? [h('span', { class: 'tl-kind' }, t(`history.${e.kind}`, { serial: e.complaint.serial })), h('span', { class: 'muted' }, e.complaint.summary)]
+        e.booking ? arrivalEntry(e.booking)
+        : e.complaint ? [h('span', { class: 'tl-kind' }, t(`history.${e.kind}`, { serial: e.complaint.serial })), h('span', { class: 'muted' }, e.complaint.summary)]
         : e.visit ? visitEntry(e.visit) : e.attempt ? attemptEntry(e.attempt) : [
           h('span', { class: 'tl-kind' }, t(`history.${e.kind}`)),
           e.detail ? h('span', { class: 'muted' }, e.detail.split(',').map((f) => t(`field.${f}`)).join(', ')) : null])))),
@@ -441,7 +478,7 @@ async function loadChanges(c, body) {
   }
 }
 
-/** Record events, finished visits, every attempt, reschedule and correction, and complaints, newest first. */
+/** Record events, finished visits, every attempt, reschedule and correction, complaints and arrivals, newest first. */
 function timeline(d) {
   const visits = d.visits.filter((v) => v.state !== 'planned').map((v) => ({ at: v.completed_at || v.updated_at, visit: v }));
   const attempts = d.visit_events.map((e) => ({ at: e.at, attempt: e }));
@@ -449,7 +486,43 @@ function timeline(d) {
     { at: c.received_at, kind: 'complaint', detail: '', complaint: c },
     ...(c.closed_at ? [{ at: c.closed_at, kind: 'complaint_closed', detail: '', complaint: c }] : []),
   ]);
-  return [...d.history, ...visits, ...attempts, ...complaints].sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0));
+  const arrivals = (d.bookings || []).filter((b) => b.state === 'arrived' || b.state === 'no_show')
+    .map((b) => ({ at: b.arrived_at || b.updated_at, booking: b }));
+  return [...d.history, ...visits, ...attempts, ...complaints, ...arrivals].sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0));
+}
+
+/** A visit to us in the history: came (walk-in or booked) or did not come. */
+function arrivalEntry(b) {
+  return [
+    h('span', { class: 'tl-kind' }, t(b.state === 'no_show' ? 'history.no_show' : b.walk_in ? 'history.walked_in' : 'history.arrived')),
+    h('span', { class: 'muted' }, [t('arrivals.party', { n: b.party }), b.resource, b.what].filter(Boolean).join(' · ')),
+  ];
+}
+
+/** The customer's visits to us (到店记录): bookings and walk-ins, newest first, and the buttons to book one. */
+function bookingsCard(d) {
+  const c = d.customer;
+  const bookings = d.bookings || [];
+  return h('section', { class: 'card', id: 'c-bookings' },
+    h('div', { class: 'card-head' },
+      h('h2', {}, t('detail.bookings')),
+      canBook(c) ? h('div', { class: 'card-actions' },
+        h('button', { type: 'button', class: 'btn small', id: 'c-book', title: t('customers.book_hint'), onclick: () => book(c) }, t('customers.book')),
+        h('button', { type: 'button', class: 'btn small', id: 'c-walk-in', title: t('customers.walk_in_hint'), onclick: () => arrivedNow(c) }, t('customers.walk_in'))) : null),
+    bookings.length ? h('ol', { class: 'booking-mini' }, bookings.map((b) => h('li', {
+      class: `booking-item state-${b.state === 'booked' && b.late ? 'late' : b.state}`, dataset: { id: String(b.id), state: b.state },
+    },
+    h('span', { class: 'booking-when' }, bookingWhen(b)),
+    bookingStateBadge(b),
+    b.walk_in ? h('span', { class: 'badge walk-in' }, t('arrivals.walk_in')) : null,
+    h('span', { class: 'booking-party' }, t('arrivals.party', { n: b.party })),
+    b.resource ? h('span', { class: 'chip' }, b.resource) : null,
+    b.what ? h('span', {}, b.what) : null,
+    b.staff ? h('span', { class: 'muted' }, `· ${b.staff}`) : null,
+    b.state === 'cancelled' && b.cancel_reason ? h('span', { class: 'muted booking-cancel-reason' }, t('arrivals.cancel_reason', { reason: b.cancel_reason })) : null,
+    b.notes ? h('div', { class: 'booking-notes muted' }, b.notes) : null,
+    b.state === 'booked' ? h('button', { type: 'button', class: 'link-btn booking-board', onclick: () => navigate('arrivals', { date: b.date, bookingId: b.id }) }, t('customers.booking_on_board')) : null)))
+      : h('p', { class: 'muted' }, t('detail.no_bookings')));
 }
 
 /** The customer's complaints, open ones first, and the button to log one. */

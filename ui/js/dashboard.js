@@ -17,6 +17,8 @@ const LABEL_PREFIXES = ['category.', 'severity.', 'cchannel.', 'churn.type.', 'c
 
 const state = { preset: 'month', from: '', to: '', tier: '', category_id: '', staff: '' };
 let current = null;
+/** Each load takes a number; only the latest one draws. */
+let generation = 0;
 
 function query() {
   return {
@@ -103,26 +105,73 @@ export async function mount(main) {
   load();
 }
 
+/** The dashboard and the arrival figures of the same query, fetched together: one failing leaves the other shown. */
 async function load() {
   const host = $('#dashboard');
   if (!host) return;
+  generation += 1;
+  const mine = generation;
   host.setAttribute('aria-busy', 'true');
-  let d;
-  try {
-    d = await api.reviewDashboard(query());
-  } catch (e) {
+  const q = query();
+  const [dash, arrivals] = await Promise.allSettled([api.reviewDashboard(q), api.arrivalFigures(q)]);
+  if (mine !== generation || !$('#dashboard')) return;
+  if (dash.status === 'rejected') showError(dash.reason);
+  if (arrivals.status === 'rejected') showError(arrivals.reason);
+  if (dash.status === 'rejected' && arrivals.status === 'rejected') {
     host.setAttribute('aria-busy', 'false');
-    showError(e);
     return;
   }
-  current = d;
   clearCharts();
   clear(host);
-  $('#dash-period').textContent = t('dash.period_text', {
-    from: dayOnly(d.period.from), to: dayOnly(d.period.to), pfrom: dayOnly(d.previous.from), pto: dayOnly(d.previous.to),
-  });
-  render(host, d);
+  if (dash.status === 'fulfilled') {
+    const d = dash.value;
+    current = d;
+    $('#dash-period').textContent = t('dash.period_text', {
+      from: dayOnly(d.period.from), to: dayOnly(d.period.to), pfrom: dayOnly(d.previous.from), pto: dayOnly(d.previous.to),
+    });
+    render(host, d);
+  } else {
+    current = null;
+    $('#dash-period').textContent = '';
+  }
+  host.append(arrivalPanel(arrivals.status === 'fulfilled' ? arrivals.value : null, arrivals.reason));
   host.setAttribute('aria-busy', 'false');
+}
+
+const percent = (p) => (p === null || p === undefined ? '—' : `${number(p, 1)}%`);
+
+/** Arrivals (预约与到店): 回头率, visits per customer, no-shows, cancellations by reason, busiest hours and weekdays. */
+function arrivalPanel(f, error) {
+  const def = (k) => t(`dash.def.${k}`);
+  const panel = h('section', { class: 'arrival-figures', id: 'arrival-figures', 'aria-labelledby': 'arrival-figures-title' },
+    h('h2', { class: 'dash-heading', id: 'arrival-figures-title' }, t('dash.section.arrivals')));
+  if (!f) {
+    return add(panel, h('p', { class: 'warning', id: 'arrival-figures-error' }, t('dash.arrivals_failed'),
+      error && error.message ? h('span', { class: 'muted' }, ` ${error.message}`) : null));
+  }
+  // The hours that had arrivals, from the first to the last (all 24 when there were none).
+  const busy = f.by_hour.map((n, i) => (n ? i : -1)).filter((i) => i >= 0);
+  const [first, last] = busy.length ? [busy[0], busy[busy.length - 1]] : [0, 23];
+  const hours = f.by_hour.slice(first, last + 1).map((n, i) => ({ label: `${first + i}:00`, value: n }));
+  const weekdays = t('calendar.weekdays').split(',');
+  const cancelled = f.cancellations.reduce((sum, c) => sum + c.count, 0);
+  return add(panel,
+    h('div', { class: 'kpis', id: 'arrival-kpis' },
+      tile('fig-repeat-rate', t('dash.repeat_rate'), percent(f.repeat_rate),
+        { sub: t('dash.returning', { returning: number(f.returning), n: f.visitors }), definition: def('repeat_rate') }),
+      tile('fig-visits-per-customer', t('dash.visits_per_customer'), number(f.visits_per_customer, 2),
+        { sub: t('dash.arrivals_count', { n: f.arrivals }), definition: def('visits_per_customer') }),
+      tile('fig-no-show-rate', t('dash.no_show_rate'), percent(f.no_show_rate),
+        { sub: t('dash.no_shows', { n: f.no_shows }), definition: def('no_show_rate') }),
+      tile('fig-cancellations', t('dash.cancellations'), number(cancelled), { definition: def('cancellations') })),
+    h('div', { class: 'chart-grid' },
+      chartCard({ id: 'chart-arrival-hours', title: t('dash.busiest_hours'), definition: def('busiest_hours'), bars: hours, valueLabel: t('dash.col.arrivals') }),
+      chartCard({ id: 'chart-arrival-weekdays', title: t('dash.busiest_weekdays'), definition: def('busiest_weekdays'),
+        bars: f.by_weekday.map((n, i) => ({ label: weekdays[i] || String(i + 1), value: n })), valueLabel: t('dash.col.arrivals') }),
+      f.cancellations.length
+        ? chartCard({ id: 'chart-cancel-reasons', title: t('dash.cancel_reasons'), definition: def('cancellations'),
+          bars: f.cancellations.map((c) => ({ label: c.reason || t('dash.nobody'), value: c.count })) })
+        : h('section', { class: 'card', id: 'chart-cancel-reasons' }, h('h2', {}, t('dash.cancel_reasons')), h('p', { class: 'muted' }, t('dash.none')))));
 }
 
 function render(host, d) {

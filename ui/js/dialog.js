@@ -39,9 +39,11 @@ export function choice(id, values, prefix, current, extra = {}) {
 
 /**
  * Open a dialog. `submit(form)` returns the result to resolve with, or throws a Rust error
- * (field errors are shown and the dialog stays open). Resolves null when closed.
+ * (field errors are shown and the dialog stays open). `onError(err, form)` may take an
+ * error first (returning true when it showed it, e.g. warnings to confirm). Resolves null
+ * when closed.
  */
-export function openDialog({ id, title, body, submitLabel, submit, wide = false }) {
+export function openDialog({ id, title, body, submitLabel, submit, onError, wide = false }) {
   document.getElementById(id)?.remove();
   const form = h('form', { id: `${id}-form`, method: 'dialog', novalidate: true },
     h('header', { class: 'dialog-head' }, h('h2', {}, title)),
@@ -71,6 +73,7 @@ export function openDialog({ id, title, body, submitLabel, submit, wide = false 
       done(value);
       dialog.close();
     } catch (err) {
+      if (onError && onError(err, form)) return;
       if (err && err.kind === 'invalid') showFieldErrors(form, err.fields || []);
       else showError(err);
     } finally {

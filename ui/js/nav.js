@@ -2,6 +2,7 @@
 import { api } from './api.js';
 import { $, $$, clear } from './dom.js';
 import { applyStatic } from './i18n.js';
+import { todayIso } from './dialog.js';
 
 const sections = {};
 let active = 'customers';
@@ -29,7 +30,10 @@ export function render(options = {}) {
   refreshCounts();
 }
 
-/** Sidebar badges: visits overdue and due today; open complaints (red when one is overdue). */
+/**
+ * Sidebar badges: visits overdue and due today; open complaints (red when one is overdue);
+ * guests booked today who have not come yet (red when one is late).
+ */
 export async function refreshCounts() {
   const visits = $('#nav-count-visits');
   const complaints = $('#nav-count-complaints');
@@ -58,5 +62,16 @@ export async function refreshCounts() {
     complaints.classList.toggle('has-overdue', overdue.total > 0);
   } catch {
     complaints.textContent = '';
+  }
+  const arrivals = $('#nav-count-arrivals');
+  if (arrivals) {
+    try {
+      const { counts } = await api.arrivalsBoard(todayIso());
+      const n = counts.booked + counts.late;
+      arrivals.textContent = n ? String(n) : '';
+      arrivals.classList.toggle('has-overdue', counts.late > 0);
+    } catch {
+      arrivals.textContent = '';
+    }
   }
 }

@@ -7,17 +7,20 @@ import { $$, clear, h } from './dom.js';
 import { t } from './i18n.js';
 
 const DEBOUNCE_MS = 120;
+/** What ↑/↓ move through: the matches and the footer's choice. */
+const CHOICES = 'button.pick, button.pick-new';
 
 /**
- * customerPicker({ id, resultsId, label, placeholder, value, limit, extra, onPick, onInput, empty })
+ * customerPicker({ id, resultsId, label, placeholder, value, limit, extra, onPick, onInput, empty, footer })
  * - `extra(c)`: what a match shows after the name (badges, phone);
  * - `onPick(c)`: a match was chosen (the list is cleared first);
  * - `onInput()`: the text changed (before the search);
- * - `empty(q)`: what to say when nothing matches `q` (or null).
+ * - `empty(q)`: what to say when nothing matches `q` (or null);
+ * - `footer(q)`: a last choice after the matches (a `button.pick-new`, e.g. "New customer: q").
  * Returns `{ label, input, results, reset }`: the <label>, the box, the list, and `reset()`,
  * which clears the list and drops any answer still on its way.
  */
-export function customerPicker({ id, resultsId, label, placeholder = '', value = '', limit = 6, extra = () => null, onPick, onInput, empty }) {
+export function customerPicker({ id, resultsId, label, placeholder = '', value = '', limit = 6, extra = () => null, onPick, onInput, empty, footer }) {
   const input = h('input', { id, autocomplete: 'off', placeholder, value, 'aria-controls': resultsId });
   const results = h('ul', { class: 'pick-list', id: resultsId, 'aria-label': label, 'aria-busy': 'false' });
   const labelEl = h('label', { class: 'field-label', for: id }, label);
@@ -48,10 +51,12 @@ export function customerPicker({ id, resultsId, label, placeholder = '', value =
     if (ticket !== latest) return; // the text changed since: this answer is stale
     clear(results);
     results.setAttribute('aria-busy', 'false');
+    const last = footer ? footer(q) : null;
     if (error) {
       const detail = (error && error.message) || String(error);
       results.append(h('li', { class: 'pick-error', role: 'alert' },
         t('picker.failed'), ' ', h('span', { class: 'muted' }, detail)));
+      if (last) results.append(h('li', {}, last));
       return;
     }
     for (const c of page.items) {
@@ -62,6 +67,7 @@ export function customerPicker({ id, resultsId, label, placeholder = '', value =
       const note = empty ? empty(q) : t('picker.none');
       if (note) results.append(h('li', { class: 'muted' }, note));
     }
+    if (last) results.append(h('li', {}, last));
   }
 
   input.addEventListener('input', () => {
@@ -81,7 +87,7 @@ export function customerPicker({ id, resultsId, label, placeholder = '', value =
 
   input.addEventListener('keydown', (e) => {
     if (e.key !== 'ArrowDown') return;
-    const first = $$('button.pick', results)[0];
+    const first = $$(CHOICES, results)[0];
     if (first) {
       e.preventDefault();
       first.focus();
@@ -90,7 +96,7 @@ export function customerPicker({ id, resultsId, label, placeholder = '', value =
 
   results.addEventListener('keydown', (e) => {
     if (e.key !== 'ArrowDown' && e.key !== 'ArrowUp') return;
-    const picks = $$('button.pick', results);
+    const picks = $$(CHOICES, results);
     const i = picks.indexOf(document.activeElement);
     if (i < 0) return;
     e.preventDefault();

@@ -10,7 +10,7 @@ import { planVisit } from './visit-dialogs.js';
 import { showError, toast } from './toast.js';
 import { navigate, refreshCounts } from './nav.js';
 
-export const KINDS = ['visit', 'complaint_warning', 'complaint_escalation', 'birthday', 'anniversary', 'keep_in_touch', 'manual'];
+export const KINDS = ['visit', 'arrival', 'complaint_warning', 'complaint_escalation', 'birthday', 'anniversary', 'keep_in_touch', 'manual'];
 const state = { history: false, kind: null, staff: '', items: [], total: 0, selected: null };
 
 /** Title and body of a reminder, in the UI language (the same texts Rust notifies with). */

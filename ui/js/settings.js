@@ -1,7 +1,7 @@
 // Settings: the staff list, keep-in-touch cadences per tier, outline templates, follow-up plans,
 // import and export, backups.
 import { api } from './api.js';
-import { $, h, clear } from './dom.js';
+import { $, $$, h, clear } from './dom.js';
 import { t } from './i18n.js';
 import { TIERS } from './format.js';
 import { CHANNELS, PURPOSES } from './visit-dialogs.js';
@@ -30,7 +30,18 @@ export async function mount(main) {
     ]);
     const reminderSettings = await orDefault(api.reminderSettings(), 'reminders');
     const backupSettings = await orDefault(api.backupSettings(), 'backup');
-    $('#settings-body').append(staffCard(staff), reminderCard(reminderSettings), cadenceCard(cadences), complaintCard(complaintSettings), categoriesCard(categories),
+    // The arrival settings have no defaults to fall back on here: a failure is shown in their
+    // card, and the rest of the settings still work.
+    let arrivalSettings = null;
+    let arrivalError = null;
+    try {
+      arrivalSettings = await api.arrivalSettings();
+    } catch (e) {
+      arrivalError = e;
+      showError(e);
+    }
+    $('#settings-body').append(staffCard(staff), reminderCard(reminderSettings), arrivalsCard(arrivalSettings, arrivalError),
+      cadenceCard(cadences), complaintCard(complaintSettings), categoriesCard(categories),
       templatesCard(templates), plansCard(plans), importCard(), exportCard(), backupCard(backupSettings));
   } catch (e) {
     showError(e);
@@ -268,5 +279,56 @@ function reminderCard(rs) {
     h('span', { class: 'field-error', dataset: { errorFor: 'days_before_dates' } })),
   h('label', { class: 'radio' }, h('input', { type: 'checkbox', id: 'rs-login', checked: rs.start_at_login }), t('reminders.start_at_login')),
   h('button', { type: 'submit', class: 'btn primary', id: 'save-reminder-settings' }, t('form.save')));
+  return form;
+}
+
+/** A whole number typed in a box; anything else is sent as one too big, so Rust says what is allowed. */
+function minutes(el) {
+  const v = el.value.trim();
+  const n = Number(v);
+  return v && Number.isInteger(n) && n >= 0 ? n : 99_999;
+}
+
+/** The lines of a list box: trimmed, blanks dropped. */
+function lines(el) {
+  return el.value.split('\n').map((x) => x.trim()).filter(Boolean);
+}
+
+/**
+ * Arrivals (预约与到店): the preparation reminder's lead, how long a booking holds its table
+ * or room, what can be booked, and the reasons offered when a booking is cancelled. When the
+ * stored setting cannot be read the card says so; saving writes it anew.
+ */
+function arrivalsCard(as, error) {
+  const v = as || { remind_minutes: '', slot_minutes: '', resources: [], cancel_reasons: [] };
+  const remind = h('input', { id: 'set-arrival-minutes', class: 'narrow', inputmode: 'numeric', value: String(v.remind_minutes) });
+  const slot = h('input', { id: 'set-slot-minutes', class: 'narrow', inputmode: 'numeric', value: String(v.slot_minutes) });
+  const resources = h('textarea', { id: 'set-resources', rows: 4, placeholder: t('settings.resources_placeholder') }, v.resources.join('\n'));
+  const reasons = h('textarea', { id: 'set-cancel-reasons', rows: 5 }, v.cancel_reasons.join('\n'));
+  const slotError = (name) => h('span', { class: 'field-error', dataset: { errorFor: name } });
+  const form = h('form', { class: 'card settings-card', id: 'arrival-settings-form', onsubmit: async (e) => {
+    e.preventDefault();
+    const saved = await save(form, () => api.arrivalSettingsSave({
+      remind_minutes: minutes(remind),
+      slot_minutes: minutes(slot),
+      resources: lines(resources),
+      cancel_reasons: lines(reasons),
+    }), t('toast.saved'));
+    if (saved) {
+      // Show the lists as saved: trimmed, repeats dropped.
+      resources.value = saved.resources.join('\n');
+      reasons.value = saved.cancel_reasons.join('\n');
+      $('#arrival-settings-error')?.remove();
+    }
+  } },
+  h('h2', {}, t('settings.arrivals')),
+  h('p', { class: 'muted' }, t('settings.arrivals_hint')),
+  error ? h('p', { class: 'warning', id: 'arrival-settings-error', role: 'alert' }, t(`error.${error.kind || 'internal'}`)) : null,
+  h('div', { class: 'form-errors', role: 'alert' }),
+  h('label', { class: 'field' }, h('span', { class: 'field-label' }, t('settings.arrival_minutes')), remind, slotError('remind_minutes')),
+  h('label', { class: 'field' }, h('span', { class: 'field-label' }, t('settings.slot_minutes')), slot, slotError('slot_minutes')),
+  h('label', { class: 'field' }, h('span', { class: 'field-label' }, t('settings.resources')), resources, slotError('resources')),
+  h('label', { class: 'field' }, h('span', { class: 'field-label' }, t('settings.cancel_reasons')), reasons, slotError('cancel_reasons')),
+  h('button', { type: 'submit', class: 'btn primary', id: 'save-arrivals' }, t('form.save')));
   return form;
 }

@@ -27,6 +27,8 @@ pub struct CustomerDetail {
     pub visit_events: Vec<crate::visits::CustomerVisitEvent>,
     /// Losses (客户流失), newest first: the first is open while the customer is lost.
     pub churn: Vec<crate::churn::ChurnEntry>,
+    /// Bookings and walk-ins (到店), newest first.
+    pub bookings: Vec<crate::arrivals::Booking>,
 }
 
 /// Rows per page when the query does not say.
@@ -140,6 +142,7 @@ impl App {
         let visit_events = crate::visits::repo::list_customer_visit_events(&conn, id)?;
         let churn = crate::churn::repo::list_for_customer(&conn, id)?;
         drop(conn);
+        let bookings = self.customer_bookings(id)?;
         let occasions = [
             (DateKind::Birthday, customer.birthday),
             (DateKind::Anniversary, customer.anniversary),
@@ -160,6 +163,7 @@ impl App {
             complaints,
             visit_events,
             churn,
+            bookings,
         })
     }
 
@@ -167,6 +171,16 @@ impl App {
     pub fn list_customers(&self, q: &ListQuery) -> Result<Page> {
         let limit = q.limit.unwrap_or(DEFAULT_PAGE).clamp(1, MAX_PAGE);
         let ctx = self.query_context()?;
+        let booked;
+        let q = if q.booked_today {
+            booked = ListQuery {
+                only_ids: Some(self.booked_today_ids()?),
+                ..q.clone()
+            };
+            &booked
+        } else {
+            q
+        };
         let hits = self.customer_index()?.query(q, limit, &ctx);
         let items = repo::list_summaries(&*self.conn()?, &hits.ids)?;
         Ok(Page {
@@ -245,6 +259,7 @@ pub(super) fn new_index_entry(id: i64, v: &ValidCustomer, s: repo::SearchFields,
         created_date: repo::local_date_of(now),
         last_contact: None,
         next_visit: None,
+        last_visit: None,
         cadence_ideal_days: v.cadence_ideal_days,
         cadence_max_days: v.cadence_max_days,
         lost: false,

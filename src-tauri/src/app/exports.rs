@@ -97,6 +97,11 @@ impl App {
         let q = ListQuery {
             offset: 0,
             limit: None,
+            only_ids: if q.booked_today {
+                Some(self.booked_today_ids()?)
+            } else {
+                None
+            },
             ..q.clone()
         };
         let ctx = self.query_context()?;
@@ -1090,6 +1095,7 @@ fn reminder_kind_word(k: ReminderKind, l: Lang) -> &'static str {
         ReminderKind::Anniversary => l.pick("纪念日", "Anniversary"),
         ReminderKind::KeepInTouch => l.pick("保持联系", "Keep in touch"),
         ReminderKind::Manual => l.pick("手动提醒", "Manual reminder"),
+        ReminderKind::Arrival => l.pick("到店准备", "Arrival"),
     }
 }
 

@@ -3,6 +3,7 @@
 //! that span capabilities (a customer's page, the due-to-contact list, what reminders plan
 //! from) are composed here from the capabilities' plain functions. Tauri-free.
 
+mod arrivals;
 mod audit;
 mod backups;
 mod churn;
@@ -56,6 +57,9 @@ pub struct App {
     /// A read-only connection kept open (and its page cache warm) for the dashboard's
     /// second thread; taken while in use, opened again when missing.
     reader: Mutex<Option<Connection>>,
+    /// Every customer's arrival days, for the repeat-visit rate: read on first use, kept
+    /// with each change (`apply`), dropped when many customers change at once.
+    arrival_days: RwLock<Option<crate::arrivals::figures::ArrivalDays>>,
 }
 
 /// What the window shows about the running app.
@@ -234,6 +238,7 @@ impl App {
             import_progress: Default::default(),
             import_cache: Default::default(),
             reader: Mutex::new(None),
+            arrival_days: RwLock::new(None),
         })
     }
 
@@ -358,6 +363,7 @@ impl App {
             quiet,
         } = changes;
         let had_new = !new_customers.is_empty();
+        self.refresh_arrival_days(all_customers, &customers)?;
         if all_customers {
             let entries = crate::customers::repo::list_index_entries(&*self.conn()?)?;
             *self.customer_index_mut()? = CustomerIndex::build(entries);

@@ -48,6 +48,7 @@ impl App {
         let now = self.now_local();
         let rs = self.reminder_settings()?;
         let cs = self.complaint_settings()?;
+        let arrivals = self.arrival_settings()?;
         let schedule = &cs.schedule;
         let to = now + TimeDelta::hours(HORIZON_HOURS);
         let earliest = now - TimeDelta::days(CATCH_UP_DAYS as i64);
@@ -118,6 +119,7 @@ impl App {
                 &now_ts,
             )?);
             planned.extend(plan_manual(tx, to, &now_ts)?);
+            planned.extend(plan_arrivals(tx, schedule, arrivals.remind_minutes, from, to, &now_ts)?);
             let mut added = 0;
             for p in &planned {
                 if p.due > to {
@@ -148,18 +150,21 @@ impl App {
     }
 
     /// Fire what is due now: mark it fired (late when it pops more than two minutes after
-    /// its time) and return the texts to show. Nothing fires in quiet hours.
+    /// its time) and return the texts to show. Nothing fires in quiet hours but a guest's
+    /// preparation: a guest booked for 19:00 comes when the shop is open, whatever the
+    /// desk's office hours say.
     pub fn take_due_reminders(&self) -> Result<Vec<Fired>> {
         let now = self.now_local();
         let rs = self.reminder_settings()?;
         let cs = self.complaint_settings()?;
-        if rules::is_quiet(&cs.schedule, rs.quiet_outside_hours, now) {
-            return Ok(vec![]);
-        }
+        let quiet = rules::is_quiet(&cs.schedule, rs.quiet_outside_hours, now);
         let lang = self.language()?;
         let now_ts = self.now_ts();
         self.write_system(|tx, _| {
-            let due = repo::list_due(tx, &now_ts)?;
+            let mut due = repo::list_due(tx, &now_ts)?;
+            if quiet {
+                due.retain(|r| r.kind == ReminderKind::Arrival);
+            }
             let mut fired = Vec::with_capacity(due.len());
             for r in due {
                 let wake = store::ts_to_local(&r.wake_at).unwrap_or(now);
@@ -205,6 +210,14 @@ impl App {
                 Some(cs.schedule.next_open(n.max(now)))
             }
             other => other,
+        };
+        // Preparation reminders pop in quiet hours too.
+        let arrival = repo::next_wake_of(&*self.conn()?, ReminderKind::Arrival)?
+            .as_deref()
+            .and_then(store::ts_to_local);
+        let wake = match (wake, arrival) {
+            (Some(w), Some(a)) => Some(w.min(a)),
+            (w, a) => w.or(a),
         };
         Ok(Some(wake.map_or(replan, |w| w.min(replan))))
     }
@@ -475,4 +488,75 @@ fn plan_manual(tx: &rusqlite::Connection, to: NaiveDateTime, now: &str) -> Resul
         }
     }
     Ok(out)
+}
+
+/// Preparation reminders of the guests booked to come: `minutes` before each (or at the
+/// day's opening); reminders of bookings since changed, cancelled or marked are closed.
+fn plan_arrivals(
+    tx: &rusqlite::Connection,
+    schedule: &crate::kernel::schedule::Schedule,
+    minutes: u32,
+    from: NaiveDateTime,
+    to: NaiveDateTime,
+    now: &str,
+) -> Result<Vec<Planned>> {
+    use crate::arrivals::{repo as arrivals_repo, BookingState};
+    let mut out = Vec::new();
+    let last = (to + TimeDelta::minutes(i64::from(minutes))).date();
+    for b in arrivals_repo::list_booked_between(tx, &format_date(from.date()), &format_date(last))? {
+        let Some((due, key)) = super::arrivals::arrival_reminder_due(schedule, &b, minutes) else {
+            continue;
+        };
+        out.push(arrival_reminder(tx, &b, due, key)?);
+    }
+    for id in repo::open_sources(tx, ReminderKind::Arrival)? {
+        let current = arrivals_repo::get_booking(tx, id)
+            .ok()
+            .filter(|b| b.state == BookingState::Booked)
+            .and_then(|b| super::arrivals::arrival_reminder_due(schedule, &b, minutes))
+            .map(|(_, key)| key);
+        repo::close_stale(
+            tx,
+            ReminderKind::Arrival,
+            id,
+            &current.into_iter().collect::<Vec<_>>(),
+            now,
+        )?;
+    }
+    Ok(out)
+}
+
+/// The preparation reminder of one booking: what to prepare, in one line.
+fn arrival_reminder(
+    tx: &rusqlite::Connection,
+    b: &crate::arrivals::Booking,
+    due: NaiveDateTime,
+    key: String,
+) -> Result<Planned> {
+    use crate::customers::PreferenceKind;
+    let prefs: Vec<(bool, String)> = crate::customers::repo::get_customer(tx, b.customer_id)?
+        .preferences
+        .into_iter()
+        .map(|p| (p.kind == PreferenceKind::Allergy, p.text))
+        .collect();
+    let prep = crate::arrivals::rules::prep_line(&crate::arrivals::rules::Prep {
+        time: b.time.as_deref(),
+        name: &b.customer_name,
+        party: b.party,
+        what: &b.what,
+        resource: &b.resource,
+        preferences: &prefs,
+    });
+    Ok(Planned {
+        kind: ReminderKind::Arrival,
+        key,
+        customer_id: Some(b.customer_id),
+        source_id: Some(b.id),
+        due,
+        args: serde_json::json!({
+            "name": b.customer_name, "time": b.time.clone().unwrap_or_default(), "party": b.party,
+            "resource": b.resource, "prep": prep,
+        }),
+        staff: b.staff.clone(),
+    })
 }

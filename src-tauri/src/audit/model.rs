@@ -99,4 +99,5 @@ pub const JSON_FIELDS: &[&str] = &[
     "anniversary",
     "steps",
     "lost",
+    "booking",
 ];

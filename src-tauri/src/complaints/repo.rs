@@ -535,3 +535,11 @@ pub fn for_each_log_entry(conn: &Connection, mut f: impl FnMut(String, LogEntry)
     }
     Ok(())
 }
+
+/// How many of a customer's complaints are still open.
+pub fn count_open_for_customer(conn: &Connection, customer_id: i64) -> Result<usize> {
+    let n: i64 = conn
+        .prepare_cached("SELECT count(*) FROM complaints WHERE customer_id = ?1 AND is_open = 1")?
+        .query_row([customer_id], |r| r.get(0))?;
+    Ok(n as usize)
+}

@@ -154,6 +154,14 @@ pub struct ListQuery {
     pub archived: bool,
     pub followup: Option<FollowupFilter>,
     pub contact: Option<ContactFilter>,
+    /// Only customers booked today (booked or arrived).
+    pub booked_today: bool,
+    /// Only customers who have not come for this many days (never: since their record
+    /// was made).
+    pub not_visited_days: Option<u32>,
+    /// Only these customers (sorted): the app fills it for `booked_today`.
+    #[serde(skip)]
+    pub only_ids: Option<Vec<i64>>,
     pub sort: SortBy,
     pub desc: bool,
     pub offset: usize,

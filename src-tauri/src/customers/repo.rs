@@ -98,6 +98,27 @@ pub fn touch_last_contact(conn: &Connection, customer_id: i64, day: &str) -> Res
     Ok(())
 }
 
+/// The customer came on `day` (an arrival): the last visit moves forward, never back.
+pub fn touch_last_visit(conn: &Connection, customer_id: i64, day: &str) -> Result<()> {
+    conn.prepare_cached(
+        "UPDATE customers SET last_visit_date = ?2
+         WHERE id = ?1 AND (last_visit_date IS NULL OR last_visit_date < ?2)",
+    )?
+    .execute(params![customer_id, day])?;
+    Ok(())
+}
+
+/// Set the last visit again from the arrivals (a marked arrival was taken back).
+pub fn refresh_last_visit(conn: &Connection, customer_id: i64) -> Result<()> {
+    conn.prepare_cached(
+        "UPDATE customers SET last_visit_date =
+           (SELECT max(start_date) FROM bookings WHERE customer_id = ?1 AND state = 'arrived')
+         WHERE id = ?1",
+    )?
+    .execute([customer_id])?;
+    Ok(())
+}
+
 /// Set the last contact outright (demo data and imports of older records).
 pub fn set_last_contact(conn: &Connection, customer_id: i64, day: Option<&str>) -> Result<()> {
     conn.prepare_cached("UPDATE customers SET last_contact_date = ?2 WHERE id = ?1")?
@@ -390,6 +411,7 @@ fn index_entry_from_row(r: &Row<'_>) -> rusqlite::Result<IndexEntry> {
         cadence_ideal_days: r.get(11)?,
         cadence_max_days: r.get(12)?,
         lost: r.get(13)?,
+        last_visit: r.get::<_, Option<String>>(14)?.and_then(|d| parse_day(&d)),
     })
 }
 
@@ -404,7 +426,8 @@ const INDEX_COLS: &str = "id, tier, archived_at IS NOT NULL, tags, name_key, upd
     created_at, last_contact_date,
     (SELECT min(due_date) FROM visits v WHERE v.customer_id = customers.id AND v.state = 'planned'),
     cadence_ideal_days, cadence_max_days,
-    EXISTS (SELECT 1 FROM churn c WHERE c.customer_id = customers.id AND c.won_back_on IS NULL)";
+    EXISTS (SELECT 1 FROM churn c WHERE c.customer_id = customers.id AND c.won_back_on IS NULL),
+    last_visit_date";
 
 /// Every customer's index entry (loaded once at start-up).
 pub fn list_index_entries(conn: &Connection) -> Result<Vec<IndexEntry>> {

@@ -170,6 +170,8 @@ pub struct IndexEntry {
     pub last_contact: Option<NaiveDate>,
     /// Soonest planned visit.
     pub next_visit: Option<NaiveDate>,
+    /// Local date the customer last came (an arrival).
+    pub last_visit: Option<NaiveDate>,
     pub cadence_ideal_days: Option<u32>,
     pub cadence_max_days: Option<u32>,
     /// Marked lost (客户流失) and not won back: out of keep-in-touch.
@@ -209,6 +211,7 @@ struct Keys {
     created_date: NaiveDate,
     last_contact: Option<NaiveDate>,
     next_visit: Option<NaiveDate>,
+    last_visit: Option<NaiveDate>,
     cadence_ideal_days: Option<u32>,
     cadence_max_days: Option<u32>,
     lost: bool,
@@ -384,6 +387,7 @@ impl CustomerIndex {
                     created_date: k.created_date,
                     last_contact: k.last_contact,
                     next_visit: k.next_visit,
+                    last_visit: k.last_visit,
                     cadence_ideal_days: k.cadence_ideal_days,
                     cadence_max_days: k.cadence_max_days,
                     lost: k.lost,
@@ -537,6 +541,9 @@ impl CustomerIndex {
         };
         let today = ctx.today;
         let week = today + chrono::Days::new(7);
+        let unvisited_since = q
+            .not_visited_days
+            .map(|n| today - chrono::Days::new(u64::from(n.min(36_500))));
         let keep = |slot: u32| -> bool {
             let s = slot as usize;
             self.flags[s] & mask == want_flags
@@ -561,6 +568,14 @@ impl CustomerIndex {
                         ContactFilter::Due => k.contact(ctx).2 >= ContactStatus::Due,
                         ContactFilter::Overdue => k.contact(ctx).2 == ContactStatus::Overdue,
                     }
+                })
+                && q.only_ids
+                    .as_ref()
+                    .is_none_or(|ids| ids.binary_search(&self.keys[s].id).is_ok())
+                && unvisited_since.is_none_or(|since| {
+                    // Never came: counted from the day the record was made.
+                    let k = &self.keys[s];
+                    k.last_visit.unwrap_or(k.created_date) < since
                 })
         };
         let want = q.offset.saturating_add(limit);
@@ -641,6 +656,7 @@ fn keys_of(e: IndexEntry) -> Keys {
         created_date: e.created_date,
         last_contact: e.last_contact,
         next_visit: e.next_visit,
+        last_visit: e.last_visit,
         cadence_ideal_days: e.cadence_ideal_days,
         cadence_max_days: e.cadence_max_days,
         lost: e.lost,
@@ -714,6 +730,7 @@ mod tests {
             created_date: NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
             last_contact: None,
             next_visit: None,
+            last_visit: None,
             cadence_ideal_days: None,
             cadence_max_days: None,
             lost: false,

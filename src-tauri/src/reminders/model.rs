@@ -14,6 +14,7 @@ crate::str_enum!(
         Anniversary = "anniversary",
         KeepInTouch = "keep_in_touch",
         Manual = "manual",
+        Arrival = "arrival",
     }
 );
 crate::str_enum!(

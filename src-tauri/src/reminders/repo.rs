@@ -103,6 +103,16 @@ pub fn next_wake(conn: &Connection) -> Result<Option<String>> {
     Ok(v)
 }
 
+/// The earliest wake of the reminders of one kind still to pop.
+pub fn next_wake_of(conn: &Connection, kind: ReminderKind) -> Result<Option<String>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT min(wake_at) FROM reminders INDEXED BY reminders_source
+             WHERE kind = ?1 AND state IN ('pending', 'snoozed')",
+        )?
+        .query_row([kind.as_str()], |r| r.get(0))?)
+}
+
 pub fn snooze(conn: &Connection, id: i64, until: &str, now: &str) -> Result<()> {
     conn.prepare_cached("UPDATE reminders SET state = 'snoozed', wake_at = ?2, updated_at = ?3 WHERE id = ?1")?
         .execute(params![id, until, now])?;

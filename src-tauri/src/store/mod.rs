@@ -28,6 +28,7 @@ pub const MIGRATION_SQL: &[&str] = &[
     include_str!("migrations/0007_churn.sql"),
     include_str!("migrations/0008_review.sql"),
     include_str!("migrations/0009_review_speed.sql"),
+    include_str!("migrations/0010_arrivals.sql"),
 ];
 
 pub fn migrations() -> Migrations<'static> {
@@ -192,6 +193,7 @@ mod tests {
         0xac83c7e584871c51,
         0x3889321de1595149,
         0x2fca4f61a143d406,
+        0x4b5596aaebca6609,
     ];
 
     #[test]

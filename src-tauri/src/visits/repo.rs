@@ -473,3 +473,15 @@ pub fn for_each_visit(conn: &Connection, mut f: impl FnMut(Visit, String) -> Res
     }
     Ok(())
 }
+
+/// The score of the customer's latest done visit that has one.
+pub fn last_satisfaction(conn: &Connection, customer_id: i64) -> Result<Option<u8>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT satisfaction FROM visits
+             WHERE customer_id = ?1 AND state = 'done' AND satisfaction IS NOT NULL
+             ORDER BY due_date DESC, completed_at DESC LIMIT 1",
+        )?
+        .query_row([customer_id], |r| r.get(0))
+        .optional()?)
+}

@@ -58,6 +58,7 @@ fn main() {
         return;
     }
     let only_dashboard = std::env::args().any(|a| a == "--only-dashboard");
+    let only_arrivals = std::env::args().any(|a| a == "--only-arrivals");
     // FRONTDESK_BENCH_DIR keeps the seeded database for a look afterwards.
     let kept = std::env::var_os("FRONTDESK_BENCH_DIR").map(std::path::PathBuf::from);
     let temp = tempfile::tempdir().expect("temp dir");
@@ -78,6 +79,11 @@ fn main() {
         })
         .expect("ids");
     let first_id = ids.items.first().map(|c| c.id).unwrap_or(1);
+    if only_arrivals {
+        seed_bookings(&app, first_id, n);
+        arrivals_cost(&app);
+        return;
+    }
 
     // 300,000 visits (3 per customer): a third done over the past year, the rest planned
     // from 60 days ago to 60 days ahead.
@@ -138,6 +144,7 @@ fn main() {
     println!("seed_complaints {:.3} s", t.elapsed().as_secs_f64());
     println!("complaints {} count", complaints.len());
 
+    seed_bookings(&app, first_id, n);
     if only_dashboard {
         dashboard_cost(&app);
         return;
@@ -309,6 +316,7 @@ fn main() {
         );
     });
     dashboard_cost(&app);
+    arrivals_cost(&app);
     let mut k = 0i64;
     time_it("complaint_log_one", || {
         k += 1;
@@ -356,6 +364,63 @@ fn dashboard_cost(app: &App) {
     };
     time_it("dashboard_drill_down", || {
         std::hint::black_box(app.review_drill(&drill).expect("drill"));
+    });
+}
+
+/// 500,000 bookings (5 per customer at 100k): two years back and 60 days ahead, lunch and
+/// dinner hours; past ones mostly arrived, some no-shows and cancellations.
+fn seed_bookings(app: &App, first_id: i64, n: usize) {
+    use frontdesk::arrivals::BookingState;
+    let today = chrono::Local::now().date_naive();
+    let mut rng = seed::Rng::new(11);
+    let rows: Vec<(i64, chrono::NaiveDate, Option<u32>, BookingState)> = (0..n * 5)
+        .map(|_| {
+            let customer = first_id + rng.below(n) as i64;
+            let offset = rng.below(790) as i64 - 730;
+            let hour = [11, 12, 12, 13, 17, 18, 18, 19, 19, 20][rng.below(10)];
+            let state = if offset >= 0 {
+                BookingState::Booked
+            } else {
+                match rng.below(20) {
+                    0 => BookingState::NoShow,
+                    1 | 2 => BookingState::Cancelled,
+                    _ => BookingState::Arrived,
+                }
+            };
+            (customer, today + chrono::TimeDelta::days(offset), Some(hour), state)
+        })
+        .collect();
+    let t = Instant::now();
+    app.insert_bookings_bulk(&rows).expect("seed bookings");
+    println!("seed_bookings {:.3} s", t.elapsed().as_secs_f64());
+    println!("bookings {} count", rows.len());
+}
+
+/// The day's board (with every guest's card) over a fortnight around today, and the
+/// manager's arrival figures for the last 12 months.
+fn arrivals_cost(app: &App) {
+    use frontdesk::review::{Preset, ReviewQuery};
+    let today = chrono::Local::now().date_naive();
+    let days: Vec<String> = (-7..7)
+        .map(|d| (today + chrono::TimeDelta::days(d)).format("%Y-%m-%d").to_string())
+        .collect();
+    let rows = app.arrivals_board(&days[7]).expect("board").rows.len();
+    println!("arrivals_day_rows {rows} count");
+    let mut i = 0;
+    time_it("arrivals_day_board", || {
+        i += 1;
+        std::hint::black_box(app.arrivals_board(&days[i % days.len()]).expect("board"));
+    });
+    let year = ReviewQuery {
+        preset: Preset::Last12,
+        ..Default::default()
+    };
+    // The first call reads every arrival into memory; later ones follow each change.
+    let t = Instant::now();
+    std::hint::black_box(app.arrival_figures(&year).expect("figures"));
+    println!("repeat_visit_rate_first {:.1} ms", t.elapsed().as_secs_f64() * 1000.0);
+    time_it("repeat_visit_rate_year", || {
+        std::hint::black_box(app.arrival_figures(&year).expect("figures"));
     });
 }
 
