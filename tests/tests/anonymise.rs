@@ -14,6 +14,10 @@ fn an_anonymised_customer_is_gone_but_still_counted() {
     let mut input = customer("欧阳娜娜", &["137 1234 5678"]);
     input.email = "nana@example.cn".into();
     input.notes = "喜欢靠窗".into();
+    input.preferences = vec![frontdesk::customers::Preference {
+        kind: frontdesk::customers::PreferenceKind::Food,
+        text: "不吃香菜".into(),
+    }];
     input.birthday = Some(SpecialDate {
         calendar: Calendar::Lunar,
         year: None,
@@ -59,7 +63,19 @@ fn an_anonymised_customer_is_gone_but_still_counted() {
             staff: String::new(),
         })
         .unwrap();
+    // Booked for tonight: the preparation reminder carries her name and her card.
+    t.app
+        .book(&frontdesk::arrivals::BookingInput {
+            customer_id: c.id,
+            date: "2026-11-23".into(),
+            time: "19:00".into(),
+            notes: "生日要蛋糕".into(),
+            ..Default::default()
+        })
+        .unwrap();
     t.app.plan_reminders().unwrap();
+    let planned = serde_json::to_string(&t.app.reminder_center(&Default::default()).unwrap()).unwrap();
+    assert!(planned.contains("不吃香菜"), "{planned}");
 
     let a = t.app.anonymise_customer(c.id).unwrap();
     assert!(a.anonymised);
@@ -71,6 +87,8 @@ fn an_anonymised_customer_is_gone_but_still_counted() {
     assert_eq!(d.visits.len(), 1, "visits stay counted");
     assert_eq!(d.complaints.len(), 1, "complaints stay counted");
     assert!(d.history.iter().any(|h| h.kind == "anonymised"));
+    assert_eq!(d.bookings.len(), 1, "bookings stay counted");
+    assert!(d.bookings[0].notes.is_empty(), "a booking's notes are erased");
 
     // Search finds nothing by the old name, pinyin or phone, among active or archived.
     for q in ["欧阳娜娜", "oynn", "12345678", "nana@example"] {
@@ -92,7 +110,14 @@ fn an_anonymised_customer_is_gone_but_still_counted() {
     drop(d);
     for file in ["frontdesk.db", "frontdesk.db-wal"] {
         let bytes = std::fs::read(t.dir.path().join(file)).unwrap_or_default();
-        for secret in ["欧阳娜娜", "1234 5678", "nana@example.cn", "喜欢靠窗"] {
+        for secret in [
+            "欧阳娜娜",
+            "1234 5678",
+            "nana@example.cn",
+            "喜欢靠窗",
+            "不吃香菜",
+            "生日要蛋糕",
+        ] {
             let needle = secret.as_bytes();
             assert!(
                 !bytes.windows(needle.len()).any(|w| w == needle),

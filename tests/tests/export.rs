@@ -109,6 +109,18 @@ fn desk() -> Clocked {
             ..Default::default()
         })
         .unwrap();
+    // Booked for four tonight at Table 5.
+    t.app
+        .book(&frontdesk::arrivals::BookingInput {
+            customer_id: wang.id,
+            date: "2026-11-23".into(),
+            time: "19:00".into(),
+            party: Some(4),
+            resource: "Table 5".into(),
+            notes: "=1+1 生日".into(),
+            ..Default::default()
+        })
+        .unwrap();
     // What the scheduler does: occurrences are stored ahead.
     t.app.plan_reminders().unwrap();
     t
@@ -124,11 +136,12 @@ fn request(path: &Path, format: ExportFormat, kinds: &[ExportKind]) -> ExportReq
     }
 }
 
-const ALL: [ExportKind; 4] = [
+const ALL: [ExportKind; 5] = [
     ExportKind::Customers,
     ExportKind::Visits,
     ExportKind::Complaints,
     ExportKind::Reminders,
+    ExportKind::Bookings,
 ];
 
 fn expected_targets() -> Vec<Target> {
@@ -172,9 +185,22 @@ fn xlsx_has_a_sheet_per_kind_with_string_date_and_number_cells() {
     assert!(counts[3].1 >= 1);
     assert_eq!(counts[4].0, "reminders");
     assert!(counts[4].1 >= 1, "the manual reminder");
+    assert_eq!(counts[5], ("bookings", 1));
 
     let mut book: Xlsx<_> = calamine::open_workbook(&path).unwrap();
-    assert_eq!(book.sheet_names(), ["客户", "回访", "投诉", "投诉处理记录", "提醒"]);
+    assert_eq!(
+        book.sheet_names(),
+        ["客户", "回访", "投诉", "投诉处理记录", "提醒", "预约到店"]
+    );
+    let bookings = book.worksheet_range("预约到店").unwrap();
+    let b: Vec<&Data> = bookings.rows().nth(1).unwrap().iter().collect();
+    assert_eq!(b[0], &Data::String("王芳".into()));
+    assert!(matches!(b[2], Data::DateTime(_)), "the booking's date is a date cell");
+    assert_eq!(b[3], &Data::String("19:00".into()));
+    assert_eq!(b[5], &Data::Float(4.0), "the party is a number");
+    assert_eq!(b[7], &Data::String("Table 5".into()));
+    assert_eq!(b[9], &Data::String("=1+1 生日".into()), "text, never a formula");
+    assert_eq!(b[10], &Data::String("已预约".into()));
 
     let customers = book.worksheet_range("客户").unwrap();
     assert_eq!(customers.height(), 4, "the header and three customers");
@@ -332,7 +358,8 @@ fn several_kinds_to_csv_give_one_file_per_kind() {
             "backup-visits.csv",
             "backup-complaints.csv",
             "backup-complaint-log.csv",
-            "backup-reminders.csv"
+            "backup-reminders.csv",
+            "backup-bookings.csv"
         ]
     );
     let mut on_disk: Vec<String> = std::fs::read_dir(out.path())

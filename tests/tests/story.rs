@@ -109,6 +109,34 @@ fn a_customer_from_first_visit_to_archive_and_back() {
     }
     assert_eq!(search(&t.app, "晓梅"), vec!["欧阳晓梅"]);
 
+    // She books a table for four tonight. Sunday is a closed day in the default hours: the
+    // desk is asked, and books anyway. Tonight's board has her beside the demo's guests
+    // (a stay starts today), her card as she gave it.
+    let tonight = frontdesk::arrivals::BookingInput {
+        customer_id: c.id,
+        date: "2026-11-22".into(),
+        time: "19:00".into(),
+        party: Some(4),
+        resource: "Table 5".into(),
+        ..Default::default()
+    };
+    assert_eq!(t.app.book(&tonight).unwrap_err().kind(), "confirm");
+    let booked = t
+        .app
+        .book(&frontdesk::arrivals::BookingInput {
+            confirm: true,
+            ..tonight
+        })
+        .unwrap();
+    let board = t.app.arrivals_board("2026-11-22").unwrap();
+    assert!(board.rows.len() >= 2, "{} rows", board.rows.len());
+    let row = board.rows.iter().find(|r| r.booking.id == booked.id).unwrap();
+    assert_eq!(row.guest.preferences.len(), 2);
+    assert!(
+        board.rows.iter().any(|r| r.booking.end_date.is_some()),
+        "the demo's stay"
+    );
+
     // The detail page shows the lunar birthday on this year's gregorian day.
     let d = t.app.customer_detail(c.id, today).unwrap();
     assert_eq!(d.occasions.len(), 1);

@@ -7,7 +7,7 @@ import { t, language } from './i18n.js';
 import { todayIso } from './dialog.js';
 import { showError, toast } from './toast.js';
 
-export const KINDS = ['customers', 'visits', 'complaints', 'reminders'];
+export const KINDS = ['customers', 'visits', 'complaints', 'reminders', 'bookings'];
 
 /** Ask where to save, then export `kinds` (customers filtered by `customers`, a list query, when given). */
 export async function exportTo(kinds, customers = null, name = 'FrontDesk') {

@@ -40,9 +40,9 @@ export async function mount(main) {
       arrivalError = e;
       showError(e);
     }
-    $('#settings-body').append(staffCard(staff), reminderCard(reminderSettings), arrivalsCard(arrivalSettings, arrivalError),
-      cadenceCard(cadences), complaintCard(complaintSettings), categoriesCard(categories),
-      templatesCard(templates), plansCard(plans), importCard(), exportCard(), backupCard(backupSettings));
+    $('#settings-body').append(staffCard(staff), reminderCard(reminderSettings), cadenceCard(cadences),
+      complaintCard(complaintSettings), categoriesCard(categories), templatesCard(templates), plansCard(plans),
+      importCard(), exportCard(), backupCard(backupSettings), arrivalsCard(arrivalSettings, arrivalError));
   } catch (e) {
     showError(e);
   }

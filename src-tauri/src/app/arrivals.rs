@@ -402,6 +402,101 @@ impl App {
         Ok(ids)
     }
 
+    /// Demo bookings: guests who came in the past weeks (some twice, one a no-show, one
+    /// cancelled for the weather), guests booked later today and tomorrow, and a stay.
+    pub(super) fn seed_demo_bookings(&self, customer_ids: &[i64]) -> Result<()> {
+        let now_local = self.now_local();
+        let today = now_local.date();
+        let now = self.now_ts();
+        let resources = ["Table 2", "Table 5", "Table 8", "Room 308"];
+        let mut rows: Vec<(NewBooking, BookingState, &str)> = Vec::new();
+        let at = |d: NaiveDate, h: u32, m: u32| chrono::NaiveTime::from_hms_opt(h, m, 0).map(|t| (d, t));
+        for (i, id) in customer_ids.iter().enumerate().take(24) {
+            let (date, time, state, reason) = match i % 8 {
+                0..=2 => {
+                    let d = today - chrono::Days::new(3 + i as u64 * 2);
+                    (d, at(d, [12, 18, 19][i % 3], 0), BookingState::Arrived, "")
+                }
+                3 => (
+                    today - chrono::Days::new(9),
+                    at(today - chrono::Days::new(9), 19, 0),
+                    BookingState::NoShow,
+                    "",
+                ),
+                4 => (
+                    today - chrono::Days::new(5),
+                    at(today - chrono::Days::new(5), 12, 30),
+                    BookingState::Cancelled,
+                    "天气 · Weather",
+                ),
+                5 | 6 => {
+                    // Later today (while there is a later today), else tomorrow.
+                    let later = now_local + chrono::TimeDelta::minutes(90 + 60 * (i as i64 % 3));
+                    let (d, h) = if later.date() == today {
+                        (today, later.hour())
+                    } else {
+                        (today + chrono::Days::new(1), 12)
+                    };
+                    (d, at(d, h, if i % 2 == 0 { 0 } else { 30 }), BookingState::Booked, "")
+                }
+                _ => {
+                    let d = today + chrono::Days::new(1);
+                    (d, at(d, 19, 0), BookingState::Booked, "")
+                }
+            };
+            let time = time.map(|(_, t)| t);
+            rows.push((
+                NewBooking {
+                    customer_id: *id,
+                    date: day(date),
+                    time: time.map(hhmm),
+                    start_at: time.map(|t| local_to_ts(date.and_time(t))),
+                    party: 1 + (i % 4) as u32,
+                    resource: resources[i % 3].to_string(),
+                    ..NewBooking::default()
+                },
+                state,
+                reason,
+            ));
+        }
+        if let Some(id) = customer_ids.get(24) {
+            rows.push((
+                NewBooking {
+                    customer_id: *id,
+                    date: day(today),
+                    end_date: Some(day(today + chrono::Days::new(2))),
+                    party: 2,
+                    what: "双人房 · double room".into(),
+                    resource: resources[3].to_string(),
+                    ..NewBooking::default()
+                },
+                BookingState::Booked,
+                "",
+            ));
+        }
+        self.write_as(super::WriteAs::bulk(), |tx, ch| {
+            crate::audit::repo::add_bulk(tx, crate::audit::RecordKind::Customer, rows.len())?;
+            for (row, state, reason) in &rows {
+                let arrived = row
+                    .time
+                    .as_deref()
+                    .and_then(|t| rules::parse_time(t).ok().flatten())
+                    .zip(stored_date(&row.date))
+                    .map(|(t, d)| local_to_ts(d.and_time(t)));
+                let arrived_at = (*state == BookingState::Arrived).then_some(arrived).flatten();
+                let id = repo::insert_booking(tx, row, BookingState::Booked, None, &now)?;
+                if *state != BookingState::Booked {
+                    repo::set_state(tx, id, *state, arrived_at.as_deref(), reason, &now)?;
+                }
+                if *state == BookingState::Arrived {
+                    customer_repo::touch_last_visit(tx, row.customer_id, &row.date)?;
+                }
+            }
+            ch.all_customers();
+            Ok(())
+        })
+    }
+
     /// Insert many bookings in one transaction (the bench's 500,000): `(customer, date,
     /// hour, state)`.
     pub fn insert_bookings_bulk(&self, rows: &[(i64, NaiveDate, Option<u32>, BookingState)]) -> Result<()> {

@@ -115,6 +115,7 @@ impl App {
             repo::anonymise_customer(tx, id, &label, &now)?;
             crate::reminders::repo::rename_in_reminders(tx, id, &label)?;
             crate::churn::repo::erase_for_customer(tx, id)?;
+            crate::arrivals::repo::erase_for_customer(tx, id)?;
             repo::add_event(tx, id, &now, "anonymised", "")?;
             // The trail keeps that the fields changed, not what they held.
             crate::audit::repo::erase_customer(tx, id)?;
@@ -233,6 +234,7 @@ impl App {
         let ids = self.insert_customers_into(&crate::seed::demo_customers(), true)?;
         self.seed_demo_visits(&ids)?;
         self.seed_demo_complaints(&ids)?;
+        self.seed_demo_bookings(&ids)?;
         Ok(ids.len())
     }
 

@@ -9,6 +9,7 @@
 //! The customers sheet is read back by the importer: its headers and cell shapes are a
 //! contract with `import::mapping` and `import::values` (tested below).
 
+use crate::arrivals::{Booking, BookingState};
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
@@ -31,7 +32,7 @@ crate::str_enum!(
 );
 crate::str_enum!(
     /// What an export holds.
-    ExportKind { Customers = "customers", Visits = "visits", Complaints = "complaints", Reminders = "reminders" }
+    ExportKind { Customers = "customers", Visits = "visits", Complaints = "complaints", Reminders = "reminders", Bookings = "bookings" }
 );
 
 /// What the export dialog sends.
@@ -157,6 +158,7 @@ enum Table {
     Complaints,
     ComplaintLog,
     Reminders,
+    Bookings,
 }
 
 impl Table {
@@ -168,6 +170,7 @@ impl Table {
             Table::Complaints => "complaints",
             Table::ComplaintLog => "complaint_log",
             Table::Reminders => "reminders",
+            Table::Bookings => "bookings",
         }
     }
 
@@ -185,6 +188,7 @@ impl Table {
             Table::Complaints => l.pick("投诉", "Complaints"),
             Table::ComplaintLog => l.pick("投诉处理记录", "Complaint log"),
             Table::Reminders => l.pick("提醒", "Reminders"),
+            Table::Bookings => l.pick("预约到店", "Bookings"),
         }
     }
 
@@ -196,6 +200,7 @@ impl Table {
             Table::Complaints => COMPLAINT_COLUMNS,
             Table::ComplaintLog => LOG_COLUMNS,
             Table::Reminders => REMINDER_COLUMNS,
+            Table::Bookings => BOOKING_COLUMNS,
         }
     }
 
@@ -339,6 +344,7 @@ impl Plan {
                 ExportKind::Visits => tables.push(Table::Visits),
                 ExportKind::Complaints => tables.extend([Table::Complaints, Table::ComplaintLog]),
                 ExportKind::Reminders => tables.push(Table::Reminders),
+                ExportKind::Bookings => tables.push(Table::Bookings),
             }
         }
         Ok(Plan {
@@ -688,6 +694,23 @@ fn write_csv(plan: &Plan, src: &Sources<'_>) -> Result<ExportResult> {
     Ok(ExportResult { files, counts })
 }
 
+const BOOKING_COLUMNS: &[(&str, &str, f64)] = &[
+    ("客户", "Customer", 14.0),
+    ("电话", "Phone", 16.0),
+    ("日期", "Date", 12.0),
+    ("时间", "Time", 7.0),
+    ("离店日期", "Check-out", 12.0),
+    ("人数", "Party", 6.0),
+    ("预约内容", "What", 16.0),
+    ("资源", "Resource", 12.0),
+    ("负责人", "Staff", 10.0),
+    ("备注", "Notes", 28.0),
+    ("状态", "State", 9.0),
+    ("到店时间", "Arrived", 17.0),
+    ("取消原因", "Cancel reason", 18.0),
+    ("散客", "Walk-in", 7.0),
+];
+
 // ---------------------------------------------------------------------------------------
 // Rows.
 
@@ -721,6 +744,10 @@ fn fill(table: Table, src: &Sources<'_>, sink: &mut dyn Sink) -> Result<usize> {
         Table::Reminders => crate::reminders::repo::for_each_reminder(src.conn, |r| {
             n += 1;
             sink.row(&reminder_cells(&r, l))
+        })?,
+        Table::Bookings => crate::arrivals::repo::for_each_booking(src.conn, |b, phone| {
+            n += 1;
+            sink.row(&booking_cells(&b, &phone, l))
         })?,
     }
     Ok(n)
@@ -835,6 +862,34 @@ fn visit_cells<'a>(v: &'a Visit, phone: &'a str, l: Lang) -> Vec<Cell<'a>> {
         text(v.next_step.as_str()),
         ts_cell(v.completed_at.as_deref()),
     ]
+}
+
+fn booking_cells<'a>(b: &'a Booking, phone: &'a str, l: Lang) -> Vec<Cell<'a>> {
+    vec![
+        text(b.customer_name.as_str()),
+        text(phone),
+        date_cell(Some(&b.date)),
+        text(b.time.as_deref().unwrap_or_default()),
+        date_cell(b.end_date.as_deref()),
+        Cell::Number(f64::from(b.party)),
+        text(b.what.as_str()),
+        text(b.resource.as_str()),
+        text(b.staff.as_str()),
+        text(b.notes.as_str()),
+        text(booking_state_word(b.state, l)),
+        ts_cell(b.arrived_at.as_deref()),
+        text(b.cancel_reason.as_str()),
+        yes_no(l, Some(b.walk_in)),
+    ]
+}
+
+fn booking_state_word(s: BookingState, l: Lang) -> &'static str {
+    match s {
+        BookingState::Booked => l.pick("已预约", "Booked"),
+        BookingState::Arrived => l.pick("已到店", "Arrived"),
+        BookingState::NoShow => l.pick("爽约", "No-show"),
+        BookingState::Cancelled => l.pick("已取消", "Cancelled"),
+    }
 }
 
 fn complaint_cells<'a>(c: &'a Complaint, phone: &'a str, l: Lang) -> Vec<Cell<'a>> {

@@ -421,3 +421,26 @@ pub fn guest_facts(conn: &Connection, ids: &[i64], day: &str) -> Result<Vec<Gues
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
+
+/// Anonymising a customer: the notes of their bookings are erased (what was booked, when
+/// and how it went stay counted).
+pub fn erase_for_customer(conn: &Connection, customer_id: i64) -> Result<()> {
+    conn.prepare_cached("UPDATE bookings SET notes = '' WHERE customer_id = ?1")?
+        .execute([customer_id])?;
+    Ok(())
+}
+
+/// Every booking with its customer's first phone, in date order (the export).
+pub fn for_each_booking(conn: &Connection, mut f: impl FnMut(Booking, String) -> Result<()>) -> Result<()> {
+    let sql = format!(
+        "SELECT {COLS}, coalesce(json_extract(c.phones, '$[0]'), '')
+         FROM bookings b JOIN customers c ON c.id = b.customer_id
+         ORDER BY b.start_date, b.start_time, b.id"
+    );
+    let mut stmt = conn.prepare(&sql)?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        f(booking_from_row(r)?, r.get(21)?)?;
+    }
+    Ok(())
+}

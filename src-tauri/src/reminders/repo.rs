@@ -288,6 +288,12 @@ pub fn advance_manual(conn: &Connection, id: i64, next: Option<(&str, u32)>, now
 
 /// Replace a customer's name in the texts of their reminders (after anonymising).
 pub fn rename_in_reminders(conn: &Connection, customer_id: i64, label: &str) -> Result<usize> {
+    // A guest's preparation line holds their name and preference card: it becomes the label.
+    conn.prepare_cached(
+        "UPDATE reminders SET args = json_set(args, '$.prep', ?2)
+         WHERE customer_id = ?1 AND json_extract(args, '$.prep') IS NOT NULL",
+    )?
+    .execute(params![customer_id, label])?;
     Ok(conn
         .prepare_cached(
             "UPDATE reminders SET args = json_set(args, '$.name', ?2)
