@@ -83,10 +83,39 @@ fn plugin_commands_in_api_js_are_exactly_the_ones_allowed() {
         .unwrap()
         .iter()
         .filter_map(|p| p.as_str())
-        .filter(|p| p.contains(":allow-"))
+        .filter(|p| p.contains(":allow-") && !p.starts_with("core:"))
         .map(str::to_string)
         .collect();
     assert_eq!(used, allowed);
+}
+
+/// Least privilege: the window's capability grants exactly the project's list, no `default`
+/// set (`core:default` alone brings loading images from any path, trays, menus, emitting
+/// events and resolving paths, which the window never uses).
+#[test]
+fn the_window_is_granted_only_what_it_uses() {
+    const PROJECT_LIST: &[&str] = &[
+        // The reminder center and the sidebar follow `reminders-changed` (api.js).
+        "core:event:allow-listen",
+        // The system's file dialogs (api.js: pickFolder, pickBackupFile, pickImportFile, pickSaveFile).
+        "dialog:allow-open",
+        "dialog:allow-save",
+    ];
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
+    for entry in std::fs::read_dir(format!("{root}/src-tauri/capabilities")).unwrap() {
+        let path = entry.unwrap().path();
+        let capability: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        for p in capability["permissions"].as_array().unwrap() {
+            let name = p.as_str().or_else(|| p["identifier"].as_str()).unwrap_or_default();
+            assert!(
+                PROJECT_LIST.contains(&name),
+                "{} grants {name:?}, which is not on the project's list",
+                path.display()
+            );
+        }
+    }
+    let api = std::fs::read_to_string(format!("{root}/ui/js/api.js")).unwrap();
+    assert!(api.contains("event.listen("), "the listen permission is still used");
 }
 
 #[test]

@@ -134,17 +134,20 @@ async function load() {
     current = null;
     $('#dash-period').textContent = '';
   }
-  host.append(arrivalPanel(arrivals.status === 'fulfilled' ? arrivals.value : null, arrivals.reason));
+  host.append(arrivalPanel(arrivals.status === 'fulfilled' ? arrivals.value : null, arrivals.reason,
+    Boolean(q.tier || q.staff || q.category_id)));
   host.setAttribute('aria-busy', 'false');
 }
 
 const percent = (p) => (p === null || p === undefined ? '—' : `${number(p, 1)}%`);
 
 /** Arrivals (预约与到店): 回头率, visits per customer, no-shows, cancellations by reason, busiest hours and weekdays. */
-function arrivalPanel(f, error) {
+function arrivalPanel(f, error, filtered = false) {
   const def = (k) => t(`dash.def.${k}`);
   const panel = h('section', { class: 'arrival-figures', id: 'arrival-figures', 'aria-labelledby': 'arrival-figures-title' },
-    h('h2', { class: 'dash-heading', id: 'arrival-figures-title' }, t('dash.section.arrivals')));
+    h('h2', { class: 'dash-heading', id: 'arrival-figures-title' }, t('dash.section.arrivals')),
+    // The arrival figures count the period only: say so when the dashboard is filtered.
+    filtered ? h('p', { class: 'muted', id: 'arrival-figures-unfiltered' }, t('dash.arrivals_unfiltered')) : null);
   if (!f) {
     return add(panel, h('p', { class: 'warning', id: 'arrival-figures-error' }, t('dash.arrivals_failed'),
       error && error.message ? h('span', { class: 'muted' }, ` ${error.message}`) : null));

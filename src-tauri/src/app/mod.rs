@@ -54,9 +54,9 @@ pub struct App {
     import_progress: imports::ImportProgress,
     /// The file being imported, as last read.
     import_cache: imports::TableCache,
-    /// A read-only connection kept open (and its page cache warm) for the dashboard's
-    /// second thread; taken while in use, opened again when missing.
-    reader: Mutex<Option<Connection>>,
+    /// Read-only connections kept open (their page caches warm) for the dashboard's and the
+    /// board's second thread; taken while in use, opened again when missing.
+    reader: Mutex<Vec<Connection>>,
     /// Every customer's arrival days, for the repeat-visit rate: read on first use, kept
     /// with each change (`apply`), dropped when many customers change at once.
     arrival_days: RwLock<Option<crate::arrivals::figures::ArrivalDays>>,
@@ -217,6 +217,10 @@ impl Changes {
     }
 }
 
+/// Read-only connections kept for reads that run beside the desk (the dashboard, the
+/// board): one per core here.
+const READERS: usize = 2;
+
 /// UI languages the translation tables cover.
 pub const LANGUAGES: &[&str] = &["zh-CN", "en"];
 
@@ -237,7 +241,7 @@ impl App {
             customers_changed: std::sync::atomic::AtomicBool::new(true),
             import_progress: Default::default(),
             import_cache: Default::default(),
-            reader: Mutex::new(None),
+            reader: Mutex::new(Vec::new()),
             arrival_days: RwLock::new(None),
         })
     }
@@ -276,10 +280,10 @@ impl App {
         &self.data_dir
     }
 
-    /// Run `f` on the kept read-only connection (the `reader` field); a second caller at
-    /// the same time gets a connection of its own.
+    /// Run `f` on a kept read-only connection (the `reader` field, at most [`READERS`] of
+    /// them, each with a large page cache); a caller finding none free opens one.
     fn with_reader<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
-        let kept = self.reader.lock().ok().and_then(|mut r| r.take());
+        let kept = self.reader.lock().ok().and_then(|mut r| r.pop());
         let conn = match kept {
             Some(c) => c,
             None => {
@@ -290,7 +294,9 @@ impl App {
         };
         let out = f(&conn);
         if let Ok(mut r) = self.reader.lock() {
-            *r = Some(conn);
+            if r.len() < READERS {
+                r.push(conn);
+            }
         }
         out
     }

@@ -92,7 +92,7 @@ pub struct SoonDate {
 }
 
 /// What the desk should know about a guest on the board.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct GuestCard {
     pub preferences: Vec<crate::customers::Preference>,
     pub soon_dates: Vec<SoonDate>,

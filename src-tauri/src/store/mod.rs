@@ -193,7 +193,7 @@ mod tests {
         0xac83c7e584871c51,
         0x3889321de1595149,
         0x2fca4f61a143d406,
-        0x4b5596aaebca6609,
+        0x039b3f88ae3334e6,
     ];
 
     #[test]

@@ -135,3 +135,7 @@ CREATE TRIGGER arrival_counts_delete AFTER DELETE ON bookings BEGIN
     WHERE (day, hour, state, reason)
           = (old.start_date, coalesce(CAST(substr(old.start_time, 1, 2) AS INTEGER), -1), old.state, old.cancel_reason);
 END;
+
+-- The board's "last score" of each guest, read from the index alone.
+CREATE INDEX visits_last_score ON visits (customer_id, due_date, completed_at, satisfaction, state)
+WHERE state = 'done' AND satisfaction IS NOT NULL;
