@@ -204,6 +204,23 @@ fn wang_is_booked_for_tonight_prepared_for_and_arrives() {
 
     assert_counts_kept(&t);
 
+    // A walk-in recorded by mistake is taken back: kept, cancelled as a mistake, and not
+    // undone twice.
+    let oops = t
+        .app
+        .walk_in(&WalkInInput {
+            customer_id: wang,
+            ..Default::default()
+        })
+        .unwrap();
+    let undone = t.app.reopen_booking(oops.id).unwrap();
+    assert_eq!(undone.state, BookingState::Cancelled);
+    assert_eq!(undone.cancel_reason, frontdesk::app::WALK_IN_MISTAKE);
+    assert_eq!(
+        t.app.reopen_booking(oops.id).unwrap_err().code(),
+        Some("booking_cancelled")
+    );
+
     // The audit trail names the booking and its arrival as changes to 王建国.
     let trail = t
         .app
@@ -623,6 +640,10 @@ fn the_managers_arrival_figures_on_a_hand_made_month() {
     assert!((f.visits_per_customer.unwrap() - 4.0 / 3.0).abs() < 1e-9);
     // One no-show out of five bookings that were kept or missed.
     assert_eq!(f.no_shows, 1);
+    assert!(f
+        .cancellations
+        .iter()
+        .all(|c| c.reason != frontdesk::app::WALK_IN_MISTAKE));
     assert!((f.no_show_rate.unwrap() - 20.0).abs() < 1e-9);
     let reasons: Vec<(&str, usize)> = f.cancellations.iter().map(|r| (r.reason.as_str(), r.count)).collect();
     assert_eq!(reasons, vec![("天气 · Weather", 2), ("改期 · Rescheduled", 1)]);

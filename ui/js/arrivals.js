@@ -198,7 +198,7 @@ function row(r) {
     booked && !future ? button('a-no-show', t('arrivals.no_show'), t('arrivals.no_show_hint'), 'no_show') : null,
     booked ? button('a-edit', t('arrivals.change'), t('arrivals.change_hint'), 'edit') : null,
     booked ? button('a-cancel', t('arrivals.cancel'), t('arrivals.cancel_hint'), 'cancel') : null,
-    marked && !b.walk_in ? button('a-reopen', t('arrivals.reopen'), t('arrivals.reopen_hint'), 'reopen') : null,
+    marked ? button('a-reopen', t('arrivals.reopen'), t('arrivals.reopen_hint'), 'reopen') : null,
     button('a-open', t('arrivals.open'), t('arrivals.open_hint'), 'open')));
 }
 
@@ -293,7 +293,7 @@ async function act(r, action) {
       changed = true;
     } else if (action === 'reopen') {
       await api.bookingReopen(b.id);
-      toast(t('toast.booking_reopened', { name: b.customer_name }));
+      toast(t(b.walk_in ? 'toast.walk_in_undone' : 'toast.booking_reopened', { name: b.customer_name }));
       changed = true;
     } else if (action === 'edit') {
       changed = !!(await openBooking({ booking: b }));

@@ -20,6 +20,9 @@ use crate::kernel::special_dates as dates;
 use crate::kernel::time::{format_date as day, format_time as hhmm, local_to_ts, stored_date, ts_to_local};
 use crate::review::ReviewQuery;
 
+/// The reason an undone walk-in is kept under.
+pub const MISTAKE: &str = "录入错误 · Entered by mistake";
+
 /// The most bookings the board shows for one day.
 const BOARD_LIMIT: usize = 1000;
 
@@ -278,14 +281,19 @@ impl App {
     }
 
     /// Undo a mark: an arrival or a no-show back to booked (the desk pressed the wrong key).
+    /// A walk-in had no booking to go back to: it is kept as cancelled, "entered by mistake".
     pub fn reopen_booking(&self, id: i64) -> Result<Booking> {
         let now = self.now_ts();
         self.write(|tx, ch| {
             let b = repo::get_booking(tx, id)?;
-            if !matches!(b.state, BookingState::Arrived | BookingState::NoShow) || b.walk_in {
+            if !matches!(b.state, BookingState::Arrived | BookingState::NoShow) {
                 return Err(state_error(&b));
             }
-            repo::set_state(tx, id, BookingState::Booked, None, "", &now)?;
+            if b.walk_in {
+                repo::set_state(tx, id, BookingState::Cancelled, None, MISTAKE, &now)?;
+            } else {
+                repo::set_state(tx, id, BookingState::Booked, None, "", &now)?;
+            }
             customer_repo::refresh_last_visit(tx, b.customer_id)?;
             ch.customer(b.customer_id);
             Ok(())

@@ -16,6 +16,7 @@ mod review;
 mod review_export;
 mod visits;
 
+pub use arrivals::MISTAKE as WALK_IN_MISTAKE;
 pub use backups::{BackupHealth, BackupSettings};
 pub use customers::{CustomerDetail, DEFAULT_PAGE, MAX_PAGE};
 pub use exports::{ExportCount, ExportFormat, ExportKind, ExportRequest, ExportResult};
