@@ -221,6 +221,8 @@ impl Changes {
 /// Read-only connections kept for reads that run beside the desk (the dashboard, the
 /// board): one per core here.
 const READERS: usize = 2;
+/// How much of the database file a kept reader maps (address space, not memory).
+const READER_MMAP: i64 = 1 << 30;
 
 /// UI languages the translation tables cover.
 pub const LANGUAGES: &[&str] = &["zh-CN", "en"];
@@ -290,6 +292,10 @@ impl App {
             None => {
                 let c = crate::store::open_reader(&self.data_dir)?;
                 c.pragma_update(None, "cache_size", -65536)?;
+                // Pages are read from the file's memory map, not copied in one read call
+                // each: the board and the dashboard jump across the file (a day's bookings,
+                // their guests). Read-only, so a mapped page is never written through.
+                c.pragma_update(None, "mmap_size", READER_MMAP)?;
                 c
             }
         };
