@@ -253,7 +253,9 @@ impl App {
             if let (Some(r), true) = (b.repeat, continue_series) {
                 let (anchor, index) = repo::get_lineage(tx, id)?;
                 if let Some(anchor) = anchor.as_deref().and_then(stored_date) {
-                    if let Some((next, index)) = rules_next(anchor, r, index, date.max(today)) {
+                    if let Some((next, index)) =
+                        crate::kernel::recurrence::next_occurrence(anchor, r, index, date.max(today))
+                    {
                         let time = b.time.as_deref().and_then(|t| rules::parse_time(t).ok().flatten());
                         let row = NewBooking {
                             customer_id: b.customer_id,
@@ -574,15 +576,6 @@ impl App {
             Ok(())
         })
     }
-}
-
-fn rules_next(
-    anchor: NaiveDate,
-    r: crate::kernel::recurrence::Repeat,
-    index: u32,
-    after: NaiveDate,
-) -> Option<(NaiveDate, u32)> {
-    crate::kernel::recurrence::next_occurrence(anchor, r, index, after)
 }
 
 /// What the desk should know about a guest on the board of `day`.

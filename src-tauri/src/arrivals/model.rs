@@ -133,16 +133,6 @@ pub struct BoardCounts {
     pub guests: u32,
 }
 
-/// A warning the user may confirm past: another booking holds the resource, or the shop is
-/// closed then.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Clash {
-    pub booking_id: i64,
-    pub customer_name: String,
-    pub date: String,
-    pub time: Option<String>,
-}
-
 /// Arrival settings: how long before a guest the desk is reminded, what can be booked, and
 /// the reasons for a cancellation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -235,6 +235,26 @@ pub fn customers_booked_on(conn: &Connection, day: &str) -> Result<Vec<i64>> {
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+/// Stored days read row after row: many rows share a day, so each run of one day is
+/// parsed once.
+#[derive(Default)]
+struct DayRuns {
+    last: Option<(String, NaiveDate)>,
+}
+
+impl DayRuns {
+    fn parse(&mut self, s: &str) -> Option<NaiveDate> {
+        match &self.last {
+            Some((t, d)) if t == s => Some(*d),
+            _ => {
+                let d = stored_date(s)?;
+                self.last = Some((s.to_string(), d));
+                Some(d)
+            }
+        }
+    }
+}
+
 /// Every arrival: `(customer, day)`, for the in-memory repeat-visit days.
 pub fn list_arrival_days(conn: &Connection) -> Result<Vec<(i64, NaiveDate)>> {
     let mut stmt = conn.prepare_cached(
@@ -242,18 +262,10 @@ pub fn list_arrival_days(conn: &Connection) -> Result<Vec<(i64, NaiveDate)>> {
     )?;
     let mut rows = stmt.query([])?;
     let mut out = Vec::new();
-    let mut last: Option<(String, NaiveDate)> = None;
+    let mut days = DayRuns::default();
     while let Some(r) = rows.next()? {
         let s = r.get_ref(1)?.as_str().map_err(rusqlite::Error::from)?;
-        // Many rows share a day: parse each run of one day once.
-        let d = match &last {
-            Some((t, d)) if t == s => *d,
-            _ => {
-                let Some(d) = stored_date(s) else { continue };
-                last = Some((s.to_string(), d));
-                d
-            }
-        };
+        let Some(d) = days.parse(s) else { continue };
         out.push((r.get(0)?, d));
     }
     Ok(out)
@@ -281,17 +293,10 @@ pub fn day_counts(conn: &Connection, from: &str, to: &str) -> Result<Vec<DayCoun
     )?;
     let mut rows = stmt.query([from, to])?;
     let mut out = Vec::new();
-    let mut last: Option<(String, NaiveDate)> = None;
+    let mut days = DayRuns::default();
     while let Some(r) = rows.next()? {
         let s = r.get_ref(0)?.as_str().map_err(rusqlite::Error::from)?;
-        let date = match &last {
-            Some((t, d)) if t == s => *d,
-            _ => {
-                let Some(d) = stored_date(s) else { continue };
-                last = Some((s.to_string(), d));
-                d
-            }
-        };
+        let Some(date) = days.parse(s) else { continue };
         let hour: i64 = r.get(1)?;
         let state = r.get_ref(2)?.as_str().map_err(rusqlite::Error::from)?;
         out.push(DayCount {
@@ -330,27 +335,6 @@ pub fn day_counts_kept(conn: &Connection, from: &str, to: &str) -> Result<Vec<Co
     let rows = stmt.query_map([from, to], |r| {
         Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
     })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
-}
-
-/// The bookings starting in `[from, to]` of one kind, for the figures' drill-down.
-pub fn list_between(
-    conn: &Connection,
-    from: &str,
-    to: &str,
-    state: Option<BookingState>,
-    limit: usize,
-) -> Result<Vec<Booking>> {
-    let sql = format!(
-        "SELECT {COLS} FROM bookings b JOIN customers c ON c.id = b.customer_id
-         WHERE b.start_date BETWEEN ?1 AND ?2 AND (?3 IS NULL OR b.state = ?3)
-         ORDER BY b.start_date DESC, b.start_time DESC LIMIT ?4"
-    );
-    let mut stmt = conn.prepare_cached(&sql)?;
-    let rows = stmt.query_map(
-        params![from, to, state.map(|s| s.as_str()), limit as i64],
-        booking_from_row,
-    )?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
