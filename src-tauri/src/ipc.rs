@@ -30,6 +30,8 @@ pub enum Access {
     Write,
     /// Works without an open database: offered when it was found damaged at start.
     Recovery,
+    /// Answered by the desktop shell itself (what it was asked to open, where its log is).
+    Desktop,
 }
 
 /// One command the window may call.
@@ -75,6 +77,7 @@ commands! {
     Write customer_archive(id: i64) => |a| a.archive_customer(id);
     Write customer_restore(id: i64) => |a| a.restore_customer(id);
     Write customer_anonymise(id: i64) => |a| a.anonymise_customer(id);
+    Read caller_lookup(number: String) => |a| a.caller(&number);
     Write demo_seed() => |a| a.seed_demo();
     Read staff_list() => |a| a.staff();
     Read settings_defaults() => |a| a.settings_defaults();
@@ -197,9 +200,33 @@ pub fn dispatch_recovery(dir: &std::path::Path, name: &str, args: &Value) -> Res
     }
 }
 
+/// The commands the desktop shell answers itself: the queue of what the window was asked
+/// to open from outside (a caller, a clicked notification), and the about box's facts.
+pub const DESKTOP_COMMANDS: &[Command] = &[
+    Command {
+        name: "desktop_open_take",
+        access: Access::Desktop,
+        args: &[],
+    },
+    Command {
+        name: "desktop_about",
+        access: Access::Desktop,
+        args: &[],
+    },
+    Command {
+        name: "desktop_ready",
+        access: Access::Desktop,
+        args: &[],
+    },
+];
+
 /// The declaration of `name`, if the window may call it.
 pub fn command(name: &str) -> Option<&'static Command> {
-    COMMANDS.iter().chain(RECOVERY_COMMANDS).find(|c| c.name == name)
+    COMMANDS
+        .iter()
+        .chain(RECOVERY_COMMANDS)
+        .chain(DESKTOP_COMMANDS)
+        .find(|c| c.name == name)
 }
 
 static NO_ARGS: std::sync::OnceLock<serde_json::Map<String, Value>> = std::sync::OnceLock::new();

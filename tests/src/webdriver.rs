@@ -194,6 +194,20 @@ impl Session {
         self.send("POST", "/execute/sync", Some(json!({"script": script, "args": args})))
     }
 
+    /// The window's size and place: `{x, y, width, height}`.
+    pub fn window_rect(&self) -> R<Value> {
+        self.send("GET", "/window/rect", None)
+    }
+
+    pub fn set_window_rect(&self, width: i64, height: i64) -> R<Value> {
+        self.send("POST", "/window/rect", Some(json!({"width": width, "height": height})))
+    }
+
+    /// Run `script`, which ends by calling its last argument with the result.
+    pub fn execute_async(&self, script: &str, args: Vec<Value>) -> R<Value> {
+        self.send("POST", "/execute/async", Some(json!({"script": script, "args": args})))
+    }
+
     /// Mark the page now shown, so that [`wait_reloaded`](Self::wait_reloaded) can tell the
     /// page that replaces it.
     pub fn mark_page(&self) -> R<()> {
@@ -245,6 +259,9 @@ pub struct RealApp {
     pub data_dir: PathBuf,
     /// The notification daemon of this app's private D-Bus session.
     pub notifications: Notifications,
+    /// The app binary and the folder of its XDG folders, for launching it again.
+    app: PathBuf,
+    home: PathBuf,
     _home: Option<tempfile::TempDir>,
 }
 
@@ -347,6 +364,8 @@ impl RealApp {
             driver,
             data_dir: data_dir.to_path_buf(),
             notifications,
+            app,
+            home: home.to_path_buf(),
             _home: None,
         };
         app.session.wait_for("body[data-ready='true'], #fatal:not([hidden])")?;
@@ -354,8 +373,83 @@ impl RealApp {
     }
 }
 
+impl RealApp {
+    /// Launch the app binary a second time, as a user or a softphone would, in the same
+    /// desktop session and on the same data folder, with `args`; wait (up to 30 s) for it to
+    /// end and return its exit status and what it printed.
+    pub fn launch_again(&self, args: &[&str]) -> R<std::process::Output> {
+        let mut cmd = Command::new(&self.app);
+        cmd.args(args)
+            .env("FRONTDESK_DATA_DIR", &self.data_dir)
+            .env("DBUS_SESSION_BUS_ADDRESS", &self.notifications.bus.address)
+            .env("NO_AT_BRIDGE", "1")
+            .env("XDG_DATA_HOME", self.home.join("data"))
+            .env("XDG_CONFIG_HOME", self.home.join("config"))
+            .env("XDG_CACHE_HOME", self.home.join("cache"))
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        let child = cmd.spawn().map_err(|e| format!("second launch: {e}"))?;
+        let pid = child.id();
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let _ = tx.send(child.wait_with_output());
+        });
+        match rx.recv_timeout(Duration::from_secs(30)) {
+            Ok(out) => out.map_err(|e| format!("second launch: {e}")),
+            Err(_) => {
+                let _ = Command::new("kill").args(["-KILL", &pid.to_string()]).status();
+                Err("the second launch did not end: it started a second copy".into())
+            }
+        }
+    }
+
+    /// The number of copies of the app running on this data folder (not counting its
+    /// webview's processes or the WebDriver ones).
+    pub fn instances(&self) -> usize {
+        self.copies().len()
+    }
+
+    fn copies(&self) -> Vec<u32> {
+        let exe = std::fs::canonicalize(&self.app).ok();
+        app_processes(&self.data_dir)
+            .into_iter()
+            .filter(|pid| std::fs::canonicalize(format!("/proc/{pid}/exe")).ok() == exe)
+            .collect()
+    }
+
+    /// FrontDesk's log file (in the OS's log folder under this app's XDG data folder).
+    pub fn log(&self) -> String {
+        let dir = self.home.join("data").join("app.frontdesk.desk").join("logs");
+        std::fs::read_to_string(dir.join("frontdesk.log")).unwrap_or_default()
+    }
+
+    /// Run `dunstctl` with `args` on this app's desktop session (e.g. `action 0`: click the
+    /// newest notification shown).
+    pub fn dunstctl(&self, args: &[&str]) -> R<String> {
+        let out = Command::new("dunstctl")
+            .args(args)
+            .env("DBUS_SESSION_BUS_ADDRESS", &self.notifications.bus.address)
+            .output()
+            .map_err(|e| format!("dunstctl: {e}"))?;
+        if !out.status.success() {
+            return Err(format!("dunstctl {args:?}: {}", String::from_utf8_lossy(&out.stderr)));
+        }
+        Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+    }
+}
+
 impl Drop for RealApp {
     fn drop(&mut self) {
+        // First asked to end as a desktop session asks (SIGTERM): the app quits cleanly,
+        // saving what it keeps at quit (the window's size and place).
+        let copies = self.copies();
+        for pid in &copies {
+            let _ = Command::new("kill").args(["-TERM", &pid.to_string()]).status();
+        }
+        let end = Instant::now() + Duration::from_secs(3);
+        while !self.copies().is_empty() && Instant::now() < end {
+            std::thread::sleep(Duration::from_millis(50));
+        }
         self.session.delete();
         let _ = self.driver.kill();
         let _ = self.driver.wait();

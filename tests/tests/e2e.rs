@@ -521,6 +521,48 @@ fn a_damaged_database_offers_the_newest_backup_in_the_window() {
         .any(|e| e.file_name().to_string_lossy().starts_with("frontdesk-damaged-")));
 }
 
+/// Damage the first screen does not read (the change trail) is found by the check that runs
+/// beside it: the window turns to its recovery screen, and the restore brings the desk back.
+#[test]
+#[ignore = "needs the desktop harness: run `cargo xtask test`"]
+fn damage_found_after_the_window_opened_turns_it_to_recovery() {
+    let data = tempfile::tempdir().unwrap();
+    let app = frontdesk::App::open(data.path()).unwrap();
+    app.set_language("en").unwrap();
+    for i in 0..100 {
+        let phone = format!("1380000{i:04}");
+        app.create_customer(&frontdesk_tests::customer(&format!("Trail Tan {i}"), &[&phone]))
+            .unwrap();
+    }
+    app.backup_now().unwrap();
+    drop(app);
+    let db = data.path().join("frontdesk.db");
+    let (page_size, root): (usize, usize) = {
+        let conn = rusqlite::Connection::open(&db).unwrap();
+        let size: i64 = conn.query_row("PRAGMA page_size", [], |r| r.get(0)).unwrap();
+        let root: i64 = conn
+            .query_row("SELECT rootpage FROM sqlite_master WHERE name = 'audit_log'", [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        (size as usize, root as usize)
+    };
+    let mut bytes = std::fs::read(&db).unwrap();
+    for b in &mut bytes[(root - 1) * page_size..root * page_size] {
+        *b = 0x5A;
+    }
+    std::fs::write(&db, &bytes).unwrap();
+
+    let app = RealApp::start(data.path()).unwrap();
+    let s = &app.session;
+    s.wait_text_contains("#fatal", "damaged").unwrap();
+    let offer = s.wait_text_contains("#recovery", "customers: 100,").unwrap();
+    assert!(offer.contains("Restore this backup"), "{offer}");
+    s.click_css("#recover-newest").unwrap();
+    s.wait_for("body[data-ready='true']").unwrap();
+    s.search_first("Trail Tan 42").unwrap();
+}
+
 /// The system's own dialogs in the real window: a backup into a folder picked with the folder
 /// dialog (a USB stick), the stick chosen as the backup folder, then that backup, renamed by
 /// hand, restored from the file dialog; the window reloads on what it held.

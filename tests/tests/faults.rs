@@ -74,6 +74,67 @@ fn a_damaged_database_is_found_at_start_and_restored_from_the_newest_backup() {
 }
 
 #[test]
+fn damage_found_beside_the_first_screen_stops_every_write() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = App::open(dir.path()).unwrap();
+    for i in 0..200 {
+        let phone = format!("1380000{i:04}");
+        app.create_customer(&customer(&format!("客户{i}"), &[&phone])).unwrap();
+    }
+    drop(app);
+    let db = dir.path().join("frontdesk.db");
+    // The trail's first page overwritten: a table the first screen does not read.
+    let (page_size, root): (usize, usize) = {
+        let conn = rusqlite::Connection::open(&db).unwrap();
+        let size: i64 = conn.query_row("PRAGMA page_size", [], |r| r.get(0)).unwrap();
+        let root: i64 = conn
+            .query_row("SELECT rootpage FROM sqlite_master WHERE name = 'audit_log'", [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        (size as usize, root as usize)
+    };
+    let mut bytes = std::fs::read(&db).unwrap();
+    for b in &mut bytes[(root - 1) * page_size..root * page_size] {
+        *b = 0x5A;
+    }
+    std::fs::write(&db, &bytes).unwrap();
+
+    // The window opens at once and reads; the check, on its own thread, finds the damage.
+    let (tx, rx) = std::sync::mpsc::channel();
+    let app = App::open_checking_later(dir.path(), Box::new(move |e| tx.send(e.kind()).unwrap())).unwrap();
+    let listed = app.list_customers(&ListQuery::default()).unwrap();
+    assert_eq!(listed.total, 200, "reads go on while the file is checked");
+    let told = rx.recv_timeout(std::time::Duration::from_secs(60)).unwrap();
+    assert_eq!(told, "db_damaged");
+    // Nothing is written into the damaged file.
+    let refused = app
+        .create_customer(&customer("不该写入", &["13900000001"]))
+        .unwrap_err();
+    assert_eq!(refused.kind(), "db_damaged", "{refused}");
+    drop(app);
+    assert_eq!(std::fs::read(&db).unwrap(), bytes, "the damaged file is left as it was");
+    // The next start finds it before anything opens.
+    let err = App::open(dir.path()).err().expect("a damaged file does not open");
+    assert_eq!(err.kind(), "db_damaged", "{err}");
+}
+
+#[test]
+fn a_sound_file_checked_beside_the_first_screen_takes_writes() {
+    let dir = tempfile::tempdir().unwrap();
+    App::open(dir.path())
+        .unwrap()
+        .create_customer(&customer("第一位", &["13800000001"]))
+        .unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let app = App::open_checking_later(dir.path(), Box::new(move |e| tx.send(e.kind()).unwrap())).unwrap();
+    app.create_customer(&customer("第二位", &["13800000002"])).unwrap();
+    assert_eq!(names(&app), ["第一位", "第二位"]);
+    drop(app);
+    assert!(rx.try_recv().is_err(), "a sound file is never reported damaged");
+}
+
+#[test]
 fn a_full_disk_refuses_the_write_clearly_and_loses_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let app = App::open(dir.path()).unwrap();

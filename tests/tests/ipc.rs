@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use frontdesk::ipc::{self, COMMANDS, RECOVERY_COMMANDS};
+use frontdesk::ipc::{self, COMMANDS, DESKTOP_COMMANDS, RECOVERY_COMMANDS};
 use frontdesk_tests::{customer, TempApp};
 use serde_json::{json, Value};
 
@@ -48,7 +48,7 @@ fn api_js_calls_exactly_the_declared_commands_with_their_arguments() {
         declared.sort();
         assert_eq!(args, &declared, "arguments of {name}");
     }
-    for c in COMMANDS.iter().chain(RECOVERY_COMMANDS) {
+    for c in COMMANDS.iter().chain(RECOVERY_COMMANDS).chain(DESKTOP_COMMANDS) {
         assert!(
             calls.contains_key(c.name),
             "{} is exposed but api.js never calls it",
@@ -91,7 +91,8 @@ fn plugin_commands_in_api_js_are_exactly_the_ones_allowed() {
 
 /// Least privilege: the window's capability grants exactly the project's list, no `default`
 /// set (`core:default` alone brings loading images from any path, trays, menus, emitting
-/// events and resolving paths, which the window never uses).
+/// events and resolving paths, which the window never uses), and each FrontDesk command by
+/// name (the app manifest makes every command a permission: one not granted is refused).
 #[test]
 fn the_window_is_granted_only_what_it_uses() {
     const PROJECT_LIST: &[&str] = &[
@@ -101,18 +102,32 @@ fn the_window_is_granted_only_what_it_uses() {
         "dialog:allow-open",
         "dialog:allow-save",
     ];
+    let commands: Vec<String> = COMMANDS
+        .iter()
+        .chain(RECOVERY_COMMANDS)
+        .chain(DESKTOP_COMMANDS)
+        .map(|c| format!("allow-{}", c.name.replace('_', "-")))
+        .collect();
     let root = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
+    let mut granted = Vec::new();
     for entry in std::fs::read_dir(format!("{root}/src-tauri/capabilities")).unwrap() {
         let path = entry.unwrap().path();
         let capability: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
         for p in capability["permissions"].as_array().unwrap() {
             let name = p.as_str().or_else(|| p["identifier"].as_str()).unwrap_or_default();
             assert!(
-                PROJECT_LIST.contains(&name),
+                PROJECT_LIST.contains(&name) || commands.iter().any(|c| c == name),
                 "{} grants {name:?}, which is not on the project's list",
                 path.display()
             );
+            granted.push(name.to_string());
         }
+    }
+    for c in &commands {
+        assert!(
+            granted.contains(c),
+            "the window cannot call {c}: the capability does not grant it"
+        );
     }
     let api = std::fs::read_to_string(format!("{root}/ui/js/api.js")).unwrap();
     assert!(api.contains("event.listen("), "the listen permission is still used");

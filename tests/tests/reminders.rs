@@ -120,8 +120,8 @@ fn catch_up_after_downtime_marks_reminders_late_and_quiet_hours_hold_them() {
     assert_eq!(fired.len(), 2);
     assert!(fired.iter().all(|f| f.late), "{fired:?}");
     assert!(fired[0].title.contains("错过"), "{}", fired[0].title);
-    let (title, _) = t.app.late_summary(&fired).unwrap();
-    assert!(title.contains('2'), "{title}");
+    let (title, _) = t.app.burst_summary(&fired).unwrap();
+    assert!(title.contains('2') && title.contains("关闭"), "{title}");
     // Without quiet hours a reminder pops even on a Sunday.
     t.app
         .set_reminder_settings(&ReminderSettings {
@@ -265,4 +265,49 @@ fn mid_autumn_birthday_reminds_three_days_ahead_and_on_the_day() {
     );
     t.set("2026-09-25 09:00");
     assert!(t.tick().iter().any(|f| f.title.contains("中秋生")));
+}
+
+#[test]
+fn a_visit_entered_after_its_time_is_due_not_missed() {
+    let t = clocked("2026-11-23 09:00");
+    let c = t.app.create_customer(&customer("赵敏", &["13700137000"])).unwrap();
+    t.tick();
+    // The scheduler keeps looking through the day; nothing is planned yet.
+    t.set("2026-11-23 14:59");
+    assert!(t.tick().is_empty());
+    // At 15:00 the desk records four return visits that were for this morning.
+    t.set("2026-11-23 15:00");
+    for time in ["09:30", "10:00", "10:30", "11:00"] {
+        let v = VisitInput {
+            customer_id: c.id,
+            due_date: "2026-11-23".into(),
+            due_time: time.into(),
+            ..Default::default()
+        };
+        t.app.plan_visit(&v).unwrap();
+    }
+    let fired = t.tick();
+    assert_eq!(fired.len(), 4, "{fired:?}");
+    assert!(fired.iter().all(|f| !f.late), "entered late is not missed: {fired:?}");
+    assert!(fired.iter().all(|f| !f.title.contains("错过")), "{fired:?}");
+    // Four at once are shown as one: "4 reminders due", not "while FrontDesk was closed".
+    let (title, body) = t.app.burst_summary(&fired).unwrap();
+    assert!(title.contains('4') && !title.contains("关闭"), "{title}");
+    assert!(body.contains(&fired[0].title), "{body}");
+    // Each still says where it leads: the customer's card.
+    assert!(fired.iter().all(|f| f.customer_id == Some(c.id)));
+    // A visit that was already planned when the app closed, and came due while it was
+    // closed, is missed.
+    let v = VisitInput {
+        customer_id: c.id,
+        due_date: "2026-11-24".into(),
+        due_time: "10:00".into(),
+        ..Default::default()
+    };
+    t.app.plan_visit(&v).unwrap();
+    t.tick();
+    t.set("2026-11-24 11:00");
+    let fired = t.tick();
+    assert_eq!(fired.len(), 1, "{fired:?}");
+    assert!(fired[0].late, "{fired:?}");
 }

@@ -112,6 +112,17 @@ Object.assign(api, {
   saveReminderSettings: (settings) => invoke('reminder_settings_save', { settings }),
   /** Rust tells the window when reminders fire. */
   onRemindersChanged: (cb) => window.__TAURI__.event.listen('reminders-changed', cb),
+  /** Who is calling from `number`: {number, customers}. */
+  callerLookup: (number) => invoke('caller_lookup', { number }),
+  /** What the window was asked to open from outside (a caller, a clicked notification) since it last looked. */
+  openTake: () => invoke('desktop_open_take'),
+  /** The about box: {log_dir, licence, demo}. */
+  about: () => invoke('desktop_about'),
+  /** The customer list is on screen: the first usable screen after start. */
+  ready: () => invoke('desktop_ready'),
+  onOpenRequested: (cb) => window.__TAURI__.event.listen('open-requested', cb),
+  /** The integrity check, run beside the first screen, found the file damaged: the store is closed. */
+  onDbDamaged: (cb) => window.__TAURI__.event.listen('db-damaged', cb),
 });
 
 Object.assign(api, {

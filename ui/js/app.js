@@ -14,6 +14,7 @@ import * as arrivals from './arrivals.js';
 import { activeSection, navigate, refreshCounts, registerSections, render } from './nav.js';
 import { showError } from './toast.js';
 import { dateTime } from './format.js';
+import { startOpening } from './caller.js';
 
 registerSections({ customers, visits, complaints, reminders, settings, audit, manager, arrivals });
 
@@ -132,6 +133,9 @@ function onKey(e) {
 async function boot() {
   await loadTables();
   setLanguage(defaultLanguage());
+  // The file is checked whole beside the first screen: if it is damaged, start again on
+  // the recovery screen (every call now reports the damage).
+  api.onDbDamaged(() => location.reload()).catch(() => {});
   let status;
   try {
     status = await api.status();
@@ -169,6 +173,14 @@ async function boot() {
     refreshCounts();
     if (activeSection() === reminders) reminders.load();
   });
+  // Release builds leave the demo data out (unless a trainer asked for it).
+  try {
+    document.body.dataset.demo = String((await api.about()).demo);
+  } catch {
+    document.body.dataset.demo = 'false';
+  }
+  // A caller or a clicked notification, from this launch or a later one.
+  startOpening();
   document.body.dataset.ready = 'true';
 }
 

@@ -154,10 +154,14 @@ function collect(form) {
  * Open the form. `customer` is null to create one. Resolves with the saved customer,
  * or null when the dialog was closed (the draft stays).
  */
-export function openCustomerForm(customer) {
+/**
+ * The customer form: `customer` to edit, or null for a new one; `prefill` fills a new one (a
+ * caller's number) instead of a kept draft.
+ */
+export function openCustomerForm(customer, prefill = null) {
   const id = customer ? customer.id : null;
-  const draft = loadDraft(id);
-  const input = draft || (customer ? fromCustomer(customer) : emptyInput());
+  const draft = prefill ? null : loadDraft(id);
+  const input = draft || (customer ? fromCustomer(customer) : { ...emptyInput(), ...(prefill || {}) });
   document.getElementById('customer-dialog')?.remove();
 
   const phones = h('div', { class: 'repeat', id: 'f-phones' }, (input.phones.length ? input.phones : ['']).map(phoneRow));

@@ -55,7 +55,7 @@ export function mount(main, options = {}) {
           oninput: (e) => { state.query.q = e.target.value; scheduleReload(); },
           onkeydown: onSearchKey,
         }),
-        h('button', { type: 'button', class: 'btn primary', id: 'new-customer', title: t('customers.new_hint'), onclick: createNew },
+        h('button', { type: 'button', class: 'btn primary', id: 'new-customer', title: t('customers.new_hint'), onclick: () => createNew() },
           t('customers.new')),
         h('button', { type: 'button', class: 'btn', id: 'export-list', title: t('export.list_hint'),
           onclick: () => exportTo(['customers'], { ...state.query, offset: 0, limit: null }, t('export.file_customers')) },
@@ -103,8 +103,9 @@ export function focusSearch() {
   el.select();
 }
 
-export async function createNew() {
-  const saved = await openCustomerForm(null);
+/** A new customer; `prefill` fills the form (a caller's number: {phones: [number]}). */
+export async function createNew(prefill = null) {
+  const saved = await openCustomerForm(null, prefill);
   if (saved) {
     state.selectedId = saved.id;
     await reload();
@@ -138,6 +139,8 @@ function setBusy(busy) {
   if (list) list.setAttribute('aria-busy', busy ? 'true' : 'false');
 }
 
+let shownOnce = false;
+
 async function reload() {
   state.generation += 1;
   setBusy(true);
@@ -163,6 +166,11 @@ async function loadMore() {
     state.done = state.items.length >= page.total || page.items.length === 0;
     renderRows(page.items);
     renderCount();
+    if (!shownOnce) {
+      shownOnce = true;
+      // The first usable screen: the customer list is on it (the start-up time is measured to here).
+      requestAnimationFrame(() => api.ready().catch(() => {}));
+    }
   } catch (e) {
     showError(e);
   } finally {
@@ -185,7 +193,7 @@ function renderCount() {
       h('p', {}, t('customers.empty')),
       h('button', { type: 'button', class: 'btn', id: 'load-demo', onclick: loadDemo }, t('customers.load_demo')),
       h('button', { type: 'button', class: 'btn', id: 'empty-import', onclick: pickAndImport }, t('import.button')),
-      h('button', { type: 'button', class: 'btn primary', onclick: createNew }, t('customers.new'))));
+      h('button', { type: 'button', class: 'btn primary', onclick: () => createNew() }, t('customers.new'))));
   } else if (state.total === 0) {
     el.append(t('customers.no_match'));
   } else {

@@ -42,7 +42,7 @@ export async function mount(main) {
     }
     $('#settings-body').append(staffCard(staff), reminderCard(reminderSettings), cadenceCard(cadences),
       complaintCard(complaintSettings), categoriesCard(categories), templatesCard(templates), plansCard(plans),
-      importCard(), exportCard(), backupCard(backupSettings), arrivalsCard(arrivalSettings, arrivalError));
+      importCard(), exportCard(), backupCard(backupSettings), arrivalsCard(arrivalSettings, arrivalError), aboutCard());
   } catch (e) {
     showError(e);
   }
@@ -331,4 +331,24 @@ function arrivalsCard(as, error) {
   h('label', { class: 'field' }, h('span', { class: 'field-label' }, t('settings.cancel_reasons')), reasons, slotError('cancel_reasons')),
   h('button', { type: 'submit', class: 'btn primary', id: 'save-arrivals' }, t('form.save')));
   return form;
+}
+
+/** About FrontDesk: version, where the data and the log are, the licence. */
+function aboutCard() {
+  const row = (label, id) => h('div', { class: 'about-row' }, h('dt', {}, label), h('dd', { id, class: 'path' }, '…'));
+  const card = h('section', { class: 'card settings-card', id: 'about-card', 'aria-labelledby': 'about-title' },
+    h('h2', { id: 'about-title' }, t('settings.about')),
+    h('dl', { class: 'about' },
+      row(t('about.version'), 'about-version'),
+      row(t('about.data_dir'), 'about-data-dir'),
+      row(t('about.log_dir'), 'about-log-dir'),
+      row(t('about.licence'), 'about-licence')),
+    h('p', { class: 'muted' }, t('about.log_hint')));
+  Promise.all([api.status(), api.about()]).then(([status, about]) => {
+    $('#about-version', card).textContent = `FrontDesk ${status.version}`;
+    $('#about-data-dir', card).textContent = status.data_dir;
+    $('#about-log-dir', card).textContent = about.log_dir || t('about.unknown');
+    $('#about-licence', card).textContent = about.licence;
+  }).catch(showError);
+  return card;
 }

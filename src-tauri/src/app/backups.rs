@@ -195,6 +195,8 @@ impl App {
             let mut conn = self.conn()?;
             backup::restore_into(&mut conn, from)?;
         }
+        // The file now is the backup, checked whole by `inspect`: writes may go on.
+        self.integrity.settle(Ok(()));
         self.forget_settings()?;
         // The restored trail ends when the backup was taken; say here what happened since.
         let name = from

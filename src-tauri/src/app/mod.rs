@@ -11,6 +11,7 @@ mod complaints;
 mod customers;
 mod exports;
 mod imports;
+mod open;
 mod reminders;
 mod review;
 mod review_export;
@@ -20,6 +21,7 @@ pub use arrivals::MISTAKE as WALK_IN_MISTAKE;
 pub use backups::{BackupHealth, BackupSettings};
 pub use customers::{CustomerDetail, DEFAULT_PAGE, MAX_PAGE};
 pub use exports::{ExportCount, ExportFormat, ExportKind, ExportRequest, ExportResult};
+pub use open::{for_reminder, parse_args, parse_link, Caller, OpenRequest, Refused, SCHEME};
 pub use reminders::{CATCH_UP_DAYS, HORIZON_HOURS};
 pub use visits::{DueContacts, OutcomeResult, VisitCounts, AGENDA_LIMIT};
 
@@ -61,6 +63,48 @@ pub struct App {
     /// Every customer's arrival days, for the repeat-visit rate: read on first use, kept
     /// with each change (`apply`), dropped when many customers change at once.
     arrival_days: RwLock<Option<crate::arrivals::figures::ArrivalDays>>,
+    /// The file's integrity check: passed at open, or running beside the first screen
+    /// ([`App::open_checking_later`]); writes wait for it.
+    integrity: std::sync::Arc<Integrity>,
+}
+
+/// The verdict of the start-up integrity check, which writes wait for: nothing is written
+/// into a file found damaged.
+struct Integrity {
+    verdict: Mutex<Option<std::result::Result<(), (String, String)>>>,
+    done: std::sync::Condvar,
+}
+
+impl Integrity {
+    fn new(verdict: Option<std::result::Result<(), (String, String)>>) -> Self {
+        Integrity {
+            verdict: Mutex::new(verdict),
+            done: std::sync::Condvar::new(),
+        }
+    }
+
+    fn settle(&self, verdict: std::result::Result<(), (String, String)>) {
+        if let Ok(mut v) = self.verdict.lock() {
+            *v = Some(verdict);
+        }
+        self.done.notify_all();
+    }
+
+    /// Wait for the verdict: a damaged file refuses every write.
+    fn wait(&self) -> Result<()> {
+        let poisoned = |_| Error::Internal("the integrity check's lock was poisoned".into());
+        let mut v = self.verdict.lock().map_err(poisoned)?;
+        while v.is_none() {
+            v = self.done.wait(v).map_err(poisoned)?;
+        }
+        match v.as_ref() {
+            Some(Err((path, reason))) => Err(Error::DbDamaged {
+                path: path.clone(),
+                reason: reason.clone(),
+            }),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// What the window shows about the running app.
@@ -230,7 +274,41 @@ pub const LANGUAGES: &[&str] = &["zh-CN", "en"];
 impl App {
     /// Open (or create) the store in `dir` and load the indexes.
     pub fn open(dir: &Path) -> Result<App> {
-        let mut conn = store::open_in(dir)?;
+        let conn = store::open_in(dir)?;
+        App::with_connection(dir, conn, Integrity::new(Some(Ok(()))))
+    }
+
+    /// [`App::open`] without waiting for the integrity check, which reads the whole file
+    /// (seconds for a large one): it runs on a thread of its own beside the first screen.
+    /// Reads go on meanwhile; writes wait for its verdict. A damaged file is told to
+    /// `on_damaged`, and every write is then refused with [`Error::DbDamaged`].
+    pub fn open_checking_later(dir: &Path, on_damaged: Box<dyn FnOnce(Error) + Send>) -> Result<App> {
+        let conn = store::open_in_checking(dir, store::Check::Later)?;
+        let integrity = std::sync::Arc::new(Integrity::new(None));
+        let app = App::with_connection(dir, conn, std::sync::Arc::clone(&integrity))?;
+        let dir = dir.to_path_buf();
+        std::thread::Builder::new()
+            .name("integrity check".into())
+            .spawn(move || match store::quick_check(&dir) {
+                Ok(()) => integrity.settle(Ok(())),
+                Err(e) => {
+                    let (path, reason) = match &e {
+                        Error::DbDamaged { path, reason } => (path.clone(), reason.clone()),
+                        other => (dir.display().to_string(), other.to_string()),
+                    };
+                    integrity.settle(Err((path, reason)));
+                    on_damaged(e);
+                }
+            })
+            .map_err(Error::internal)?;
+        Ok(app)
+    }
+
+    fn with_connection(
+        dir: &Path,
+        mut conn: Connection,
+        integrity: impl Into<std::sync::Arc<Integrity>>,
+    ) -> Result<App> {
         refresh_normalisation(&mut conn)?;
         refresh_review_counts(&mut conn)?;
         let index = CustomerIndex::build(repo::list_index_entries(&conn)?);
@@ -246,6 +324,7 @@ impl App {
             import_cache: Default::default(),
             reader: Mutex::new(Vec::new()),
             arrival_days: RwLock::new(None),
+            integrity: integrity.into(),
         })
     }
 
@@ -334,6 +413,7 @@ impl App {
             quiet: how.system,
             ..Changes::default()
         };
+        self.integrity.wait()?;
         let context = self.audit_context(how)?;
         let out = {
             let mut conn = self.conn()?;

@@ -126,6 +126,9 @@ impl App {
                     continue;
                 }
                 let due = store::local_to_ts(p.due);
+                // An item whose time had passed when the last pass looked (a visit recorded
+                // for 09:30 at 15:00) was entered late, not missed: it pops now, as due.
+                let wake = if p.due < from { now_ts.clone() } else { due.clone() };
                 if repo::insert_occurrence(
                     tx,
                     p.kind,
@@ -133,6 +136,7 @@ impl App {
                     p.customer_id,
                     p.source_id,
                     &due,
+                    &wake,
                     &lang_free(p),
                     &p.staff,
                     &now_ts,
@@ -177,6 +181,9 @@ impl App {
                 let (title, body) = texts::render(&lang, r.kind, &args, late);
                 fired.push(Fired {
                     id: r.id,
+                    kind: r.kind,
+                    customer_id: r.customer_id,
+                    source_id: r.source_id,
                     title,
                     body,
                     late,
@@ -186,13 +193,19 @@ impl App {
         })
     }
 
-    /// One notification for many late reminders (after the app was closed a while).
-    pub fn late_summary(&self, fired: &[Fired]) -> Result<(String, String)> {
+    /// One notification for a burst of reminders: "came due while FrontDesk was closed"
+    /// when every one of them is late, else "N reminders due"; the first three named.
+    pub fn burst_summary(&self, fired: &[Fired]) -> Result<(String, String)> {
         let lang = self.language()?;
         let names: Vec<&str> = fired.iter().take(3).map(|f| f.title.as_str()).collect();
         let args = serde_json::json!({ "n": fired.len(), "first": names.join(" · ") });
+        let title = if fired.iter().all(|f| f.late) {
+            "reminder.summary_title"
+        } else {
+            "reminder.burst_title"
+        };
         Ok((
-            texts::t(&lang, "reminder.summary_title", &args),
+            texts::t(&lang, title, &args),
             texts::t(&lang, "reminder.summary_body", &args),
         ))
     }

@@ -41,6 +41,12 @@ async fn run(handle: &AppHandle, command: &'static ipc::Command, args: Value) ->
     if command.access == Access::Recovery {
         return shared.recover(command.name, args).await;
     }
+    if command.access == Access::Desktop {
+        return desktop_command(handle, command.name);
+    }
+    if command.name == "demo_seed" && !super::demo_allowed() {
+        return Err(Error::state("demo_off", "demo data is not part of this build"));
+    }
     let app = shared.app().await?;
     let (out, args) = tauri::async_runtime::spawn_blocking(move || (ipc::dispatch(&app, command.name, &args), args))
         .await
@@ -51,6 +57,23 @@ async fn run(handle: &AppHandle, command: &'static ipc::Command, args: Value) ->
         }
     }
     out
+}
+
+/// The commands only the desktop shell can answer.
+fn desktop_command(handle: &AppHandle, name: &str) -> Result<Value> {
+    match name {
+        "desktop_open_take" => serde_json::to_value(super::open::take(handle)).map_err(Error::internal),
+        "desktop_about" => Ok(serde_json::json!({
+            "log_dir": super::log_dir(handle).map(|p| p.display().to_string()),
+            "licence": env!("CARGO_PKG_LICENSE"),
+            "demo": super::demo_allowed(),
+        })),
+        "desktop_ready" => {
+            super::ready(handle);
+            Ok(Value::Null)
+        }
+        _ => Err(Error::UnknownCommand(name.chars().take(100).collect())),
+    }
 }
 
 /// What a saved change means for the desktop itself.

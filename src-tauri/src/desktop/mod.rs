@@ -2,6 +2,7 @@
 //! scheduler). With `commands`, `scheduler` and `tray`, the only code that names Tauri.
 
 mod commands;
+mod open;
 mod scheduler;
 mod tray;
 
@@ -24,6 +25,8 @@ pub struct Shared {
     app: Mutex<Option<std::result::Result<Arc<App>, Error>>>,
     /// Wakes the reminder scheduler when data changes (`App` tells it after every write).
     wake: Arc<Notify>,
+    /// What the integrity check found, when it found the open file damaged.
+    damaged: Arc<std::sync::Mutex<Option<Error>>>,
 }
 
 impl Shared {
@@ -32,8 +35,20 @@ impl Shared {
         if slot.is_none() {
             let dir = self.dir.clone().map_err(Error::DataDir);
             let wake = self.wake.clone();
+            let damaged = self.damaged.clone();
             let opened = tauri::async_runtime::spawn_blocking(move || {
-                let app = App::open(&dir?)?;
+                // The whole-file check runs beside the first screen; writes wait for it.
+                let told = wake.clone();
+                let app = App::open_checking_later(
+                    &dir?,
+                    Box::new(move |e| {
+                        log::error!("the database file is damaged: {e}");
+                        if let Ok(mut d) = damaged.lock() {
+                            *d = Some(e);
+                        }
+                        told.notify_one();
+                    }),
+                )?;
                 // Fault tests of the real window: a disk that is full from the start.
                 if std::env::var_os("FRONTDESK_SIMULATE_DISK_FULL").is_some() {
                     app.simulate_disk_full()?;
@@ -50,6 +65,19 @@ impl Shared {
             Some(Ok(app)) => Ok(app.clone()),
             Some(Err(e)) => Err(replay(e)),
             None => Err(Error::Internal("the database did not open".into())),
+        }
+    }
+
+    /// Whether the integrity check found the open file damaged; the store is then closed
+    /// (every later call is the damage, as at start) until a backup is restored.
+    async fn damaged_found(&self) -> bool {
+        let found = self.damaged.lock().ok().and_then(|mut d| d.take());
+        match found {
+            Some(e) => {
+                *self.app.lock().await = Some(Err(e));
+                true
+            }
+            None => false,
         }
     }
 
@@ -96,6 +124,37 @@ fn replay(e: &Error) -> Error {
     }
 }
 
+/// Requests to open something: this launch's command line and link, later links, clicked
+/// notifications.
+fn listen_for_opens(handle: &tauri::AppHandle) {
+    use tauri_plugin_deep_link::DeepLinkExt;
+    use tauri_plugin_notification::NotificationExt;
+    let args: Vec<String> = std::env::args().collect();
+    open::command_line(handle, &args);
+    match handle.deep_link().get_current() {
+        Ok(Some(urls)) => open::links(handle, &urls.iter().map(|u| u.as_str()).collect::<Vec<_>>()),
+        Ok(None) => {}
+        Err(e) => log::warn!("the start-up link could not be read: {e}"),
+    }
+    let h = handle.clone();
+    handle.deep_link().on_open_url(move |event| {
+        let urls: Vec<String> = event.urls().iter().map(|u| u.to_string()).collect();
+        open::links(&h, &urls);
+    });
+    let h = handle.clone();
+    let clicked = handle.notification().on_action(move |action| {
+        let target = action
+            .notification()
+            .and_then(|n| n.extra().get(scheduler::OPEN_KEY).cloned())
+            .and_then(|v| serde_json::from_value::<crate::app::OpenRequest>(v).ok())
+            .unwrap_or(crate::app::OpenRequest::Reminders);
+        open::request(&h, target);
+    });
+    if let Err(e) = clicked {
+        log::warn!("clicks on notifications will not be reported: {e}");
+    }
+}
+
 /// The main window (configured in `tauri.conf.json`, created here): its webview keeps its
 /// storage (drafts in localStorage, caches) inside the data folder, so that another data
 /// folder, or a portable install on a USB stick, never shares or leaves behind unsaved text.
@@ -113,8 +172,99 @@ fn create_window(app: &tauri::App, data: Option<&PathBuf>) -> tauri::Result<()> 
 /// The webview's folder inside the data folder.
 pub const WEBVIEW_DIR: &str = "webview";
 
+/// Whether the demo-data command works: in debug builds (development, the end-to-end
+/// tests), or when a trainer starts a release build with `FRONTDESK_DEMO=1`.
+pub(crate) fn demo_allowed() -> bool {
+    cfg!(debug_assertions) || std::env::var_os("FRONTDESK_DEMO").is_some_and(|v| v == "1")
+}
+
+/// The folder of FrontDesk's log files (errors and events, never customer data).
+pub(crate) fn log_dir(handle: &tauri::AppHandle) -> Option<PathBuf> {
+    handle.path().app_log_dir().ok()
+}
+
+/// The log: a file in the OS's log folder, a new one past 1 MB, the last five kept; and
+/// standard error, for a terminal or a test harness.
+fn log_plugin() -> tauri::plugin::TauriPlugin<tauri::Wry> {
+    use tauri_plugin_log::{RotationStrategy, Target, TargetKind};
+    tauri_plugin_log::Builder::new()
+        .clear_targets()
+        .targets([
+            Target::new(TargetKind::LogDir {
+                file_name: Some("frontdesk".into()),
+            }),
+            Target::new(TargetKind::Stderr),
+        ])
+        .level(log::LevelFilter::Info)
+        // Chatty libraries: their warnings, not their every step.
+        .level_for("zbus", log::LevelFilter::Warn)
+        .level_for("tracing", log::LevelFilter::Warn)
+        .max_file_size(1_000_000)
+        .rotation_strategy(RotationStrategy::KeepSome(5))
+        .build()
+}
+
+/// When `run` began: start-up time is counted from here.
+static STARTED: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+
+/// The window showed its first usable screen (the customer list). Logged once; with
+/// `FRONTDESK_EXIT_WHEN_READY=1` (the bench's cold start, the package test) printed as
+/// `ready <ms>` and the app ends.
+fn ready(handle: &tauri::AppHandle) {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let ms = STARTED.get().map_or(0, |t| t.elapsed().as_millis());
+        log::info!("ready in {ms} ms");
+        if std::env::var_os("FRONTDESK_EXIT_WHEN_READY").is_some_and(|v| v == "1") {
+            println!("ready {ms}");
+            handle.exit(0);
+        }
+    });
+}
+
+/// What is remembered of the window: size, position, maximised, full screen; never
+/// "hidden" (starting in the tray is the tray's business).
+fn window_state() -> tauri_plugin_window_state::StateFlags {
+    use tauri_plugin_window_state::StateFlags;
+    StateFlags::all() - StateFlags::VISIBLE
+}
+
+/// A polite end (logout, `kill`, a service manager): SIGTERM ends the app the way Quit does,
+/// so the window's place is saved and the database closed.
+#[cfg(unix)]
+fn end_on_sigterm(handle: tauri::AppHandle) {
+    tauri::async_runtime::spawn(async move {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut term) => {
+                if term.recv().await.is_some() {
+                    log::info!("asked to end (SIGTERM)");
+                    handle.exit(0);
+                }
+            }
+            Err(e) => log::warn!("SIGTERM will end the app abruptly: {e}"),
+        }
+    });
+}
+
 pub fn run() {
+    STARTED.get_or_init(std::time::Instant::now);
     let builder = tauri::Builder::default()
+        // First: a second launch hands its command line (a `--call`, a link) to this one and
+        // ends; links go to the deep-link plugin, which reports them below.
+        .plugin(tauri_plugin_single_instance::init(|app, argv, _cwd| {
+            log::info!("a second launch handed over its command line");
+            open::command_line(app, &argv);
+            tray::show_window(app);
+        }))
+        .plugin(tauri_plugin_deep_link::init())
+        .plugin(log_plugin())
+        // The window's size, position and maximised state, as the user left them (never
+        // hidden: a start in the tray is the tray's business).
+        .plugin(
+            tauri_plugin_window_state::Builder::default()
+                .with_state_flags(window_state())
+                .build(),
+        )
         .plugin(tauri_plugin_notification::init())
         // The system's file dialog: a folder for backups, a backup file to restore.
         .plugin(tauri_plugin_dialog::init())
@@ -129,11 +279,20 @@ pub fn run() {
                 dir,
                 app: Mutex::new(None),
                 wake: Arc::new(Notify::new()),
+                damaged: Arc::default(),
             });
             app.manage(shared.clone());
+            app.manage(open::Opens::default());
             if let Err(e) = tray::create(app.handle()) {
-                eprintln!("FrontDesk: no tray icon ({e}); closing the window will quit");
+                log::warn!("no tray icon ({e}); closing the window will quit");
             }
+            if cfg!(all(unix, not(target_os = "macos"))) && std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_none() {
+                log::warn!("no D-Bus session bus: a second launch cannot find this one and opens another window");
+            }
+            log::info!("FrontDesk {} started", env!("CARGO_PKG_VERSION"));
+            listen_for_opens(app.handle());
+            #[cfg(unix)]
+            end_on_sigterm(app.handle().clone());
             // Opens the store off the UI thread, then plans and fires reminders.
             scheduler::spawn(app.handle().clone(), shared);
             Ok(())
@@ -143,6 +302,11 @@ pub fn run() {
             if let WindowEvent::CloseRequested { api, .. } = event {
                 if tray::IN_TRAY.load(Ordering::SeqCst) {
                     api.prevent_close();
+                    // Kept now, not only at quit: a running app may never quit cleanly.
+                    use tauri_plugin_window_state::AppHandleExt;
+                    if let Err(e) = window.app_handle().save_window_state(window_state()) {
+                        log::warn!("the window's size and place were not saved: {e}");
+                    }
                     let _ = window.hide();
                 }
             }

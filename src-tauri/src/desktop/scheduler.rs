@@ -6,31 +6,40 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use tauri::{AppHandle, Emitter};
-use tauri_plugin_notification::NotificationExt;
+use tauri_plugin_notification::{Action, ActionType, NotificationExt};
 
-use crate::app::App;
-use crate::reminders::Fired;
+use crate::app::{for_reminder, App, OpenRequest};
+use crate::reminders::{texts, Fired};
 
 use super::{tray, Shared};
 
 /// The longest sleep: timers stop during suspend, so the wall clock is read again this often.
 const MAX_SLEEP: Duration = Duration::from_secs(30);
-/// More late reminders than this at start-up are shown as one summary.
+/// More reminders than this at once are shown as one summary.
 const SUMMARY_OVER: usize = 3;
 
 pub(super) fn spawn(handle: AppHandle, shared: Arc<Shared>) {
     tauri::async_runtime::spawn(async move {
+        // Again after a restore, when the integrity check found the file damaged.
+        while run(&handle, &shared).await {}
+    });
+}
+
+/// Open the store and run reminders until the file is found damaged (`true`: wait for a
+/// restore and run again) or cannot be opened (`false`).
+async fn run(handle: &AppHandle, shared: &Arc<Shared>) -> bool {
+    {
         let app = loop {
             match shared.app().await {
                 Ok(app) => break app,
                 // The window offers to restore a backup; start once it has.
                 Err(e) if e.kind() == "db_damaged" => {
-                    eprintln!("FrontDesk: the database is damaged, waiting for a restore: {e}");
+                    log::warn!("the database is damaged, waiting for a restore: {e}");
                     shared.wake.notified().await;
                 }
                 Err(e) => {
-                    eprintln!("FrontDesk: the store could not be opened: {e}");
-                    return;
+                    log::warn!("the store could not be opened: {e}");
+                    return false;
                 }
             }
         };
@@ -38,39 +47,43 @@ pub(super) fn spawn(handle: AppHandle, shared: Arc<Shared>) {
         // the first pass (which may take a while on a large file).
         let a = app.clone();
         match tauri::async_runtime::spawn_blocking(move || a.language()).await {
-            Ok(Ok(lang)) => tray::set_language(&handle, &lang),
-            Ok(Err(e)) => eprintln!("FrontDesk: the UI language could not be read: {e}"),
-            Err(e) => eprintln!("FrontDesk: the UI language could not be read: {e}"),
+            Ok(Ok(lang)) => tray::set_language(handle, &lang),
+            Ok(Err(e)) => log::warn!("the UI language could not be read: {e}"),
+            Err(e) => log::warn!("the UI language could not be read: {e}"),
         }
-        let mut first = true;
         loop {
             let a = app.clone();
             let step = tauri::async_runtime::spawn_blocking(move || tick(&a)).await;
             let sleep = match step {
                 Ok(Ok(t)) => {
-                    deliver(&handle, &app, &t.fired, first);
-                    tray::update(&handle, &t.lang, t.due);
+                    deliver(handle, &app, &t.fired, &t.lang);
+                    tray::update(handle, &t.lang, t.due);
                     if !t.fired.is_empty() {
                         let _ = handle.emit("reminders-changed", t.due);
                     }
                     t.sleep
                 }
                 Ok(Err(e)) => {
-                    eprintln!("FrontDesk: reminder scheduler: {e}");
+                    log::warn!("reminder scheduler: {e}");
                     MAX_SLEEP
                 }
                 Err(e) => {
-                    eprintln!("FrontDesk: reminder scheduler stopped a step: {e}");
+                    log::warn!("reminder scheduler stopped a step: {e}");
                     MAX_SLEEP
                 }
             };
-            first = false;
             tokio::select! {
                 _ = tokio::time::sleep(sleep) => {}
                 _ = shared.wake.notified() => {}
             }
+            // The integrity check, run beside the first screen, found the file damaged: the
+            // store closes and the window shows its recovery screen.
+            if shared.damaged_found().await {
+                let _ = handle.emit("db-damaged", ());
+                return true;
+            }
         }
-    });
+    }
 }
 
 struct Tick {
@@ -85,7 +98,7 @@ struct Tick {
 fn tick(app: &App) -> crate::Result<Tick> {
     // The automatic daily backup: a failure is logged, never stops reminders.
     if let Err(e) = app.daily_backup_if_due() {
-        eprintln!("FrontDesk: automatic backup failed: {e}");
+        log::warn!("automatic backup failed: {e}");
     }
     app.sweep_complaints()?;
     app.plan_reminders()?;
@@ -106,26 +119,83 @@ fn tick(app: &App) -> crate::Result<Tick> {
     })
 }
 
+/// The key of a notification's `extra` that says what a click on it opens.
+pub(super) const OPEN_KEY: &str = "open";
+/// The notifications' one action: "Open".
+const OPEN_ACTIONS: &str = "open";
+
 /// Show notifications; a failing notification service is logged, never fatal — the
-/// reminder center lists everything regardless.
-fn deliver(handle: &AppHandle, app: &Arc<App>, fired: &[Fired], at_start: bool) {
-    let late: Vec<Fired> = fired.iter().filter(|f| f.late).cloned().collect();
-    let show = |title: &str, body: &str| {
-        if let Err(e) = handle.notification().builder().title(title).body(body).show() {
-            eprintln!("FrontDesk: notification not shown: {e}");
+/// reminder center lists everything regardless. More than three at once (the demo data, a
+/// morning after the app was closed) are one summary that opens the reminder center. A click
+/// on a notification, or its "Open" action, opens what it is about.
+fn deliver(handle: &AppHandle, app: &Arc<App>, fired: &[Fired], lang: &str) {
+    if fired.is_empty() {
+        return;
+    }
+    let open = texts::t(lang, "reminder.open_action", &serde_json::Value::Null);
+    let actions = ActionType::builder(OPEN_ACTIONS)
+        .actions(vec![Action::builder(OPEN_ACTIONS, open).build()])
+        .build();
+    if let Err(e) = handle.notification().register_action_types(vec![actions]) {
+        log::warn!("notification actions not registered: {e}");
+    }
+    let show = |title: &str, body: &str, target: OpenRequest| {
+        let shown = handle
+            .notification()
+            .builder()
+            .title(title)
+            .body(as_body(body))
+            .action_type_id(OPEN_ACTIONS)
+            .extra(OPEN_KEY, target)
+            .show();
+        if let Err(e) = shown {
+            log::warn!("notification not shown: {e}");
         }
     };
-    if at_start && late.len() > SUMMARY_OVER {
-        match app.late_summary(&late) {
-            Ok((title, body)) => show(&title, &body),
-            Err(e) => eprintln!("FrontDesk: {e}"),
-        }
-        for f in fired.iter().filter(|f| !f.late) {
-            show(&f.title, &f.body);
+    if fired.len() > SUMMARY_OVER {
+        match app.burst_summary(fired) {
+            Ok((title, body)) => show(&title, &body, OpenRequest::Reminders),
+            Err(e) => log::warn!("{e}"),
         }
         return;
     }
     for f in fired {
-        show(&f.title, &f.body);
+        show(&f.title, &f.body, for_reminder(f.kind, f.customer_id, f.source_id));
+    }
+}
+
+/// A notification's body as the platform's daemons read it. Linux daemons that follow the
+/// Desktop Notifications Specification read markup in the body, so a customer called
+/// `<b>Lee</b> & Co` is escaped to show as typed; other platforms show text as it is.
+fn as_body(text: &str) -> String {
+    if cfg!(all(unix, not(target_os = "macos"))) {
+        escape_markup(text)
+    } else {
+        text.to_string()
+    }
+}
+
+fn escape_markup(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn markup_in_a_name_is_shown_as_typed() {
+        assert_eq!(
+            super::escape_markup("<b>Lee</b> & Co <a href=x>"),
+            "&lt;b&gt;Lee&lt;/b&gt; &amp; Co &lt;a href=x&gt;"
+        );
+        assert_eq!(super::escape_markup("王建国 ×4, Table 5"), "王建国 ×4, Table 5");
     }
 }

@@ -112,6 +112,9 @@ impl Default for ReminderSettings {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Fired {
     pub id: i64,
+    pub kind: ReminderKind,
+    pub customer_id: Option<i64>,
+    pub source_id: Option<i64>,
     pub title: String,
     pub body: String,
     pub late: bool,

@@ -19,6 +19,7 @@ pub fn insert_occurrence(
     customer_id: Option<i64>,
     source_id: Option<i64>,
     due_at: &str,
+    wake_at: &str,
     args: &str,
     staff: &str,
     now: &str,
@@ -27,7 +28,7 @@ pub fn insert_occurrence(
         .prepare_cached(
             "INSERT OR IGNORE INTO reminders (kind, key, customer_id, source_id, due_at, wake_at, args, staff,
                 created_at, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?5, ?6, ?7, ?8, ?8)",
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)",
         )?
         .execute(params![
             kind.as_str(),
@@ -35,6 +36,7 @@ pub fn insert_occurrence(
             customer_id,
             source_id,
             due_at,
+            wake_at,
             args,
             staff,
             now

@@ -70,9 +70,24 @@ pub fn configure(conn: &Connection) -> Result<()> {
 /// Open (creating if missing) the database in `dir`, refuse a file that is not a
 /// database or that a newer version wrote, and migrate it to the latest schema.
 pub fn open_in(dir: &Path) -> Result<Connection> {
+    open_in_checking(dir, Check::Now)
+}
+
+/// When the file's integrity is checked (`PRAGMA quick_check`, which reads all of it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Check {
+    /// Before the store is used.
+    Now,
+    /// By the caller, beside the first screen ([`quick_check`]); an older schema is still
+    /// checked before it is migrated.
+    Later,
+}
+
+/// [`open_in`], with the integrity check now or left to the caller.
+pub fn open_in_checking(dir: &Path, check: Check) -> Result<Connection> {
     std::fs::create_dir_all(dir).map_err(|e| Error::DataDir(format!("{}: {e}", dir.display())))?;
     // Name the folder: the user fixes its permissions, not "a readonly database".
-    open(&dir.join(DB_FILE)).map_err(|e| match e.kind() {
+    open_checking(&dir.join(DB_FILE), check).map_err(|e| match e.kind() {
         "read_only" => Error::ReadOnly(format!("{} ({e})", dir.display())),
         _ => e,
     })
@@ -90,8 +105,31 @@ pub fn open_reader(dir: &Path) -> Result<Connection> {
     Ok(conn)
 }
 
+/// The integrity check of the database in `dir`, on a read-only connection of its own: a
+/// damaged file is [`Error::DbDamaged`].
+pub fn quick_check(dir: &Path) -> Result<()> {
+    let path = dir.join(DB_FILE);
+    let damaged = |reason: String| Error::DbDamaged {
+        path: path.display().to_string(),
+        reason,
+    };
+    let conn = open_reader(dir).map_err(|e| damaged(e.to_string()))?;
+    let verdict: String = conn
+        .query_row("PRAGMA quick_check", [], |r| r.get(0))
+        .map_err(|e| damaged(e.to_string()))?;
+    if verdict == "ok" {
+        Ok(())
+    } else {
+        Err(damaged(verdict))
+    }
+}
+
 /// Open the database file at `path` (see [`open_in`]).
 pub fn open(path: &Path) -> Result<Connection> {
+    open_checking(path, Check::Now)
+}
+
+fn open_checking(path: &Path, check: Check) -> Result<Connection> {
     let invalid = |reason: String| Error::DbInvalid {
         path: path.display().to_string(),
         reason,
@@ -115,7 +153,7 @@ pub fn open(path: &Path) -> Result<Connection> {
             supported: supported_version(),
         });
     }
-    if found > 0 {
+    if found > 0 && (check == Check::Now || found < supported_version()) {
         // A damaged file is found here, at start, not by the first screen that reads it.
         let damaged = |reason: String| Error::DbDamaged {
             path: path.display().to_string(),
