@@ -134,6 +134,7 @@ commands! {
     Write booking_walk_in(input: WalkInInput) => |a| a.walk_in(&input);
     Read booking_get(id: i64) => |a| a.get_booking(id);
     Read arrivals_board(date: String) => |a| a.arrivals_board(&date);
+    Read arrivals_counts(date: String) => |a| a.arrivals_counts(&date);
     Read arrival_figures(query: ReviewQuery) => |a| a.arrival_figures(&query);
     Read arrival_settings() => |a| a.arrival_settings();
     Write arrival_settings_save(settings: ArrivalSettings) => |a| a.set_arrival_settings(&settings);

@@ -20,5 +20,5 @@ pub mod visits;
 #[cfg(feature = "desktop")]
 pub mod desktop;
 
-pub use app::App;
+pub use app::{App, IntegrityCheck};
 pub use error::{Error, Result};

@@ -185,6 +185,9 @@ fn wang_is_booked_for_tonight_prepared_for_and_arrives() {
     let board = t.app.arrivals_board("2026-12-03").unwrap();
     assert!(board.rows[0].booking.late);
     assert_eq!(board.counts.late, 1);
+    // The sidebar's badge counts the same, without reading the guests' cards.
+    let badge = t.app.arrivals_counts("2026-12-03").unwrap();
+    assert_eq!((badge.late, badge.booked, badge.guests), (1, 0, 4));
 
     // He arrives: the board says so, his last visit and last contact are today.
     let arrived = t.app.mark_arrived(b.id).unwrap();

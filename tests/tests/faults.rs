@@ -101,12 +101,12 @@ fn damage_found_beside_the_first_screen_stops_every_write() {
     std::fs::write(&db, &bytes).unwrap();
 
     // The window opens at once and reads; the check, on its own thread, finds the damage.
-    let (tx, rx) = std::sync::mpsc::channel();
-    let app = App::open_checking_later(dir.path(), Box::new(move |e| tx.send(e.kind()).unwrap())).unwrap();
+    let (app, check) = App::open_checking_later(dir.path()).unwrap();
+    let checking = std::thread::spawn(move || check.run());
     let listed = app.list_customers(&ListQuery::default()).unwrap();
     assert_eq!(listed.total, 200, "reads go on while the file is checked");
-    let told = rx.recv_timeout(std::time::Duration::from_secs(60)).unwrap();
-    assert_eq!(told, "db_damaged");
+    let found = checking.join().unwrap().unwrap_err();
+    assert_eq!(found.kind(), "db_damaged", "{found}");
     // Nothing is written into the damaged file.
     let refused = app
         .create_customer(&customer("不该写入", &["13900000001"]))
@@ -126,12 +126,17 @@ fn a_sound_file_checked_beside_the_first_screen_takes_writes() {
         .unwrap()
         .create_customer(&customer("第一位", &["13800000001"]))
         .unwrap();
-    let (tx, rx) = std::sync::mpsc::channel();
-    let app = App::open_checking_later(dir.path(), Box::new(move |e| tx.send(e.kind()).unwrap())).unwrap();
-    app.create_customer(&customer("第二位", &["13800000002"])).unwrap();
+    let (app, check) = App::open_checking_later(dir.path()).unwrap();
+    // The write waits for the check's verdict, then goes in.
+    let writing = std::thread::spawn(move || {
+        app.create_customer(&customer("第二位", &["13800000002"])).unwrap();
+        app
+    });
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    assert!(!writing.is_finished(), "no write before the verdict");
+    check.run().unwrap();
+    let app = writing.join().unwrap();
     assert_eq!(names(&app), ["第一位", "第二位"]);
-    drop(app);
-    assert!(rx.try_recv().is_err(), "a sound file is never reported damaged");
 }
 
 #[test]

@@ -137,6 +137,8 @@ Object.assign(api, {
   bookingWalkIn: (input) => invoke('booking_walk_in', { input }),
   bookingGet: (id) => invoke('booking_get', { id }),
   arrivalsBoard: (date) => invoke('arrivals_board', { date }),
+  /** The day's board counts only (the sidebar badge): {booked, arrived, late, no_show, cancelled, guests}. */
+  arrivalsCounts: (date) => invoke('arrivals_counts', { date }),
   arrivalFigures: (query) => invoke('arrival_figures', { query }),
   arrivalSettings: () => invoke('arrival_settings'),
   arrivalSettingsSave: (settings) => invoke('arrival_settings_save', { settings }),

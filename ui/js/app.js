@@ -131,18 +131,19 @@ function onKey(e) {
 }
 
 async function boot() {
+  // The store is asked while the string tables load.
+  const asked = api.status().then((s) => ({ s }), (e) => ({ e }));
   await loadTables();
   setLanguage(defaultLanguage());
   // The file is checked whole beside the first screen: if it is damaged, start again on
   // the recovery screen (every call now reports the damage).
   api.onDbDamaged(() => location.reload()).catch(() => {});
-  let status;
-  try {
-    status = await api.status();
-  } catch (e) {
-    showFatal(e);
+  const answer = await asked;
+  if (answer.e) {
+    showFatal(answer.e);
     return;
   }
+  const status = answer.s;
   setLanguage(status.language || defaultLanguage());
   // Rust writes notifications in the UI language: tell it which one.
   if (!status.language) api.setLanguage(language()).catch(showError);

@@ -2,13 +2,20 @@
 // MIT). Every chart has an accessible name, a data table behind it (read by screen readers,
 // shown on demand, its labels are buttons for the keyboard), follows the UI language for
 // numbers, and opens the records a bar counts when clicked.
-import '../vendor/chart.js/chart.umd.min.js';
+// Chart.js is read when the dashboard first opens (`loadCharts`), not at start-up.
 import { h } from './dom.js';
 import { t, language } from './i18n.js';
 
-const { Chart } = globalThis;
-Chart.defaults.font.family = getComputedStyle(document.documentElement).fontFamily || 'sans-serif';
-Chart.defaults.animation = false;
+let Chart = null;
+
+/** Load Chart.js once (the dashboard awaits this before drawing). */
+export async function loadCharts() {
+  if (Chart) return;
+  await import('../vendor/chart.js/chart.umd.min.js');
+  ({ Chart } = globalThis);
+  Chart.defaults.font.family = getComputedStyle(document.documentElement).fontFamily || 'sans-serif';
+  Chart.defaults.animation = false;
+}
 
 const live = new Set();
 

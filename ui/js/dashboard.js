@@ -8,7 +8,7 @@ import { TIERS, tierBadge, dateTime, dayOnly } from './format.js';
 import { showError, toast } from './toast.js';
 import { todayIso } from './dialog.js';
 import { navigate } from './nav.js';
-import { chartCard, clearCharts, number } from './charts.js';
+import { chartCard, clearCharts, loadCharts, number } from './charts.js';
 import { categoryName, currentStaff, money } from './complaint-dialogs.js';
 import { mountRegister } from './churn.js';
 
@@ -113,7 +113,7 @@ async function load() {
   const mine = generation;
   host.setAttribute('aria-busy', 'true');
   const q = query();
-  const [dash, arrivals] = await Promise.allSettled([api.reviewDashboard(q), api.arrivalFigures(q)]);
+  const [dash, arrivals] = await Promise.allSettled([api.reviewDashboard(q), api.arrivalFigures(q), loadCharts()]);
   if (mine !== generation || !$('#dashboard')) return;
   if (dash.status === 'rejected') showError(dash.reason);
   if (arrivals.status === 'rejected') showError(arrivals.reason);

@@ -66,7 +66,7 @@ export async function refreshCounts() {
   const arrivals = $('#nav-count-arrivals');
   if (arrivals) {
     try {
-      const { counts } = await api.arrivalsBoard(todayIso());
+      const counts = await api.arrivalsCounts(todayIso());
       const n = counts.booked + counts.late;
       arrivals.textContent = n ? String(n) : '';
       arrivals.classList.toggle('has-overdue', counts.late > 0);

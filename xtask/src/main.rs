@@ -51,11 +51,17 @@ fn main() -> ExitCode {
         Some("run") => run(&args[1..]),
         Some("test") => test(),
         Some("bench") => bench(&args[1..]),
-        Some("package") => package().map(|_| ()),
+        Some("package") => package().and_then(|b| match args.get(1).map(String::as_str) {
+            // Also install the .deb here, start it, and remove it (as `test` does).
+            Some("--install-test") => install_test(&b.deb),
+            _ => Ok(()),
+        }),
         // Inside an X session of its own (see `desktop_figures`).
         Some("__desktop-figures") => desktop_figures_inside(&args[1..]),
         _ => {
-            eprintln!("usage: cargo xtask run | test | package | bench [--customers N] [--only-import]");
+            eprintln!(
+                "usage: cargo xtask run | test | package [--install-test] | bench [--customers N] [--only-import]"
+            );
             return ExitCode::from(2);
         }
     };
@@ -772,8 +778,8 @@ fn resident_after_search(exe: &Path, data: &Path) -> Result<f64> {
             "--onlyvisible",
             "--name",
             "FrontDesk",
-            "windowactivate",
-            "--sync",
+            // Xvfb has no window manager to activate windows: focus it directly.
+            "windowfocus",
         ]) && xdotool(&["key", "--clearmodifiers", "slash"])
             && xdotool(&["type", "--delay", "40", "138"]);
         std::thread::sleep(std::time::Duration::from_secs(4));

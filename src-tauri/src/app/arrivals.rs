@@ -369,6 +369,19 @@ impl App {
         })
     }
 
+    /// The counts of one day's board without its guests' cards (the sidebar's badge): a few
+    /// rows read, where the board reads each guest's card across the file.
+    pub fn arrivals_counts(&self, date: &str) -> Result<BoardCounts> {
+        let d = rules::parse_date(date).map_err(|c| Error::Invalid(vec![FieldError::new("date", c)]))?;
+        let now = self.now_local();
+        let bookings = repo::list_day(&*self.conn()?, &day(d))?;
+        let mut counts = BoardCounts::default();
+        for b in bookings.into_iter().take(BOARD_LIMIT) {
+            counts.add(&with_late(b, now));
+        }
+        Ok(counts)
+    }
+
     /// The manager's arrival figures for a review period: 回头率, visits per customer,
     /// no-shows, cancellations by reason, busiest hours and weekdays.
     pub fn arrival_figures(&self, q: &ReviewQuery) -> Result<ArrivalFigures> {
@@ -640,16 +653,7 @@ fn board_of(bookings: Vec<Booking>, facts: Vec<repo::GuestFacts>, d: NaiveDate, 
         let b = with_late(b, now);
         // Every booking's customer exists (a foreign key); an empty card is only a fallback.
         let guest = cards.get(&b.customer_id).cloned().unwrap_or_default();
-        match b.state {
-            BookingState::Booked if b.late => counts.late += 1,
-            BookingState::Booked => counts.booked += 1,
-            BookingState::Arrived => counts.arrived += 1,
-            BookingState::NoShow => counts.no_show += 1,
-            BookingState::Cancelled => counts.cancelled += 1,
-        }
-        if matches!(b.state, BookingState::Booked | BookingState::Arrived) {
-            counts.guests += b.party;
-        }
+        counts.add(&b);
         rows.push(BoardRow {
             staying: b.date != day(d),
             booking: b,

@@ -107,6 +107,34 @@ impl Integrity {
     }
 }
 
+/// The integrity check [`App::open_checking_later`] left to run: its verdict lets the app's
+/// writes go on, or refuses them all.
+pub struct IntegrityCheck {
+    dir: std::path::PathBuf,
+    integrity: std::sync::Arc<Integrity>,
+}
+
+impl IntegrityCheck {
+    /// Read the whole file (blocking, seconds for a large one): `Err` is
+    /// [`Error::DbDamaged`], and every write of the app is refused from now on.
+    pub fn run(self) -> Result<()> {
+        match store::quick_check(&self.dir) {
+            Ok(()) => {
+                self.integrity.settle(Ok(()));
+                Ok(())
+            }
+            Err(e) => {
+                let (path, reason) = match &e {
+                    Error::DbDamaged { path, reason } => (path.clone(), reason.clone()),
+                    other => (self.dir.display().to_string(), other.to_string()),
+                };
+                self.integrity.settle(Err((path, reason)));
+                Err(e)
+            }
+        }
+    }
+}
+
 /// What the window shows about the running app.
 #[derive(Debug, Clone, Serialize)]
 pub struct Status {
@@ -278,30 +306,19 @@ impl App {
         App::with_connection(dir, conn, Integrity::new(Some(Ok(()))))
     }
 
-    /// [`App::open`] without waiting for the integrity check, which reads the whole file
-    /// (seconds for a large one): it runs on a thread of its own beside the first screen.
-    /// Reads go on meanwhile; writes wait for its verdict. A damaged file is told to
-    /// `on_damaged`, and every write is then refused with [`Error::DbDamaged`].
-    pub fn open_checking_later(dir: &Path, on_damaged: Box<dyn FnOnce(Error) + Send>) -> Result<App> {
+    /// [`App::open`] without the integrity check, which reads the whole file (seconds for a
+    /// large one): the caller runs the returned [`IntegrityCheck`] when it chooses (the
+    /// desktop: once the first screen is shown). Reads go on meanwhile; writes wait for
+    /// its verdict, and a damaged file then refuses every write with [`Error::DbDamaged`].
+    pub fn open_checking_later(dir: &Path) -> Result<(App, IntegrityCheck)> {
         let conn = store::open_in_checking(dir, store::Check::Later)?;
         let integrity = std::sync::Arc::new(Integrity::new(None));
         let app = App::with_connection(dir, conn, std::sync::Arc::clone(&integrity))?;
-        let dir = dir.to_path_buf();
-        std::thread::Builder::new()
-            .name("integrity check".into())
-            .spawn(move || match store::quick_check(&dir) {
-                Ok(()) => integrity.settle(Ok(())),
-                Err(e) => {
-                    let (path, reason) = match &e {
-                        Error::DbDamaged { path, reason } => (path.clone(), reason.clone()),
-                        other => (dir.display().to_string(), other.to_string()),
-                    };
-                    integrity.settle(Err((path, reason)));
-                    on_damaged(e);
-                }
-            })
-            .map_err(Error::internal)?;
-        Ok(app)
+        let check = IntegrityCheck {
+            dir: dir.to_path_buf(),
+            integrity,
+        };
+        Ok((app, check))
     }
 
     fn with_connection(
@@ -311,7 +328,11 @@ impl App {
     ) -> Result<App> {
         refresh_normalisation(&mut conn)?;
         refresh_review_counts(&mut conn)?;
-        let index = CustomerIndex::build(repo::list_index_entries(&conn)?);
+        let entries = repo::list_index_entries(&conn)?;
+        let index = CustomerIndex::build(entries);
+        // The read filled the page cache with every customer's row; the first screens need
+        // few of them again.
+        conn.execute_batch("PRAGMA shrink_memory")?;
         Ok(App {
             data_dir: dir.to_path_buf(),
             conn: Mutex::new(conn),
@@ -385,6 +406,18 @@ impl App {
             }
         }
         out
+    }
+
+    /// Empty the connections' page caches (`PRAGMA shrink_memory`): after a large read that
+    /// the next screens will not repeat (the first reminder pass over every customer).
+    pub fn shrink_memory(&self) -> Result<()> {
+        self.conn()?.execute_batch("PRAGMA shrink_memory")?;
+        if let Ok(readers) = self.reader.lock() {
+            for r in readers.iter() {
+                r.execute_batch("PRAGMA shrink_memory")?;
+            }
+        }
+        Ok(())
     }
 
     fn conn(&self) -> Result<MutexGuard<'_, Connection>> {

@@ -133,6 +133,22 @@ pub struct BoardCounts {
     pub guests: u32,
 }
 
+impl BoardCounts {
+    /// Count one booking of the board (`late` already worked out).
+    pub fn add(&mut self, b: &Booking) {
+        match b.state {
+            BookingState::Booked if b.late => self.late += 1,
+            BookingState::Booked => self.booked += 1,
+            BookingState::Arrived => self.arrived += 1,
+            BookingState::NoShow => self.no_show += 1,
+            BookingState::Cancelled => self.cancelled += 1,
+        }
+        if matches!(b.state, BookingState::Booked | BookingState::Arrived) {
+            self.guests += b.party;
+        }
+    }
+}
+
 /// Arrival settings: how long before a guest the desk is reminded, what can be booked, and
 /// the reasons for a cancellation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -27,6 +27,17 @@ pub struct Shared {
     wake: Arc<Notify>,
     /// What the integrity check found, when it found the open file damaged.
     damaged: Arc<std::sync::Mutex<Option<Error>>>,
+    /// Whether the window has shown its first screen: background work waits for it.
+    shown: tokio::sync::watch::Sender<bool>,
+}
+
+/// How long background work waits for the first screen (a window started hidden, or one
+/// that never loads, must not stop reminders).
+const FIRST_SCREEN_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// Until the window has shown its first screen, or [`FIRST_SCREEN_WAIT`].
+async fn first_screen(mut shown: tokio::sync::watch::Receiver<bool>) {
+    let _ = tokio::time::timeout(FIRST_SCREEN_WAIT, shown.wait_for(|s| *s)).await;
 }
 
 impl Shared {
@@ -35,37 +46,53 @@ impl Shared {
         if slot.is_none() {
             let dir = self.dir.clone().map_err(Error::DataDir);
             let wake = self.wake.clone();
-            let damaged = self.damaged.clone();
             let opened = tauri::async_runtime::spawn_blocking(move || {
-                // The whole-file check runs beside the first screen; writes wait for it.
-                let told = wake.clone();
-                let app = App::open_checking_later(
-                    &dir?,
-                    Box::new(move |e| {
-                        log::error!("the database file is damaged: {e}");
-                        if let Ok(mut d) = damaged.lock() {
-                            *d = Some(e);
-                        }
-                        told.notify_one();
-                    }),
-                )?;
+                let (app, check) = App::open_checking_later(&dir?)?;
                 // Fault tests of the real window: a disk that is full from the start.
                 if std::env::var_os("FRONTDESK_SIMULATE_DISK_FULL").is_some() {
                     app.simulate_disk_full()?;
                 }
                 app.on_change(Box::new(move || wake.notify_one()));
-                Ok(Arc::new(app))
+                give_back_memory();
+                Ok((Arc::new(app), check))
             })
             .await
             .map_err(Error::internal)
             .and_then(|r| r);
-            *slot = Some(opened);
+            *slot = Some(opened.map(|(app, check)| {
+                self.check_after_first_screen(check);
+                app
+            }));
         }
         match slot.as_ref() {
             Some(Ok(app)) => Ok(app.clone()),
             Some(Err(e)) => Err(replay(e)),
             None => Err(Error::Internal("the database did not open".into())),
         }
+    }
+
+    /// The whole-file check (seconds on a large file) once the first screen is shown, so
+    /// it never slows the start; writes wait for it. Damage closes the store (see
+    /// [`Shared::damaged_found`]).
+    fn check_after_first_screen(&self, check: crate::IntegrityCheck) {
+        let shown = self.shown.subscribe();
+        let damaged = self.damaged.clone();
+        let wake = self.wake.clone();
+        tauri::async_runtime::spawn(async move {
+            first_screen(shown).await;
+            let verdict = tauri::async_runtime::spawn_blocking(move || check.run()).await;
+            match verdict {
+                Ok(Ok(())) => log::info!("the database file is sound"),
+                Ok(Err(e)) => {
+                    log::error!("the database file is damaged: {e}");
+                    if let Ok(mut d) = damaged.lock() {
+                        *d = Some(e);
+                    }
+                    wake.notify_one();
+                }
+                Err(e) => log::error!("the integrity check stopped: {e}"),
+            }
+        });
     }
 
     /// Whether the integrity check found the open file damaged; the store is then closed
@@ -169,6 +196,16 @@ fn create_window(app: &tauri::App, data: Option<&PathBuf>) -> tauri::Result<()> 
     builder.build().map(|_| ())
 }
 
+/// Return the memory freed after a large piece of work (the start-up index read) to the
+/// system: glibc keeps freed memory in its arenas otherwise.
+pub(super) fn give_back_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only releases free memory of the allocator; it has no preconditions.
+    unsafe {
+        libc::malloc_trim(0);
+    }
+}
+
 /// The webview's folder inside the data folder.
 pub const WEBVIEW_DIR: &str = "webview";
 
@@ -215,6 +252,9 @@ fn ready(handle: &tauri::AppHandle) {
     ONCE.call_once(|| {
         let ms = STARTED.get().map_or(0, |t| t.elapsed().as_millis());
         log::info!("ready in {ms} ms");
+        if let Some(shared) = handle.try_state::<Arc<Shared>>() {
+            shared.shown.send_replace(true);
+        }
         if std::env::var_os("FRONTDESK_EXIT_WHEN_READY").is_some_and(|v| v == "1") {
             println!("ready {ms}");
             handle.exit(0);
@@ -274,14 +314,21 @@ pub fn run() {
         ))
         .setup(|app| {
             let dir = store::data_dir(app.path().app_data_dir().ok()).map_err(|e| e.to_string());
-            create_window(app, dir.as_ref().ok())?;
+            let webview_dir = dir.as_ref().ok().cloned();
             let shared = Arc::new(Shared {
                 dir,
                 app: Mutex::new(None),
                 wake: Arc::new(Notify::new()),
                 damaged: Arc::default(),
+                shown: tokio::sync::watch::Sender::new(false),
             });
             app.manage(shared.clone());
+            // The store opens (and reads its index) while the window loads, not after.
+            let opening = shared.clone();
+            tauri::async_runtime::spawn(async move {
+                let _ = opening.app().await;
+            });
+            create_window(app, webview_dir.as_ref())?;
             app.manage(open::Opens::default());
             if let Err(e) = tray::create(app.handle()) {
                 log::warn!("no tray icon ({e}); closing the window will quit");

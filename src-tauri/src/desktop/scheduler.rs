@@ -51,9 +51,25 @@ async fn run(handle: &AppHandle, shared: &Arc<Shared>) -> bool {
             Ok(Err(e)) => log::warn!("the UI language could not be read: {e}"),
             Err(e) => log::warn!("the UI language could not be read: {e}"),
         }
+        // The first screen first: planning and the daily backup read the whole store.
+        super::first_screen(shared.shown.subscribe()).await;
+        let mut first = true;
         loop {
             let a = app.clone();
-            let step = tauri::async_runtime::spawn_blocking(move || tick(&a)).await;
+            // The first pass read every customer (and took the daily backup): what it
+            // cached is not needed again.
+            let shrink = std::mem::take(&mut first);
+            let step = tauri::async_runtime::spawn_blocking(move || {
+                let t = tick(&a);
+                if shrink {
+                    if let Err(e) = a.shrink_memory() {
+                        log::warn!("the page cache could not be emptied: {e}");
+                    }
+                    super::give_back_memory();
+                }
+                t
+            })
+            .await;
             let sleep = match step {
                 Ok(Ok(t)) => {
                     deliver(handle, &app, &t.fired, &t.lang);
