@@ -553,7 +553,8 @@ fn damage_found_after_the_window_opened_turns_it_to_recovery() {
     }
     std::fs::write(&db, &bytes).unwrap();
 
-    let app = RealApp::start(data.path()).unwrap();
+    // Checked beside the first screen as a large file is (a small one is checked at open).
+    let app = RealApp::start_with_env(data.path(), &[("FRONTDESK_CHECK_AT_OPEN_UNDER", "0")]).unwrap();
     let s = &app.session;
     s.wait_text_contains("#fatal", "damaged").unwrap();
     let offer = s.wait_text_contains("#recovery", "customers: 100,").unwrap();

@@ -123,6 +123,8 @@ Object.assign(api, {
   onOpenRequested: (cb) => window.__TAURI__.event.listen('open-requested', cb),
   /** The integrity check, run beside the first screen, found the file damaged: the store is closed. */
   onDbDamaged: (cb) => window.__TAURI__.event.listen('db-damaged', cb),
+  /** The automatic backup of the day was taken. */
+  onBackupsChanged: (cb) => window.__TAURI__.event.listen('backups-changed', cb),
 });
 
 Object.assign(api, {

@@ -170,6 +170,11 @@ async function boot() {
   checkBackups();
   setTimeout(checkBackups, 5_000);
   setInterval(checkBackups, 600_000);
+  // The automatic backup, taken once the first screen is up: the bar and Settings follow.
+  api.onBackupsChanged(() => {
+    checkBackups();
+    document.dispatchEvent(new CustomEvent('backups-changed'));
+  });
   api.onRemindersChanged(() => {
     refreshCounts();
     if (activeSection() === reminders) reminders.load();

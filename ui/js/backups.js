@@ -44,6 +44,12 @@ export function backupCard(settings) {
     h('h3', {}, t('backup.list')),
     list);
   redraw();
+  // A backup taken in the background (the automatic one of the day) appears at once.
+  const onChange = () => {
+    if (list.isConnected) redraw();
+    else document.removeEventListener('backups-changed', onChange);
+  };
+  document.addEventListener('backups-changed', onChange);
   return card;
 }
 

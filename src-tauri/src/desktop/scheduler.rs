@@ -51,7 +51,15 @@ async fn run(handle: &AppHandle, shared: &Arc<Shared>) -> bool {
             Ok(Err(e)) => log::warn!("the UI language could not be read: {e}"),
             Err(e) => log::warn!("the UI language could not be read: {e}"),
         }
-        // The first screen first: planning and the daily backup read the whole store.
+        // Complaints past a deadline are marked before the first screen lists them (with a
+        // large file, once the integrity check has passed); planning and the daily backup,
+        // which read the whole store, wait for the first screen.
+        let a = app.clone();
+        match tauri::async_runtime::spawn_blocking(move || a.sweep_complaints()).await {
+            Ok(Err(e)) => log::warn!("complaint deadlines were not checked: {e}"),
+            Err(e) => log::warn!("complaint deadlines were not checked: {e}"),
+            Ok(Ok(_)) => {}
+        }
         super::first_screen(shared.shown.subscribe()).await;
         let mut first = true;
         loop {
@@ -76,6 +84,10 @@ async fn run(handle: &AppHandle, shared: &Arc<Shared>) -> bool {
                     tray::update(handle, &t.lang, t.due);
                     if !t.fired.is_empty() {
                         let _ = handle.emit("reminders-changed", t.due);
+                    }
+                    // Settings lists the backups; the warning bar reads their health.
+                    if t.backed_up {
+                        let _ = handle.emit("backups-changed", ());
                     }
                     t.sleep
                 }
@@ -107,15 +119,21 @@ struct Tick {
     due: usize,
     lang: String,
     sleep: Duration,
+    /// The daily backup was taken in this pass.
+    backed_up: bool,
 }
 
 /// One pass: record complaint breaches, plan occurrences, fire what is due, and work out
 /// how long to sleep.
 fn tick(app: &App) -> crate::Result<Tick> {
     // The automatic daily backup: a failure is logged, never stops reminders.
-    if let Err(e) = app.daily_backup_if_due() {
-        log::warn!("automatic backup failed: {e}");
-    }
+    let backed_up = match app.daily_backup_if_due() {
+        Ok(made) => made.is_some(),
+        Err(e) => {
+            log::warn!("automatic backup failed: {e}");
+            false
+        }
+    };
     app.sweep_complaints()?;
     app.plan_reminders()?;
     let fired = app.take_due_reminders()?;
@@ -132,6 +150,7 @@ fn tick(app: &App) -> crate::Result<Tick> {
         due,
         lang,
         sleep,
+        backed_up,
     })
 }
 
