@@ -749,7 +749,8 @@ fn start_until_ready(exe: &Path, data: &Path) -> Result<u128> {
 }
 
 /// Resident memory (MB) of the app and every process it started (WebKit's web and network
-/// processes), after it showed its list and a search was typed into it as a person would.
+/// processes), once it showed its list and finished its start-up work, after a search was
+/// typed into it as a person would.
 fn resident_after_search(exe: &Path, data: &Path) -> Result<f64> {
     use std::io::BufRead;
     let mut child = app_command(exe, data)
@@ -764,12 +765,16 @@ fn resident_after_search(exe: &Path, data: &Path) -> Result<f64> {
             .lines()
             .map_while(std::result::Result::ok)
         {
-            if line.contains("ready in") {
+            // The list is shown; later the start-up work (the first reminder pass, the
+            // day's backup, the integrity check) is done and its memory given back.
+            if line.contains("ready in") || line.contains("start-up work done") {
                 let _ = tx.send(());
             }
         }
     });
-    let shown = rx.recv_timeout(std::time::Duration::from_secs(120)).is_ok();
+    // Memory is read once the app is settled, not while the day's backup is being taken.
+    let shown = rx.recv_timeout(std::time::Duration::from_secs(120)).is_ok()
+        && rx.recv_timeout(std::time::Duration::from_secs(300)).is_ok();
     let result = if shown {
         let xdotool = |args: &[&str]| Command::new("xdotool").args(args).status().is_ok_and(|s| s.success());
         let typed = xdotool(&[

@@ -74,6 +74,7 @@ async fn run(handle: &AppHandle, shared: &Arc<Shared>) -> bool {
                         log::warn!("the page cache could not be emptied: {e}");
                     }
                     super::give_back_memory();
+                    log::info!("start-up work done (reminders planned, daily backup, integrity check)");
                 }
                 t
             })
