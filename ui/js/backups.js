@@ -13,9 +13,14 @@ const KEEP = ['daily', 'weekly', 'monthly'];
 /** The backups card; `settings` is the saved backup settings (folder, retention). */
 export function backupCard(settings) {
   const list = h('ul', { class: 'backup-list', id: 'backup-list', 'aria-live': 'polite' });
+  // Only the latest read is drawn: a read started before a backup finished must not
+  // replace one started after it (the day's automatic backup and "Back up now" can cross).
+  let asked = 0;
   const redraw = async () => {
+    const mine = ++asked;
     try {
       const backups = await api.backupList();
+      if (mine !== asked) return;
       clear(list);
       if (!backups.length) list.append(h('li', { class: 'muted', id: 'backups-empty' }, t('backup.none')));
       for (const b of backups) list.append(backupRow(b));
