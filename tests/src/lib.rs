@@ -67,6 +67,37 @@ pub fn make_newer_database(dir: &std::path::Path) -> PathBuf {
     path
 }
 
+/// A desk in Chinese whose reminders fire at any hour (an end-to-end test may run at night).
+pub fn desk_reminding_at_any_hour(app: &App) {
+    app.set_language("zh-CN").expect("language");
+    app.set_reminder_settings(&frontdesk::reminders::ReminderSettings {
+        quiet_outside_hours: false,
+        ..Default::default()
+    })
+    .expect("reminder settings");
+}
+
+/// Overwrite the first page of `table` in the closed database `db` (as a failing disk
+/// might), leaving every other page as it was; returns the damaged file's bytes.
+pub fn damage_table(db: &std::path::Path, table: &str) -> Vec<u8> {
+    let (page_size, root): (usize, usize) = {
+        let conn = rusqlite::Connection::open(db).expect("open database");
+        let size: i64 = conn.query_row("PRAGMA page_size", [], |r| r.get(0)).expect("page size");
+        let root: i64 = conn
+            .query_row("SELECT rootpage FROM sqlite_master WHERE name = ?1", [table], |r| {
+                r.get(0)
+            })
+            .expect("the table's first page");
+        (size as usize, root as usize)
+    };
+    let mut bytes = std::fs::read(db).expect("read database");
+    for b in &mut bytes[(root - 1) * page_size..root * page_size] {
+        *b = 0x5A;
+    }
+    std::fs::write(db, &bytes).expect("write database");
+    bytes
+}
+
 /// A local time as tests write it (`YYYY-MM-DD HH:MM`).
 pub fn at(s: &str) -> NaiveDateTime {
     NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").expect("a time like 2026-11-23 10:00")

@@ -537,21 +537,7 @@ fn damage_found_after_the_window_opened_turns_it_to_recovery() {
     app.backup_now().unwrap();
     drop(app);
     let db = data.path().join("frontdesk.db");
-    let (page_size, root): (usize, usize) = {
-        let conn = rusqlite::Connection::open(&db).unwrap();
-        let size: i64 = conn.query_row("PRAGMA page_size", [], |r| r.get(0)).unwrap();
-        let root: i64 = conn
-            .query_row("SELECT rootpage FROM sqlite_master WHERE name = 'audit_log'", [], |r| {
-                r.get(0)
-            })
-            .unwrap();
-        (size as usize, root as usize)
-    };
-    let mut bytes = std::fs::read(&db).unwrap();
-    for b in &mut bytes[(root - 1) * page_size..root * page_size] {
-        *b = 0x5A;
-    }
-    std::fs::write(&db, &bytes).unwrap();
+    frontdesk_tests::damage_table(&db, "audit_log");
 
     // Checked beside the first screen as a large file is (a small one is checked at open).
     let app = RealApp::start_with_env(data.path(), &[("FRONTDESK_CHECK_AT_OPEN_UNDER", "0")]).unwrap();

@@ -4,20 +4,14 @@
 //! pick list, or a new customer with the number; a bad number opens nothing and is logged.
 
 use chrono::{Local, TimeDelta};
-use frontdesk::reminders::{ManualInput, ReminderSettings};
+use frontdesk::reminders::ManualInput;
 use frontdesk::App;
 use frontdesk_tests::customer;
 use frontdesk_tests::webdriver::{artefact_dir, RealApp};
 
 fn seed(dir: &std::path::Path) -> i64 {
     let app = App::open(dir).unwrap();
-    app.set_language("zh-CN").unwrap();
-    // The test may run at any hour: reminders must not wait for business hours.
-    app.set_reminder_settings(&ReminderSettings {
-        quiet_outside_hours: false,
-        ..Default::default()
-    })
-    .unwrap();
+    frontdesk_tests::desk_reminding_at_any_hour(&app);
     let c = app
         .create_customer(&customer("冯<b>点击</b> & Co", &["13512345678"]))
         .unwrap();

@@ -2,20 +2,13 @@
 //! session), show in the reminder center, snooze, are done, and catch up after a restart.
 
 use chrono::{Local, TimeDelta};
-use frontdesk::reminders::ReminderSettings;
 use frontdesk::App;
 use frontdesk_tests::customer;
 use frontdesk_tests::webdriver::{artefact_dir, RealApp, Session};
 
 fn seed(dir: &std::path::Path) {
     let app = App::open(dir).unwrap();
-    app.set_language("zh-CN").unwrap();
-    // The test may run at any hour: reminders must not wait for business hours.
-    app.set_reminder_settings(&ReminderSettings {
-        quiet_outside_hours: false,
-        ..Default::default()
-    })
-    .unwrap();
+    frontdesk_tests::desk_reminding_at_any_hour(&app);
     app.create_customer(&customer("冯提醒", &["13512345678"])).unwrap();
 }
 

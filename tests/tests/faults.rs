@@ -84,21 +84,7 @@ fn damage_found_beside_the_first_screen_stops_every_write() {
     drop(app);
     let db = dir.path().join("frontdesk.db");
     // The trail's first page overwritten: a table the first screen does not read.
-    let (page_size, root): (usize, usize) = {
-        let conn = rusqlite::Connection::open(&db).unwrap();
-        let size: i64 = conn.query_row("PRAGMA page_size", [], |r| r.get(0)).unwrap();
-        let root: i64 = conn
-            .query_row("SELECT rootpage FROM sqlite_master WHERE name = 'audit_log'", [], |r| {
-                r.get(0)
-            })
-            .unwrap();
-        (size as usize, root as usize)
-    };
-    let mut bytes = std::fs::read(&db).unwrap();
-    for b in &mut bytes[(root - 1) * page_size..root * page_size] {
-        *b = 0x5A;
-    }
-    std::fs::write(&db, &bytes).unwrap();
+    let bytes = frontdesk_tests::damage_table(&db, "audit_log");
 
     // The window opens at once and reads; the check, on its own thread, finds the damage.
     let (app, check) = App::open_checking_later(dir.path()).unwrap();

@@ -145,25 +145,10 @@ fn ensure_debs(pkgs: &[&str]) -> Result {
     if missing.is_empty() {
         return Ok(());
     }
-    let is_root = Command::new("id")
-        .arg("-u")
-        .output()
-        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0");
-    let apt = |args: &[&str]| {
-        let mut c = if is_root {
-            Command::new("apt-get")
-        } else {
-            let mut c = Command::new("sudo");
-            c.arg("apt-get");
-            c
-        };
-        c.args(args).env("DEBIAN_FRONTEND", "noninteractive");
-        c
-    };
-    status("apt-get update", apt(&["update", "-q"]))?;
+    status("apt-get update", apt_get(&["update", "-q"]))?;
     let mut args = vec!["install", "-y", "-q", "--no-install-recommends"];
     args.extend(missing.iter().map(String::as_str));
-    status(&format!("apt-get install {}", missing.join(" ")), apt(&args))
+    status(&format!("apt-get install {}", missing.join(" ")), apt_get(&args))
 }
 
 fn ensure_rust_components() -> Result {
