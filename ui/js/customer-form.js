@@ -151,12 +151,9 @@ function collect(form) {
 }
 
 /**
- * Open the form. `customer` is null to create one. Resolves with the saved customer,
- * or null when the dialog was closed (the draft stays).
- */
-/**
- * The customer form: `customer` to edit, or null for a new one; `prefill` fills a new one (a
- * caller's number) instead of a kept draft.
+ * Open the form: `customer` to edit, or null for a new one; `prefill` fills a new one (a
+ * caller's number) instead of a kept draft. Resolves with the saved customer, or null when
+ * the dialog was closed (the draft stays).
  */
 export function openCustomerForm(customer, prefill = null) {
   const id = customer ? customer.id : null;
