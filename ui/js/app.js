@@ -166,8 +166,9 @@ async function boot() {
   render();
   // Day changes and visits coming due while the window stays open.
   setInterval(refreshCounts, 60_000);
-  // The backup warning: at start, after the first automatic backup, then now and then.
-  checkBackups();
+  // The backup warning: once the first pass after the first screen has tried the day's
+  // automatic backup (`backups-changed`), or 5 s after start, then now and then. Not at once:
+  // a bar shown and taken away a moment later moves the whole window under the pointer.
   setTimeout(checkBackups, 5_000);
   setInterval(checkBackups, 600_000);
   // The automatic backup, taken once the first screen is up: the bar and Settings follow.

@@ -120,7 +120,7 @@ struct Tick {
     due: usize,
     lang: String,
     sleep: Duration,
-    /// The daily backup was taken in this pass.
+    /// The daily backup was taken, or failed, in this pass.
     backed_up: bool,
 }
 
@@ -132,7 +132,8 @@ fn tick(app: &App) -> crate::Result<Tick> {
         Ok(made) => made.is_some(),
         Err(e) => {
             log::warn!("automatic backup failed: {e}");
-            false
+            // The failure is news too: the warning bar says so.
+            true
         }
     };
     app.sweep_complaints()?;
