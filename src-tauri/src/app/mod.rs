@@ -328,8 +328,7 @@ impl App {
     ) -> Result<App> {
         refresh_normalisation(&mut conn)?;
         refresh_review_counts(&mut conn)?;
-        let entries = repo::list_index_entries(&conn)?;
-        let index = CustomerIndex::build(entries);
+        let index = repo::load_index(&conn)?;
         // The read filled the page cache with every customer's row; the first screens need
         // few of them again.
         conn.execute_batch("PRAGMA shrink_memory")?;
@@ -491,8 +490,8 @@ impl App {
         let had_new = !new_customers.is_empty();
         self.refresh_arrival_days(all_customers, &customers)?;
         if all_customers {
-            let entries = crate::customers::repo::list_index_entries(&*self.conn()?)?;
-            *self.customer_index_mut()? = CustomerIndex::build(entries);
+            let index = crate::customers::repo::load_index(&*self.conn()?)?;
+            *self.customer_index_mut()? = index;
         } else {
             if !new_customers.is_empty() {
                 self.customer_index_mut()?.extend(new_customers);

@@ -429,11 +429,15 @@ const INDEX_COLS: &str = "id, tier, archived_at IS NOT NULL, tags, name_key, upd
     EXISTS (SELECT 1 FROM churn c WHERE c.customer_id = customers.id AND c.won_back_on IS NULL),
     last_visit_date";
 
-/// Every customer's index entry (loaded once at start-up).
-pub fn list_index_entries(conn: &Connection) -> Result<Vec<IndexEntry>> {
+/// The customer index, every customer read in one streamed statement (at start-up).
+pub fn load_index(conn: &Connection) -> Result<search::CustomerIndex> {
     let mut stmt = conn.prepare(&format!("SELECT {INDEX_COLS} FROM customers ORDER BY id"))?;
-    let rows = stmt.query_map([], index_entry_from_row)?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    let mut rows = stmt.query([])?;
+    let mut index = search::IndexBuilder::default();
+    while let Some(r) = rows.next()? {
+        index.push(index_entry_from_row(r)?);
+    }
+    Ok(index.finish())
 }
 
 pub fn get_index_entry(conn: &Connection, id: i64) -> Result<IndexEntry> {

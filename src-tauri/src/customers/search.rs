@@ -199,15 +199,19 @@ const NAME_END: u8 = 2;
 /// Ends a customer's text in the haystack.
 const ENTRY_END: u8 = 3;
 
-/// Per-customer keys the list filters and sorts by.
+/// Per-customer keys the list filters and sorts by: fixed size, no allocation of their own
+/// (the name key and the tags live in the index's shared buffers).
 #[derive(Debug, Clone)]
 struct Keys {
     id: i64,
+    /// `updated_at` in microseconds since 1970 (orders as the stored text does).
+    updated: i64,
+    /// The name key in `names`: start and length.
+    name: (u32, u32),
+    /// The tag ids in `tag_lists`: start and count.
+    tags: (u32, u32),
     tier: Tier,
     archived: bool,
-    tags: Vec<String>,
-    name_key: String,
-    updated_at: String,
     created_date: NaiveDate,
     last_contact: Option<NaiveDate>,
     next_visit: Option<NaiveDate>,
@@ -235,13 +239,23 @@ impl Keys {
 /// with one SIMD scan; `regions` maps each stretch of it back to its customer. An edit
 /// appends the new text and retires the old stretch; the haystack is compacted when
 /// more than half of it is retired. Slots are never removed (customers are archived,
-/// not deleted), so slot order is id order is creation order.
+/// not deleted), so slot order is id order is creation order, and a customer's slot is
+/// found by binary search on the ids.
+///
+/// Per customer it holds about 90 bytes of keys and orders plus its text: every name key
+/// in one `names` buffer, tags as numbers into one table of tag names.
 #[derive(Debug, Default)]
 pub struct CustomerIndex {
     keys: Vec<Keys>,
     /// Per slot: tier rank in bits 0-1, archived in bit 2 (compact, for fast filtering).
     flags: Vec<u8>,
-    slot_of: HashMap<i64, u32>,
+    /// Every slot's name key, one after another (edits append; compaction drops the old).
+    names: String,
+    /// Every slot's tag ids, one list after another.
+    tag_lists: Vec<u32>,
+    /// Tag names (lower case) by id, and ids by name.
+    tag_names: Vec<String>,
+    tag_ids: HashMap<String, u32>,
     haystack: Vec<u8>,
     /// (start offset, slot or DEAD), sorted by start.
     regions: Vec<(u32, u32)>,
@@ -274,31 +288,130 @@ impl CustomerIndex {
     /// Build from entries in any order.
     pub fn build(mut entries: Vec<IndexEntry>) -> Self {
         entries.sort_by_key(|e| e.id);
-        let mut ix = CustomerIndex {
-            haystack: Vec::with_capacity(
-                entries
-                    .iter()
-                    .map(|e| e.search_text.len() + e.search_other.len() + 2)
-                    .sum(),
-            ),
-            ..Default::default()
-        };
+        entries.dedup_by_key(|e| e.id);
+        let mut b = IndexBuilder::default();
         for e in entries {
-            let slot = ix.keys.len() as u32;
-            ix.slot_of.insert(e.id, slot);
-            let region = ix.append_text(&e, slot);
-            ix.region_of.push(region);
-            ix.flags.push(flags_of(&e));
-            ix.keys.push(keys_of(e));
+            b.push(e);
         }
-        ix.by_name = (0..ix.keys.len() as u32).collect();
-        let keys = &ix.keys;
-        ix.by_name
-            .sort_by(|a, b| name_cmp(&keys[*a as usize], &keys[*b as usize]));
-        ix.by_updated = (0..ix.keys.len() as u32).collect();
-        ix.by_updated
-            .sort_by(|a, b| updated_cmp(&keys[*a as usize], &keys[*b as usize]));
-        ix
+        b.finish()
+    }
+
+    /// Append a slot for `e` (ids ascending) to the keys, texts and flags, not the orders.
+    fn push_slot(&mut self, e: &IndexEntry) -> u32 {
+        let slot = self.keys.len() as u32;
+        let region = self.append_text(e, slot);
+        self.region_of.push(region);
+        self.flags.push(flags_of(e));
+        let keys = self.keys_of(e);
+        self.keys.push(keys);
+        slot
+    }
+
+    /// The keys of `e`, its name key and tags added to the shared buffers.
+    fn keys_of(&mut self, e: &IndexEntry) -> Keys {
+        let name = (self.names.len() as u32, e.name_key.len() as u32);
+        self.names.push_str(&e.name_key);
+        let tags = (self.tag_lists.len() as u32, e.tags.len() as u32);
+        for t in &e.tags {
+            let id = match self.tag_ids.get(t.as_str()) {
+                Some(&id) => id,
+                None => {
+                    let id = self.tag_names.len() as u32;
+                    self.tag_names.push(t.clone());
+                    self.tag_ids.insert(t.clone(), id);
+                    id
+                }
+            };
+            self.tag_lists.push(id);
+        }
+        Keys {
+            id: e.id,
+            updated: updated_key(&e.updated_at),
+            name,
+            tags,
+            tier: e.tier,
+            archived: e.archived,
+            created_date: e.created_date,
+            last_contact: e.last_contact,
+            next_visit: e.next_visit,
+            last_visit: e.last_visit,
+            cadence_ideal_days: e.cadence_ideal_days,
+            cadence_max_days: e.cadence_max_days,
+            lost: e.lost,
+        }
+    }
+
+    fn slot_of(&self, id: i64) -> Option<u32> {
+        self.keys.binary_search_by_key(&id, |k| k.id).ok().map(|s| s as u32)
+    }
+
+    fn name_of(&self, k: &Keys) -> &str {
+        let (start, len) = (k.name.0 as usize, k.name.1 as usize);
+        self.names.get(start..start + len).unwrap_or_default()
+    }
+
+    fn tags_of(&self, k: &Keys) -> &[u32] {
+        let (start, len) = (k.tags.0 as usize, k.tags.1 as usize);
+        self.tag_lists.get(start..start + len).unwrap_or_default()
+    }
+
+    fn name_cmp(&self, a: u32, b: u32) -> std::cmp::Ordering {
+        let (a, b) = (&self.keys[a as usize], &self.keys[b as usize]);
+        self.name_of(a).cmp(self.name_of(b)).then(a.id.cmp(&b.id))
+    }
+
+    fn updated_cmp(&self, a: u32, b: u32) -> std::cmp::Ordering {
+        let (a, b) = (&self.keys[a as usize], &self.keys[b as usize]);
+        a.updated.cmp(&b.updated).then(a.id.cmp(&b.id))
+    }
+
+    /// Sort both orders from scratch.
+    fn sort_orders(&mut self) {
+        let mut by_name: Vec<u32> = (0..self.keys.len() as u32).collect();
+        by_name.sort_unstable_by(|a, b| self.name_cmp(*a, *b));
+        let mut by_updated: Vec<u32> = (0..self.keys.len() as u32).collect();
+        by_updated.sort_unstable_by(|a, b| self.updated_cmp(*a, *b));
+        self.by_name = by_name;
+        self.by_updated = by_updated;
+    }
+
+    /// Take `slot` out of both orders (before its keys change).
+    fn unorder(&mut self, slot: u32) {
+        for by_name in [true, false] {
+            let order = if by_name { &self.by_name } else { &self.by_updated };
+            let cmp = |s: &u32| {
+                if by_name {
+                    self.name_cmp(*s, slot)
+                } else {
+                    self.updated_cmp(*s, slot)
+                }
+            };
+            let pos = order
+                .binary_search_by(cmp)
+                .ok()
+                .or_else(|| order.iter().position(|s| *s == slot));
+            if let Some(pos) = pos {
+                if by_name {
+                    self.by_name.remove(pos);
+                } else {
+                    self.by_updated.remove(pos);
+                }
+            }
+        }
+    }
+
+    /// Put `slot` into both orders at its place.
+    fn order(&mut self, slot: u32) {
+        let pos = self
+            .by_name
+            .binary_search_by(|s| self.name_cmp(*s, slot))
+            .unwrap_or_else(|p| p);
+        self.by_name.insert(pos, slot);
+        let pos = self
+            .by_updated
+            .binary_search_by(|s| self.updated_cmp(*s, slot))
+            .unwrap_or_else(|p| p);
+        self.by_updated.insert(pos, slot);
     }
 
     fn append_text(&mut self, e: &IndexEntry, slot: u32) -> u32 {
@@ -329,18 +442,18 @@ impl CustomerIndex {
 
     /// Insert a new customer or replace an existing one, keeping the orders sorted.
     pub fn upsert(&mut self, entry: IndexEntry) {
-        if let Some(&slot) = self.slot_of.get(&entry.id) {
+        if let Some(slot) = self.slot_of(entry.id) {
             let s = slot as usize;
-            remove_sorted(&mut self.by_name, &self.keys, slot, name_cmp);
-            remove_sorted(&mut self.by_updated, &self.keys, slot, updated_cmp);
+            self.unorder(slot);
             let old = self.region_of[s] as usize;
+            // What the old text, name key and tags held is retired (counted once, with
+            // the text: compaction rebuilds all three).
             self.dead_bytes += self.text_of(slot).len();
             self.regions[old].1 = DEAD;
             self.region_of[s] = self.append_text(&entry, slot);
             self.flags[s] = flags_of(&entry);
-            self.keys[s] = keys_of(entry);
-            insert_sorted(&mut self.by_name, &self.keys, slot, name_cmp);
-            insert_sorted(&mut self.by_updated, &self.keys, slot, updated_cmp);
+            self.keys[s] = self.keys_of(&entry);
+            self.order(slot);
             if self.dead_bytes > self.haystack.len() / 2 {
                 self.compact();
             }
@@ -349,14 +462,8 @@ impl CustomerIndex {
             all.push(entry);
             *self = Self::build(all);
         } else {
-            let slot = self.keys.len() as u32;
-            self.slot_of.insert(entry.id, slot);
-            let region = self.append_text(&entry, slot);
-            self.region_of.push(region);
-            self.flags.push(flags_of(&entry));
-            self.keys.push(keys_of(entry));
-            insert_sorted(&mut self.by_name, &self.keys, slot, name_cmp);
-            insert_sorted(&mut self.by_updated, &self.keys, slot, updated_cmp);
+            let slot = self.push_slot(&entry);
+            self.order(slot);
         }
     }
 
@@ -379,9 +486,13 @@ impl CustomerIndex {
                     id: k.id,
                     tier: k.tier,
                     archived: k.archived,
-                    tags: k.tags.clone(),
-                    name_key: k.name_key.clone(),
-                    updated_at: k.updated_at.clone(),
+                    tags: self
+                        .tags_of(k)
+                        .iter()
+                        .map(|t| self.tag_names[*t as usize].clone())
+                        .collect(),
+                    name_key: self.name_of(k).to_string(),
+                    updated_at: updated_text(k.updated),
                     search_text: String::from_utf8_lossy(&text[..split]).into_owned(),
                     search_other: String::from_utf8_lossy(other).into_owned(),
                     created_date: k.created_date,
@@ -481,16 +592,18 @@ impl CustomerIndex {
 
     /// Every tag in use by active customers, with how many carry it, most used first.
     pub fn tags(&self) -> Vec<TagCount> {
-        let mut counts: HashMap<&str, usize> = HashMap::new();
+        let mut counts = vec![0usize; self.tag_names.len()];
         for k in self.keys.iter().filter(|k| !k.archived) {
-            for t in &k.tags {
-                *counts.entry(t.as_str()).or_default() += 1;
+            for t in self.tags_of(k) {
+                counts[*t as usize] += 1;
             }
         }
         let mut v: Vec<TagCount> = counts
             .into_iter()
-            .map(|(t, c)| TagCount {
-                tag: t.to_string(),
+            .zip(&self.tag_names)
+            .filter(|(c, _)| *c > 0)
+            .map(|(c, t)| TagCount {
+                tag: t.clone(),
                 count: c,
             })
             .collect();
@@ -530,11 +643,13 @@ impl CustomerIndex {
     pub fn query(&self, q: &ListQuery, limit: usize, ctx: &QueryContext) -> Hits {
         let terms = query_terms(&q.q);
         let matched = self.matching(&terms);
+        // A tag nobody carries matches nobody (`u32::MAX` is no tag's id).
         let tag = q
             .tag
             .as_ref()
             .map(|t| t.trim().to_lowercase())
-            .filter(|t| !t.is_empty());
+            .filter(|t| !t.is_empty())
+            .map(|t| self.tag_ids.get(&t).copied().unwrap_or(u32::MAX));
         let (mask, want_flags) = match q.tier {
             Some(t) => (0b111, t.rank() | (u8::from(q.archived) << 2)),
             None => (0b100, u8::from(q.archived) << 2),
@@ -548,7 +663,7 @@ impl CustomerIndex {
             let s = slot as usize;
             self.flags[s] & mask == want_flags
                 && matched.as_ref().is_none_or(|m| m[s])
-                && tag.as_ref().is_none_or(|t| self.keys[s].tags.iter().any(|x| x == t))
+                && tag.is_none_or(|t| self.tags_of(&self.keys[s]).contains(&t))
                 && q.followup.is_none_or(|f| {
                     let next = self.keys[s].next_visit;
                     match f {
@@ -645,21 +760,41 @@ fn flags_of(e: &IndexEntry) -> u8 {
 /// Archived and lost customers are out of keep-in-touch.
 const OUT_OF_TOUCH: u8 = 0b1100;
 
-fn keys_of(e: IndexEntry) -> Keys {
-    Keys {
-        id: e.id,
-        tier: e.tier,
-        archived: e.archived,
-        tags: e.tags,
-        name_key: e.name_key,
-        updated_at: e.updated_at,
-        created_date: e.created_date,
-        last_contact: e.last_contact,
-        next_visit: e.next_visit,
-        last_visit: e.last_visit,
-        cadence_ideal_days: e.cadence_ideal_days,
-        cadence_max_days: e.cadence_max_days,
-        lost: e.lost,
+/// A stored `updated_at` (RFC 3339) as microseconds since 1970; text that is not one
+/// sorts first.
+fn updated_key(ts: &str) -> i64 {
+    chrono::DateTime::parse_from_rfc3339(ts).map_or(i64::MIN, |t| t.timestamp_micros())
+}
+
+/// [`updated_key`] back to text (for a rebuild, which reads it again).
+fn updated_text(micros: i64) -> String {
+    chrono::DateTime::from_timestamp_micros(micros)
+        .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Micros, true))
+        .unwrap_or_default()
+}
+
+/// Builds a [`CustomerIndex`] from entries pushed in ascending id order (streamed from the
+/// database, so the whole table is never held twice).
+#[derive(Default)]
+pub struct IndexBuilder {
+    ix: CustomerIndex,
+}
+
+impl IndexBuilder {
+    /// Add the next customer; an id not above the last one's is out of order and ends in
+    /// a full rebuild at [`IndexBuilder::finish`].
+    pub fn push(&mut self, e: IndexEntry) {
+        self.ix.push_slot(&e);
+    }
+
+    pub fn finish(mut self) -> CustomerIndex {
+        if self.ix.keys.windows(2).any(|w| w[0].id >= w[1].id) {
+            return CustomerIndex::build(self.ix.entries());
+        }
+        self.ix.haystack.shrink_to_fit();
+        self.ix.names.shrink_to_fit();
+        self.ix.sort_orders();
+        self.ix
     }
 }
 
@@ -683,33 +818,6 @@ fn relevance(text: &[u8], terms: &[String]) -> usize {
     } else {
         2
     }
-}
-
-fn name_cmp(a: &Keys, b: &Keys) -> std::cmp::Ordering {
-    a.name_key.cmp(&b.name_key).then(a.id.cmp(&b.id))
-}
-
-fn updated_cmp(a: &Keys, b: &Keys) -> std::cmp::Ordering {
-    a.updated_at.cmp(&b.updated_at).then(a.id.cmp(&b.id))
-}
-
-type Cmp = fn(&Keys, &Keys) -> std::cmp::Ordering;
-
-fn remove_sorted(order: &mut Vec<u32>, keys: &[Keys], slot: u32, cmp: Cmp) {
-    let k = &keys[slot as usize];
-    if let Ok(pos) = order.binary_search_by(|s| cmp(&keys[*s as usize], k)) {
-        order.remove(pos);
-    } else if let Some(pos) = order.iter().position(|s| *s == slot) {
-        order.remove(pos);
-    }
-}
-
-fn insert_sorted(order: &mut Vec<u32>, keys: &[Keys], slot: u32, cmp: Cmp) {
-    let k = &keys[slot as usize];
-    let pos = order
-        .binary_search_by(|s| cmp(&keys[*s as usize], k))
-        .unwrap_or_else(|p| p);
-    order.insert(pos, slot);
 }
 
 #[cfg(test)]
