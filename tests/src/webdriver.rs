@@ -228,9 +228,26 @@ impl Session {
         self.wait(|| (self.text_of(".customer-row .row-name") == name).then_some(()))
     }
 
+    /// A picture of the window, saved as PNG at `path`.
+    ///
+    /// WebKitGTK without accelerated compositing (how FrontDesk draws) takes the picture at
+    /// the page's next painting after the request, and a page where nothing changes (no
+    /// caret blinking, as on the recovery screen) never paints again: a nearly transparent
+    /// pixel in the corner changes every 50 ms while the picture is taken, so that it does.
     pub fn screenshot(&self, path: &Path) -> R<()> {
         use base64::Engine;
-        let v = self.send("GET", "/screenshot", None)?;
+        self.execute(
+            "const d = document.createElement('div'); d.id = 'e2e-repaint';
+             d.style.cssText = 'position:fixed;left:0;top:0;width:1px;height:1px;pointer-events:none;z-index:2147483647';
+             document.body.append(d);
+             let n = 0;
+             const step = () => { if (!d.isConnected) return; n += 1; d.style.background = `rgba(0,0,0,${n % 2 ? 0.004 : 0.008})`; setTimeout(step, 50); };
+             step();",
+            vec![],
+        )?;
+        let v = self.send("GET", "/screenshot", None);
+        self.execute("document.getElementById('e2e-repaint')?.remove();", vec![])?;
+        let v = v?;
         let png = base64::engine::general_purpose::STANDARD
             .decode(v.as_str().unwrap_or_default())
             .map_err(|e| e.to_string())?;

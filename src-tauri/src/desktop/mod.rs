@@ -285,6 +285,18 @@ fn ready(handle: &tauri::AppHandle) {
     });
 }
 
+/// WebKitGTK draws the window without its accelerated compositing (OpenGL) unless the
+/// user asked otherwise (`WEBKIT_DISABLE_COMPOSITING_MODE=0`). Lists and forms need none of
+/// it; it costs the web process about 95 MB and, without a GPU (software OpenGL, remote
+/// desktops, virtual machines), some 200 ms before the first screen is painted.
+fn software_rendering() {
+    #[cfg(target_os = "linux")]
+    if std::env::var_os("WEBKIT_DISABLE_COMPOSITING_MODE").is_none() {
+        // Before any other thread exists: nothing else reads the environment yet.
+        std::env::set_var("WEBKIT_DISABLE_COMPOSITING_MODE", "1");
+    }
+}
+
 /// What is remembered of the window: size, position, maximised, full screen; never
 /// "hidden" (starting in the tray is the tray's business).
 fn window_state() -> tauri_plugin_window_state::StateFlags {
@@ -311,6 +323,7 @@ fn end_on_sigterm(handle: tauri::AppHandle) {
 
 pub fn run() {
     STARTED.get_or_init(std::time::Instant::now);
+    software_rendering();
     let builder = tauri::Builder::default()
         // First: a second launch hands its command line (a `--call`, a link) to this one and
         // ends; links go to the deep-link plugin, which reports them below.
