@@ -365,10 +365,24 @@ impl CustomerIndex {
         a.updated.cmp(&b.updated).then(a.id.cmp(&b.id))
     }
 
-    /// Sort both orders from scratch.
+    /// Sort both orders from scratch. Names are sorted by their first 16 bytes as one
+    /// number, and by the whole key only where those are equal (the same order, in a
+    /// fraction of the time at 100k customers).
     fn sort_orders(&mut self) {
-        let mut by_name: Vec<u32> = (0..self.keys.len() as u32).collect();
-        by_name.sort_unstable_by(|a, b| self.name_cmp(*a, *b));
+        let mut by_name: Vec<(u128, u32)> = self
+            .keys
+            .iter()
+            .enumerate()
+            .map(|(slot, k)| {
+                let mut head = [0u8; 16];
+                let name = self.name_of(k).as_bytes();
+                let n = name.len().min(16);
+                head[..n].copy_from_slice(&name[..n]);
+                (u128::from_be_bytes(head), slot as u32)
+            })
+            .collect();
+        by_name.sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| self.name_cmp(a.1, b.1)));
+        let by_name = by_name.into_iter().map(|(_, slot)| slot).collect();
         let mut by_updated: Vec<u32> = (0..self.keys.len() as u32).collect();
         by_updated.sort_unstable_by(|a, b| self.updated_cmp(*a, *b));
         self.by_name = by_name;

@@ -54,7 +54,9 @@ pub fn parse_local(s: &str) -> Result<NaiveDateTime, &'static str> {
 
 /// A date as stored (`YYYY-MM-DD`, written by Rust); `None` if it is not one.
 pub fn stored_date(s: &str) -> Option<NaiveDate> {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
+    // chrono's own ISO reading: `%Y-%m-%d` without interpreting a format string per call
+    // (the customer index reads three dates for each of 100k customers at start).
+    s.parse().ok()
 }
 
 pub fn format_date(d: NaiveDate) -> String {
@@ -186,6 +188,23 @@ fn parse_stored(ts: &str) -> Option<NaiveDateTime> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn stored_dates_are_read_strictly() {
+        assert_eq!(stored_date("2026-12-06"), NaiveDate::from_ymd_opt(2026, 12, 6));
+        assert_eq!(stored_date("2024-02-29"), NaiveDate::from_ymd_opt(2024, 2, 29));
+        for bad in [
+            "",
+            "2026-13-01",
+            "2025-02-29",
+            "2026-12-06x",
+            "2026/12/06",
+            "06.12.2026",
+            "2026-12",
+        ] {
+            assert_eq!(stored_date(bad), None, "{bad}");
+        }
+    }
 
     #[test]
     fn the_bulk_converter_agrees_with_the_one_rule() {
