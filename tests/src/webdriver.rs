@@ -222,10 +222,16 @@ impl Session {
             .map(|_| ())
     }
 
-    /// Search the customer list for `name` and wait until the first row is that customer.
+    /// Search the customer list for `name` and wait until the first row is that customer,
+    /// in the list answering this search: a row from before (the same customer, listed
+    /// before the search ran) is replaced when the answer comes, and a click in between
+    /// lands on an empty list.
     pub fn search_first(&self, name: &str) -> R<()> {
         self.fill("#search", name)?;
-        self.wait(|| (self.text_of(".customer-row .row-name") == name).then_some(()))
+        self.wait(|| {
+            let settled = self.find("#customer-list[aria-busy='false']").is_ok();
+            (settled && self.text_of(".customer-row .row-name") == name).then_some(())
+        })
     }
 
     /// A picture of the window, saved as PNG at `path`.

@@ -285,6 +285,18 @@ fn ready(handle: &tauri::AppHandle) {
     });
 }
 
+/// A panic (a bug: nothing a user or a file does may cause one) ends the release build at
+/// once (`panic = "abort"`); what and where goes to the log file first, not only to a
+/// standard error nobody sees. Written data is safe: SQLite rolls back what was not
+/// committed, and an unsaved customer form is kept as a draft.
+fn log_panics() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        log::error!("the app stopped on an internal error: {info}");
+        default(info);
+    }));
+}
+
 /// WebKitGTK draws the window without its accelerated compositing (OpenGL) unless the
 /// user asked otherwise (`WEBKIT_DISABLE_COMPOSITING_MODE=0`). Lists and forms need none of
 /// it; it costs the web process about 95 MB and, without a GPU (software OpenGL, remote
@@ -324,6 +336,7 @@ fn end_on_sigterm(handle: tauri::AppHandle) {
 pub fn run() {
     STARTED.get_or_init(std::time::Instant::now);
     software_rendering();
+    log_panics();
     let builder = tauri::Builder::default()
         // First: a second launch hands its command line (a `--call`, a link) to this one and
         // ends; links go to the deep-link plugin, which reports them below.
