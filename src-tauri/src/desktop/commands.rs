@@ -51,6 +51,7 @@ async fn run(handle: &AppHandle, command: &'static ipc::Command, args: Value) ->
     let (out, args) = tauri::async_runtime::spawn_blocking(move || (ipc::dispatch(&app, command.name, &args), args))
         .await
         .map_err(Error::internal)?;
+    super::answered();
     if command.access == Access::Write {
         if let Ok(v) = &out {
             after_write(handle, command.name, &args, v)?;

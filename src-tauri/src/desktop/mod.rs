@@ -219,6 +219,37 @@ fn create_window(app: &tauri::App, data: Option<&PathBuf>) -> tauri::Result<()> 
     builder.build().map(|_| ())
 }
 
+/// Wakes [`give_back_when_quiet`]: a command from the window was answered.
+static ANSWERED: std::sync::OnceLock<Arc<Notify>> = std::sync::OnceLock::new();
+
+/// How long the window must stay quiet before freed memory is given back.
+const QUIET: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// A command was answered (see [`give_back_when_quiet`]).
+pub(super) fn answered() {
+    if let Some(n) = ANSWERED.get() {
+        n.notify_one();
+    }
+}
+
+/// Once the window has been quiet for [`QUIET`] after answering commands (a search, the
+/// board, an export), give what they freed back to the system. Otherwise the allocator keeps
+/// it until the next reminder pass, and the desk's memory only ever grows to its busiest
+/// moment.
+fn give_back_when_quiet() {
+    let answered = Arc::new(Notify::new());
+    if ANSWERED.set(answered.clone()).is_err() {
+        return;
+    }
+    tauri::async_runtime::spawn(async move {
+        loop {
+            answered.notified().await;
+            while tokio::time::timeout(QUIET, answered.notified()).await.is_ok() {}
+            give_back_memory();
+        }
+    });
+}
+
 /// Return the memory freed after a large piece of work (the start-up index read) to the
 /// system: glibc keeps freed memory in its arenas otherwise.
 pub(super) fn give_back_memory() {
@@ -391,6 +422,7 @@ pub fn run() {
             end_on_sigterm(app.handle().clone());
             // Opens the store off the UI thread, then plans and fires reminders.
             scheduler::spawn(app.handle().clone(), shared);
+            give_back_when_quiet();
             Ok(())
         })
         .on_window_event(|window, event| {

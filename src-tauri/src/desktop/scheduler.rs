@@ -73,7 +73,11 @@ async fn run(handle: &AppHandle, shared: &Arc<Shared>) -> bool {
                     if let Err(e) = a.shrink_memory() {
                         log::warn!("the page cache could not be emptied: {e}");
                     }
-                    super::give_back_memory();
+                }
+                // What a pass read and freed goes back to the system instead of staying with
+                // the allocator until the next pass (a few madvise calls).
+                super::give_back_memory();
+                if shrink {
                     log::info!("start-up work done (reminders planned, daily backup, integrity check)");
                 }
                 t

@@ -57,9 +57,11 @@ pub fn configure(conn: &Connection) -> Result<()> {
     // FULL: a write acknowledged to the user survives a power cut, not only a crash (WAL with
     // NORMAL may lose the last commits then). The cost is in `cargo xtask bench`.
     conn.pragma_update(None, "synchronous", "FULL")?;
-    // Up to 64 MiB of pages stay in memory (SQLite's default is 2 MiB): the manager's
-    // figures read whole years of visits and complaints, again at each period switch.
-    conn.pragma_update(None, "cache_size", -65536)?;
+    // Up to 8 MiB of pages stay in memory (SQLite's default is 2 MiB). The manager's
+    // figures and the board, which read whole years, have their own readers with a larger
+    // cache (`App::with_reader`); on the desk's connection the reminder passes every few
+    // seconds would otherwise fill 64 MiB that the allocator cannot give back afterwards.
+    conn.pragma_update(None, "cache_size", -8192)?;
     let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
     if !mode.eq_ignore_ascii_case("wal") {
         return Err(Error::Internal(format!("journal mode is {mode}, not WAL")));
