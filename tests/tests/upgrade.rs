@@ -28,6 +28,8 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../src-tauri/src/store/migrations/0008_review.sql"),
     include_str!("../../src-tauri/src/store/migrations/0009_review_speed.sql"),
     include_str!("../../src-tauri/src/store/migrations/0010_arrivals.sql"),
+    // An index only (the deadline sweep's): no tables to fill.
+    include_str!("../../src-tauri/src/store/migrations/0011_complaint_sweep.sql"),
 ];
 
 const T0: &str = "2026-03-02T02:15:00.000Z";

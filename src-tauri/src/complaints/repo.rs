@@ -325,12 +325,14 @@ pub fn list_complaints(
 
 /// Open complaints whose running deadline has passed (for the breach and escalation sweep).
 pub fn list_overdue_ids(conn: &Connection, now_ts: &str) -> Result<Vec<i64>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT id FROM complaints WHERE is_open = 1 AND next_due < ?1 AND escalation_level < 3 ORDER BY next_due",
-    )?;
+    let mut stmt = conn.prepare_cached(OVERDUE_SQL)?;
     let rows = stmt.query_map([now_ts], |r| r.get(0))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
+
+/// The sweep's question, answered from the index `complaints_sweep` alone (migration 0011).
+const OVERDUE_SQL: &str =
+    "SELECT id FROM complaints WHERE is_open = 1 AND next_due < ?1 AND escalation_level < 3 ORDER BY next_due";
 
 /// Write the workflow fields Rust worked out for a complaint.
 pub struct WorkflowUpdate<'a> {
@@ -542,4 +544,31 @@ pub fn count_open_for_customer(conn: &Connection, customer_id: i64) -> Result<us
         .prepare_cached("SELECT count(*) FROM complaints WHERE customer_id = ?1 AND is_open = 1")?
         .query_row([customer_id], |r| r.get(0))?;
     Ok(n as usize)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The sweep runs on every reminder pass: it must never read the complaint rows.
+    #[test]
+    fn the_deadline_sweep_reads_the_index_alone() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let conn = crate::store::open_in(dir.path()).expect("store");
+        let plan: Vec<String> = conn
+            .prepare(&format!("EXPLAIN QUERY PLAN {OVERDUE_SQL}"))
+            .expect("plan")
+            .query_map(["2026-12-06T00:00:00.000Z"], |r| r.get::<_, String>(3))
+            .expect("rows")
+            .collect::<rusqlite::Result<_>>()
+            .expect("plan rows");
+        assert!(
+            plan.iter().any(|p| p.contains("COVERING INDEX complaints_sweep")),
+            "{plan:?}"
+        );
+        assert!(
+            !plan.iter().any(|p| p.contains("TEMP B-TREE")),
+            "sorted by the index: {plan:?}"
+        );
+    }
 }

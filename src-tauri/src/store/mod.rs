@@ -29,6 +29,7 @@ pub const MIGRATION_SQL: &[&str] = &[
     include_str!("migrations/0008_review.sql"),
     include_str!("migrations/0009_review_speed.sql"),
     include_str!("migrations/0010_arrivals.sql"),
+    include_str!("migrations/0011_complaint_sweep.sql"),
 ];
 
 pub fn migrations() -> Migrations<'static> {
@@ -234,6 +235,7 @@ mod tests {
         0x3889321de1595149,
         0x2fca4f61a143d406,
         0x039b3f88ae3334e6,
+        0xcf269793a8d47de1,
     ];
 
     #[test]
