@@ -268,6 +268,9 @@ pub struct CustomerIndex {
 
 const DEAD: u32 = u32::MAX;
 
+/// How an order compares two slots.
+type SlotCmp = fn(&CustomerIndex, u32, u32) -> std::cmp::Ordering;
+
 /// Customers' tiers by id, from [`CustomerIndex::tiers`].
 pub struct TierTable(Vec<Option<Tier>>);
 
@@ -391,41 +394,33 @@ impl CustomerIndex {
 
     /// Take `slot` out of both orders (before its keys change).
     fn unorder(&mut self, slot: u32) {
-        for by_name in [true, false] {
-            let order = if by_name { &self.by_name } else { &self.by_updated };
-            let cmp = |s: &u32| {
-                if by_name {
-                    self.name_cmp(*s, slot)
-                } else {
-                    self.updated_cmp(*s, slot)
-                }
-            };
-            let pos = order
-                .binary_search_by(cmp)
-                .ok()
-                .or_else(|| order.iter().position(|s| *s == slot));
-            if let Some(pos) = pos {
-                if by_name {
-                    self.by_name.remove(pos);
-                } else {
-                    self.by_updated.remove(pos);
-                }
-            }
+        if let Some(pos) = self.find(&self.by_name, slot, Self::name_cmp) {
+            self.by_name.remove(pos);
+        }
+        if let Some(pos) = self.find(&self.by_updated, slot, Self::updated_cmp) {
+            self.by_updated.remove(pos);
         }
     }
 
     /// Put `slot` into both orders at its place.
     fn order(&mut self, slot: u32) {
-        let pos = self
-            .by_name
-            .binary_search_by(|s| self.name_cmp(*s, slot))
-            .unwrap_or_else(|p| p);
+        let pos = self.place(&self.by_name, slot, Self::name_cmp);
         self.by_name.insert(pos, slot);
-        let pos = self
-            .by_updated
-            .binary_search_by(|s| self.updated_cmp(*s, slot))
-            .unwrap_or_else(|p| p);
+        let pos = self.place(&self.by_updated, slot, Self::updated_cmp);
         self.by_updated.insert(pos, slot);
+    }
+
+    /// Where `slot` belongs in `order`, sorted by `cmp`.
+    fn place(&self, order: &[u32], slot: u32, cmp: SlotCmp) -> usize {
+        order.binary_search_by(|s| cmp(self, *s, slot)).unwrap_or_else(|p| p)
+    }
+
+    /// Where `slot` is in `order`: by its keys, else one by one (an order left stale).
+    fn find(&self, order: &[u32], slot: u32, cmp: SlotCmp) -> Option<usize> {
+        order
+            .binary_search_by(|s| cmp(self, *s, slot))
+            .ok()
+            .or_else(|| order.iter().position(|s| *s == slot))
     }
 
     fn append_text(&mut self, e: &IndexEntry, slot: u32) -> u32 {
