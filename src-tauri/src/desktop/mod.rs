@@ -208,15 +208,45 @@ fn listen_for_opens(handle: &tauri::AppHandle) {
 /// The main window (configured in `tauri.conf.json`, created here): its webview keeps its
 /// storage (drafts in localStorage, caches) inside the data folder, so that another data
 /// folder, or a portable install on a USB stick, never shares or leaves behind unsaved text.
+///
+/// It appears once its page has loaded ([`SHOW_AT_THE_LATEST`] if the page never does), not
+/// blank before: WebKitGTK's first drawing of a window waits up to 500 ms for the web process
+/// to paint, and a web process still starting could not. Half of all cold starts lost that
+/// half second; none do now, and no empty white frame flashes up first on any system.
 fn create_window(app: &tauri::App, data: Option<&PathBuf>) -> tauri::Result<()> {
     let Some(config) = app.config().app.windows.iter().find(|w| w.label == "main") else {
         return Err(tauri::Error::WindowNotFound);
     };
-    let mut builder = tauri::WebviewWindowBuilder::from_config(app.handle(), config)?;
+    let mut builder = tauri::WebviewWindowBuilder::from_config(app.handle(), config)?
+        .visible(false)
+        .on_page_load(|window, page| {
+            if page.event() == tauri::webview::PageLoadEvent::Finished {
+                show_first(&window);
+            }
+        });
     if let Some(dir) = data {
         builder = builder.data_directory(dir.join(WEBVIEW_DIR));
     }
-    builder.build().map(|_| ())
+    let window = builder.build()?;
+    tauri::async_runtime::spawn(async move {
+        tokio::time::sleep(SHOW_AT_THE_LATEST).await;
+        show_first(&window);
+    });
+    Ok(())
+}
+
+/// The window shows even if its page never finishes loading (the recovery screen is in it).
+const SHOW_AT_THE_LATEST: std::time::Duration = std::time::Duration::from_secs(3);
+
+/// Shows the main window the first time it is asked to; later page loads (a reload) leave it
+/// as the user has it (hidden in the tray, say).
+fn show_first(window: &tauri::WebviewWindow) {
+    static SHOWN: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+    if !SHOWN.swap(true, Ordering::SeqCst) {
+        if let Err(e) = window.show() {
+            log::warn!("the window could not be shown: {e}");
+        }
+    }
 }
 
 /// Wakes [`give_back_when_quiet`]: a command from the window was answered.
