@@ -1,5 +1,6 @@
 //! Shared helpers for FrontDesk's integration, story and end-to-end tests.
 
+pub mod server;
 pub mod webdriver;
 
 use std::path::PathBuf;

@@ -8,6 +8,8 @@ use std::env;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
+mod pg;
+
 /// Debian/Ubuntu packages needed to build the app.
 const BUILD_PACKAGES: &[&str] = &[
     "build-essential",
@@ -256,13 +258,17 @@ fn package() -> Result<Bundles> {
     Ok(b)
 }
 
-/// Run `apt-get` with `args`, as root or through sudo.
-fn apt_get(args: &[&str]) -> Command {
-    let is_root = Command::new("id")
+/// Whether xtask runs as root (then it installs without sudo, and runs servers as their own user).
+fn is_root() -> bool {
+    Command::new("id")
         .arg("-u")
         .output()
-        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0");
-    let mut c = if is_root {
+        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+}
+
+/// Run `apt-get` with `args`, as root or through sudo.
+fn apt_get(args: &[&str]) -> Command {
+    let mut c = if is_root() {
         Command::new("apt-get")
     } else {
         let mut c = Command::new("sudo");
@@ -479,6 +485,25 @@ fn test() -> Result {
     let mut c = cargo();
     c.args(["test", "--workspace", "--locked"]);
     status("unit and integration tests", c)?;
+
+    if cfg!(target_os = "linux") {
+        // The shared database's tests, each on a database of its own on one throwaway server.
+        let server = pg::Cluster::start()?;
+        let mut c = cargo();
+        c.args([
+            "test",
+            "--locked",
+            "--package",
+            "frontdesk-tests",
+            "--test",
+            "server*",
+            "--",
+            "--ignored",
+        ])
+        .env(pg::SERVER_ENV, &server.url);
+        status("shared-database tests (a throwaway PostgreSQL server)", c)?;
+        drop(server);
+    }
 
     let Some(driver) = driver else {
         println!("==> end-to-end tests run on Linux only (tauri-driver has no macOS WebDriver)");

@@ -8,6 +8,7 @@ use rusqlite_migration::{Migrations, M};
 use crate::error::{Error, Result};
 
 pub mod backup;
+pub mod server;
 pub mod settings;
 
 /// The database file inside the data folder.
@@ -243,23 +244,31 @@ mod tests {
         migrations().validate().expect("migrations apply to an empty database");
     }
 
+    /// The shared database's migrations (`server.rs`), held to the same rule.
+    const SHIPPED_SERVER: &[u64] = &[0xc36f7cf8703ee7f5];
+
     #[test]
     fn migrations_are_append_only() {
-        let got: Vec<u64> = MIGRATION_SQL.iter().map(|s| fingerprint(s)).collect();
-        assert!(got.len() >= SHIPPED.len(), "a shipped migration was removed");
-        for (i, (g, s)) in got.iter().zip(SHIPPED).enumerate() {
+        append_only("SQLite", MIGRATION_SQL, SHIPPED);
+        append_only("server", server::MIGRATION_SQL, SHIPPED_SERVER);
+    }
+
+    fn append_only(which: &str, sql: &[&str], shipped: &[u64]) {
+        let got: Vec<u64> = sql.iter().map(|s| fingerprint(s)).collect();
+        assert!(got.len() >= shipped.len(), "a shipped {which} migration was removed");
+        for (i, (g, s)) in got.iter().zip(shipped).enumerate() {
             assert_eq!(
                 g,
                 s,
-                "migration {} changed after it shipped (fingerprint {g:#x})",
+                "{which} migration {} changed after it shipped (fingerprint {g:#x})",
                 i + 1
             );
         }
         assert_eq!(
             got.len(),
-            SHIPPED.len(),
-            "new migration: add its fingerprint {:#x?}",
-            &got[SHIPPED.len()..]
+            shipped.len(),
+            "new {which} migration: add its fingerprint {:#x?}",
+            &got[shipped.len()..]
         );
     }
 

@@ -1,0 +1,88 @@
+//! A database of its own on the throwaway PostgreSQL server that `cargo xtask test` starts
+//! (named by `FRONTDESK_TEST_PG`), for each shared-database test.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use frontdesk::store::server::ServerSettings;
+use postgres::{Client, Config, NoTls};
+
+/// The variable `cargo xtask test` sets to the throwaway server's connection string
+/// (`host=127.0.0.1 port=… user=postgres password=…`).
+pub const SERVER_ENV: &str = "FRONTDESK_TEST_PG";
+
+/// Why a shared-database test is ignored by a plain `cargo test`.
+pub const NEEDS_SERVER: &str = "needs a PostgreSQL server: `cargo xtask test` starts one";
+
+/// An empty database, created for one test and dropped with it.
+pub struct TempDatabase {
+    pub name: String,
+    admin: Config,
+}
+
+impl TempDatabase {
+    pub fn new() -> Self {
+        static NEXT: AtomicUsize = AtomicUsize::new(0);
+        let admin = admin_config();
+        let name = format!("fd_test_{}_{}", std::process::id(), NEXT.fetch_add(1, Ordering::SeqCst));
+        let mut client = admin.connect(NoTls).expect("the test server answers");
+        client
+            .batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+            .expect("drop a test database left by an earlier run");
+        client
+            .batch_execute(&format!("CREATE DATABASE {name}"))
+            .expect("create the test database");
+        TempDatabase { name, admin }
+    }
+
+    /// What a desk would type to reach this database as the server's superuser.
+    pub fn settings(&self, desk: &str) -> ServerSettings {
+        let host = match self.admin.get_hosts().first() {
+            Some(postgres::config::Host::Tcp(h)) => h.clone(),
+            _ => panic!("{SERVER_ENV} must name a TCP host"),
+        };
+        ServerSettings {
+            host,
+            port: self.admin.get_ports().first().copied().unwrap_or(5432).into(),
+            database: self.name.clone(),
+            user: self.admin.get_user().expect("a user in FRONTDESK_TEST_PG").to_string(),
+            password: String::from_utf8_lossy(self.admin.get_password().expect("a password in FRONTDESK_TEST_PG"))
+                .into_owned(),
+            desk: desk.to_string(),
+        }
+    }
+
+    /// A superuser connection to this database, to arrange what a test needs.
+    pub fn client(&self) -> Client {
+        let mut c = self.admin.clone();
+        c.dbname(&self.name);
+        c.connect(NoTls).expect("connect to the test database")
+    }
+
+    /// A superuser connection to the server's maintenance database.
+    pub fn admin(&self) -> Client {
+        self.admin.connect(NoTls).expect("connect to the test server")
+    }
+}
+
+impl Default for TempDatabase {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Drop for TempDatabase {
+    fn drop(&mut self) {
+        if let Ok(mut client) = self.admin.connect(NoTls) {
+            let _ = client.batch_execute(&format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name));
+        }
+    }
+}
+
+fn admin_config() -> Config {
+    let url = std::env::var(SERVER_ENV).unwrap_or_else(|_| panic!("{NEEDS_SERVER} (or set {SERVER_ENV})"));
+    let mut config: Config = url.parse().unwrap_or_else(|e| panic!("{SERVER_ENV}: {e}"));
+    if config.get_dbname().is_none() {
+        config.dbname("postgres");
+    }
+    config
+}
