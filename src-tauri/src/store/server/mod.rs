@@ -5,6 +5,8 @@
 //! maintained, pure-Rust PostgreSQL client): the store's functions are plain synchronous calls
 //! over a connection, as they are over rusqlite's, and it brings LISTEN/NOTIFY.
 
+pub mod copy;
+
 use std::time::Duration;
 
 use postgres::error::SqlState;
@@ -15,7 +17,10 @@ use crate::error::{check_len, Error, FieldError, Result};
 
 /// Every migration of the server's schema, in order. Append only: never edit or reorder one
 /// that shipped (the store's fingerprint test checks these as it checks SQLite's).
-pub const MIGRATION_SQL: &[&str] = &[include_str!("server_migrations/0001_desks.sql")];
+pub const MIGRATION_SQL: &[&str] = &[
+    include_str!("migrations/0001_desks.sql"),
+    include_str!("migrations/0002_records.sql"),
+];
 
 /// The server schema version this build writes.
 pub fn supported_version() -> i64 {
