@@ -149,7 +149,7 @@ pub struct Status {
 fn refresh_normalisation(conn: &mut Connection) -> Result<()> {
     use crate::customers::search::NORMALISATION_VERSION;
     const KEY: &str = "search_normalisation";
-    let stored = settings::get_setting(conn, KEY)?.and_then(|v| v.parse::<i64>().ok());
+    let stored = settings::get_setting(&*conn, KEY)?.and_then(|v| v.parse::<i64>().ok());
     if stored == Some(NORMALISATION_VERSION) {
         return Ok(());
     }
@@ -166,7 +166,7 @@ fn refresh_normalisation(conn: &mut Connection) -> Result<()> {
 fn refresh_review_counts(conn: &mut Connection) -> Result<()> {
     const KEY: &str = "review_zone";
     let mark = crate::kernel::time::zone_mark();
-    if settings::get_setting(conn, KEY)?.as_deref() == Some(mark.as_str()) {
+    if settings::get_setting(&*conn, KEY)?.as_deref() == Some(mark.as_str()) {
         return Ok(());
     }
     let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
@@ -532,7 +532,7 @@ impl App {
     pub fn status(&self) -> Result<Status> {
         let conn = self.conn()?;
         let schema_version = store::schema_version(&conn)?;
-        let language = settings::get_setting(&conn, "language")?;
+        let language = settings::get_setting(&*conn, "language")?;
         drop(conn);
         Ok(Status {
             data_dir: self.data_dir.display().to_string(),

@@ -54,12 +54,12 @@ impl App {
         let earliest = now - TimeDelta::days(CATCH_UP_DAYS as i64);
         let (from, days_through) = {
             let conn = self.conn()?;
-            let from = settings::get_setting(&conn, PLANNED_AT)?
+            let from = settings::get_setting(&*conn, PLANNED_AT)?
                 .as_deref()
                 .and_then(store::ts_to_local)
                 .map(|t| t.max(earliest))
                 .unwrap_or(now - TimeDelta::hours(1));
-            let through = settings::get_setting(&conn, DAYS_PLANNED_THROUGH)?.and_then(|d| stored_date(&d));
+            let through = settings::get_setting(&*conn, DAYS_PLANNED_THROUGH)?.and_then(|d| stored_date(&d));
             (from, through)
         };
         let mut planned: Vec<Planned> = Vec::new();

@@ -8,6 +8,7 @@ use rusqlite_migration::{Migrations, M};
 use crate::error::{Error, Result};
 
 pub mod backup;
+pub mod db;
 pub mod server;
 pub mod settings;
 

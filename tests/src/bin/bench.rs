@@ -344,7 +344,36 @@ fn main() {
     });
     audit_cost(&edit);
     sync_cost();
+    server_copy_cost(&dir_path.join(frontdesk::store::DB_FILE));
     import_cost(&inputs);
+}
+
+/// Moving this desk (the whole seeded file) to the shared database, and copying it back to a
+/// new file: what "Move this desk's data to the shared database" and "Copy the shared
+/// database to this PC" take. Needs the throwaway server `cargo xtask bench` starts.
+fn server_copy_cost(file: &std::path::Path) {
+    if std::env::var_os(frontdesk_tests::server::SERVER_ENV).is_none() {
+        eprintln!(
+            "no PostgreSQL server ({}): no pg_ figures",
+            frontdesk_tests::server::SERVER_ENV
+        );
+        return;
+    }
+    use frontdesk::store::server::{self, copy};
+    let db = frontdesk_tests::server::TempDatabase::new();
+    let mut client = server::connect(&db.settings("前台1")).expect("the bench server answers");
+    let desk = rusqlite::Connection::open(file).expect("the seeded file");
+    let t = Instant::now();
+    let moved = copy::copy_to_server(&desk, &mut client).expect("move the desk to the server");
+    println!("pg_move_desk_to_server {:.2} s", t.elapsed().as_secs_f64());
+    println!(
+        "pg_moved_rows {} count",
+        moved.tables.iter().map(|t| t.rows).sum::<u64>()
+    );
+    let back = tempfile::tempdir().expect("temp dir");
+    let t = Instant::now();
+    copy::copy_from_server(&mut client, &back.path().join(frontdesk::store::DB_FILE)).expect("copy the server back");
+    println!("pg_copy_server_to_desk {:.2} s", t.elapsed().as_secs_f64());
 }
 
 /// The manager's dashboard, every section computed, for a month and a year; one drill-down

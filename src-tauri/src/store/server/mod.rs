@@ -273,7 +273,7 @@ pub fn migrate(client: &mut Client) -> Result<i64> {
 }
 
 /// A server error while using an open connection.
-fn pg(e: postgres::Error) -> Error {
+pub(crate) fn pg(e: postgres::Error) -> Error {
     let what = match e.as_db_error() {
         Some(db) => format!("{} ({})", db.message(), db.code().code()),
         None => reason_of(&e),

@@ -1,0 +1,494 @@
+//! One handle over either store: the desk's SQLite file or the shared PostgreSQL database.
+//!
+//! A repo function takes a [`Db`] and writes one SQL text, with SQLite's numbered
+//! placeholders (`?1`); on the server they become `$1`, and each statement is prepared once
+//! per connection. Values cross as [`Value`] (a whole number, a real, a text or NULL: what the
+//! desk's file holds) and are converted to the type the server expects for each parameter and
+//! column (bigint, integer, boolean, real, text, jsonb).
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+use postgres::types::{IsNull, ToSql, Type};
+
+use crate::error::{Error, Result};
+
+/// A value as both stores hold it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Null,
+    Int(i64),
+    Real(f64),
+    Text(String),
+}
+
+/// Something a statement can take as a parameter.
+pub trait Param {
+    fn value(&self) -> Value;
+}
+
+impl Param for Value {
+    fn value(&self) -> Value {
+        self.clone()
+    }
+}
+impl Param for i64 {
+    fn value(&self) -> Value {
+        Value::Int(*self)
+    }
+}
+impl Param for i32 {
+    fn value(&self) -> Value {
+        Value::Int(i64::from(*self))
+    }
+}
+impl Param for u32 {
+    fn value(&self) -> Value {
+        Value::Int(i64::from(*self))
+    }
+}
+/// Yes/no is stored as 1/0, as in the desk's file.
+impl Param for bool {
+    fn value(&self) -> Value {
+        Value::Int(i64::from(*self))
+    }
+}
+impl Param for f64 {
+    fn value(&self) -> Value {
+        Value::Real(*self)
+    }
+}
+impl Param for str {
+    fn value(&self) -> Value {
+        Value::Text(self.to_string())
+    }
+}
+impl Param for String {
+    fn value(&self) -> Value {
+        Value::Text(self.clone())
+    }
+}
+impl<T: Param + ?Sized> Param for &T {
+    fn value(&self) -> Value {
+        (**self).value()
+    }
+}
+impl<T: Param> Param for Option<T> {
+    fn value(&self) -> Value {
+        self.as_ref().map_or(Value::Null, Param::value)
+    }
+}
+
+/// Something a column's value can be read as.
+pub trait FromValue: Sized {
+    /// `None` when the value is not of this kind.
+    fn from_value(v: &Value) -> Option<Self>;
+}
+
+impl FromValue for Value {
+    fn from_value(v: &Value) -> Option<Self> {
+        Some(v.clone())
+    }
+}
+impl FromValue for i64 {
+    fn from_value(v: &Value) -> Option<Self> {
+        match v {
+            Value::Int(i) => Some(*i),
+            _ => None,
+        }
+    }
+}
+impl FromValue for bool {
+    fn from_value(v: &Value) -> Option<Self> {
+        match v {
+            Value::Int(i) => Some(*i != 0),
+            _ => None,
+        }
+    }
+}
+impl FromValue for f64 {
+    fn from_value(v: &Value) -> Option<Self> {
+        match v {
+            Value::Real(f) => Some(*f),
+            Value::Int(i) => Some(*i as f64),
+            _ => None,
+        }
+    }
+}
+impl FromValue for String {
+    fn from_value(v: &Value) -> Option<Self> {
+        match v {
+            Value::Text(s) => Some(s.clone()),
+            _ => None,
+        }
+    }
+}
+impl<T: FromValue> FromValue for Option<T> {
+    fn from_value(v: &Value) -> Option<Self> {
+        match v {
+            Value::Null => Some(None),
+            other => T::from_value(other).map(Some),
+        }
+    }
+}
+
+/// One row of a result.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Row(pub Vec<Value>);
+
+impl Row {
+    /// Column `i` as `T`; a missing column or a value of another kind is an internal error.
+    pub fn get<T: FromValue>(&self, i: usize) -> Result<T> {
+        let v = self
+            .0
+            .get(i)
+            .ok_or_else(|| Error::Internal(format!("no column {i} in a row of {}", self.0.len())))?;
+        T::from_value(v)
+            .ok_or_else(|| Error::Internal(format!("column {i} holds {v:?}, not a {}", std::any::type_name::<T>())))
+    }
+}
+
+/// A connection to the shared database, with the statements it has prepared.
+pub struct Server {
+    client: RefCell<postgres::Client>,
+    prepared: RefCell<HashMap<String, postgres::Statement>>,
+}
+
+impl Server {
+    pub fn new(client: postgres::Client) -> Self {
+        Server {
+            client: RefCell::new(client),
+            prepared: RefCell::new(HashMap::new()),
+        }
+    }
+
+    /// The client itself, for what only the server does (a transaction's start and end,
+    /// COPY, LISTEN).
+    pub fn client(&self) -> std::cell::RefMut<'_, postgres::Client> {
+        self.client.borrow_mut()
+    }
+
+    fn statement(&self, sql: &str) -> Result<postgres::Statement> {
+        if let Some(s) = self.prepared.borrow().get(sql) {
+            return Ok(s.clone());
+        }
+        let s = self
+            .client
+            .borrow_mut()
+            .prepare(&server_sql(sql))
+            .map_err(super::server::pg)?;
+        self.prepared.borrow_mut().insert(sql.to_string(), s.clone());
+        Ok(s)
+    }
+
+    fn run<T>(
+        &self,
+        sql: &str,
+        params: &[&dyn Param],
+        f: impl FnOnce(
+            &mut postgres::Client,
+            &postgres::Statement,
+            &[&(dyn ToSql + Sync)],
+        ) -> std::result::Result<T, postgres::Error>,
+    ) -> Result<T> {
+        let statement = self.statement(sql)?;
+        if statement.params().len() != params.len() {
+            return Err(Error::Internal(format!(
+                "{} parameters given, {} expected by: {sql}",
+                params.len(),
+                statement.params().len()
+            )));
+        }
+        let values: Vec<Value> = params.iter().map(|p| p.value()).collect();
+        let bound: Vec<&(dyn ToSql + Sync)> = values.iter().map(|v| v as &(dyn ToSql + Sync)).collect();
+        let mut client = self.client.borrow_mut();
+        f(&mut client, &statement, &bound).map_err(super::server::pg)
+    }
+}
+
+/// Where a repo function reads and writes: the desk's file, or the shared database.
+#[derive(Clone, Copy)]
+pub enum Db<'a> {
+    Desk(&'a rusqlite::Connection),
+    Server(&'a Server),
+}
+
+impl<'a> From<&'a rusqlite::Connection> for Db<'a> {
+    fn from(c: &'a rusqlite::Connection) -> Self {
+        Db::Desk(c)
+    }
+}
+impl<'a> From<&'a rusqlite::Transaction<'_>> for Db<'a> {
+    fn from(t: &'a rusqlite::Transaction<'_>) -> Self {
+        Db::Desk(t)
+    }
+}
+impl<'a> From<&'a Server> for Db<'a> {
+    fn from(s: &'a Server) -> Self {
+        Db::Server(s)
+    }
+}
+
+impl Db<'_> {
+    /// Run one statement; the number of rows it changed.
+    pub fn execute(&self, sql: &str, params: &[&dyn Param]) -> Result<u64> {
+        match self {
+            Db::Desk(c) => {
+                let mut stmt = c.prepare_cached(sql)?;
+                Ok(stmt.execute(rusqlite::params_from_iter(params.iter().map(|p| p.value())))? as u64)
+            }
+            Db::Server(s) => s.run(sql, params, |c, st, p| c.execute(st, p)),
+        }
+    }
+
+    /// Every row of a query.
+    pub fn query(&self, sql: &str, params: &[&dyn Param]) -> Result<Vec<Row>> {
+        match self {
+            Db::Desk(c) => {
+                let mut stmt = c.prepare_cached(sql)?;
+                let n = stmt.column_count();
+                let rows = stmt.query_map(rusqlite::params_from_iter(params.iter().map(|p| p.value())), |r| {
+                    (0..n)
+                        .map(|i| r.get::<_, Value>(i))
+                        .collect::<rusqlite::Result<Vec<_>>>()
+                })?;
+                Ok(rows.map(|r| r.map(Row)).collect::<rusqlite::Result<_>>()?)
+            }
+            Db::Server(s) => {
+                let rows = s.run(sql, params, |c, st, p| c.query(st, p))?;
+                rows.iter().map(server_row).collect()
+            }
+        }
+    }
+
+    /// The first row of a query, if any.
+    pub fn query_opt(&self, sql: &str, params: &[&dyn Param]) -> Result<Option<Row>> {
+        Ok(self.query(sql, params)?.into_iter().next())
+    }
+
+    /// Statements without parameters, run in order (set-up, a transaction's start or end).
+    pub fn batch(&self, sql: &str) -> Result<()> {
+        match self {
+            Db::Desk(c) => Ok(c.execute_batch(sql)?),
+            Db::Server(s) => s.client.borrow_mut().batch_execute(sql).map_err(super::server::pg),
+        }
+    }
+}
+
+impl rusqlite::types::ToSql for Value {
+    fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+        use rusqlite::types::{ToSqlOutput, ValueRef};
+        Ok(match self {
+            Value::Null => ToSqlOutput::Borrowed(ValueRef::Null),
+            Value::Int(i) => ToSqlOutput::Borrowed(ValueRef::Integer(*i)),
+            Value::Real(f) => ToSqlOutput::Borrowed(ValueRef::Real(*f)),
+            Value::Text(s) => ToSqlOutput::Borrowed(ValueRef::Text(s.as_bytes())),
+        })
+    }
+}
+
+impl rusqlite::types::FromSql for Value {
+    fn column_result(v: rusqlite::types::ValueRef<'_>) -> rusqlite::types::FromSqlResult<Self> {
+        use rusqlite::types::{FromSqlError, ValueRef};
+        Ok(match v {
+            ValueRef::Null => Value::Null,
+            ValueRef::Integer(i) => Value::Int(i),
+            ValueRef::Real(f) => Value::Real(f),
+            ValueRef::Text(t) => Value::Text(
+                std::str::from_utf8(t)
+                    .map_err(|e| FromSqlError::Other(e.into()))?
+                    .to_string(),
+            ),
+            ValueRef::Blob(_) => return Err(FromSqlError::InvalidType),
+        })
+    }
+}
+
+/// A parameter for the server, in the type its statement expects.
+impl ToSql for Value {
+    fn to_sql(
+        &self,
+        ty: &Type,
+        out: &mut bytes::BytesMut,
+    ) -> std::result::Result<IsNull, Box<dyn std::error::Error + Sync + Send>> {
+        let mismatch = || format!("{self:?} cannot be sent as {ty}").into();
+        match (self, ty) {
+            (Value::Null, _) => Ok(IsNull::Yes),
+            (Value::Int(i), &Type::INT8) => i.to_sql(ty, out),
+            (Value::Int(i), &Type::INT4) => i32::try_from(*i).map_err(|_| mismatch())?.to_sql(ty, out),
+            (Value::Int(i), &Type::INT2) => i16::try_from(*i).map_err(|_| mismatch())?.to_sql(ty, out),
+            (Value::Int(i), &Type::BOOL) => (*i != 0).to_sql(ty, out),
+            (Value::Int(i), &Type::FLOAT8) => (*i as f64).to_sql(ty, out),
+            (Value::Real(f), &Type::FLOAT8) => f.to_sql(ty, out),
+            (Value::Text(s), &Type::TEXT | &Type::VARCHAR | &Type::BPCHAR | &Type::NAME) => s.to_sql(ty, out),
+            (Value::Int(i), &Type::JSONB | &Type::JSON) => serde_json::Value::from(*i).to_sql(ty, out),
+            (Value::Real(f), &Type::JSONB | &Type::JSON) => serde_json::Value::from(*f).to_sql(ty, out),
+            (Value::Text(s), &Type::JSONB | &Type::JSON) => serde_json::Value::from(s.as_str()).to_sql(ty, out),
+            _ => Err(mismatch()),
+        }
+    }
+
+    fn accepts(_: &Type) -> bool {
+        true
+    }
+
+    postgres::types::to_sql_checked!();
+}
+
+/// A server row as the desk's file would hold it.
+fn server_row(r: &postgres::Row) -> Result<Row> {
+    let bad = |e: postgres::Error| Error::Internal(format!("reading a server row: {e}"));
+    let mut out = Vec::with_capacity(r.len());
+    for (i, col) in r.columns().iter().enumerate() {
+        let v = match *col.type_() {
+            Type::INT8 => r.try_get::<_, Option<i64>>(i).map_err(bad)?.map(Value::Int),
+            Type::INT4 => r
+                .try_get::<_, Option<i32>>(i)
+                .map_err(bad)?
+                .map(|v| Value::Int(v.into())),
+            Type::INT2 => r
+                .try_get::<_, Option<i16>>(i)
+                .map_err(bad)?
+                .map(|v| Value::Int(v.into())),
+            Type::BOOL => r
+                .try_get::<_, Option<bool>>(i)
+                .map_err(bad)?
+                .map(|v| Value::Int(v.into())),
+            Type::FLOAT8 => r.try_get::<_, Option<f64>>(i).map_err(bad)?.map(Value::Real),
+            Type::FLOAT4 => r
+                .try_get::<_, Option<f32>>(i)
+                .map_err(bad)?
+                .map(|v| Value::Real(v.into())),
+            Type::TEXT | Type::VARCHAR | Type::BPCHAR | Type::NAME => {
+                r.try_get::<_, Option<String>>(i).map_err(bad)?.map(Value::Text)
+            }
+            Type::JSONB | Type::JSON => match r.try_get::<_, Option<serde_json::Value>>(i).map_err(bad)? {
+                None | Some(serde_json::Value::Null) => None,
+                Some(serde_json::Value::String(s)) => Some(Value::Text(s)),
+                Some(serde_json::Value::Number(n)) => Some(
+                    n.as_i64()
+                        .map_or_else(|| Value::Real(n.as_f64().unwrap_or(f64::NAN)), Value::Int),
+                ),
+                Some(other) => Some(Value::Text(other.to_string())),
+            },
+            ref other => {
+                return Err(Error::Internal(format!(
+                    "column {} has type {other}, which the desk's file does not know",
+                    col.name()
+                )))
+            }
+        };
+        out.push(v.unwrap_or(Value::Null));
+    }
+    Ok(Row(out))
+}
+
+/// SQLite's placeholders (`?1`, `?`) as PostgreSQL's (`$1`), outside quotes and comments. A
+/// bare `?` is one more than the highest number so far, as SQLite counts it.
+pub fn server_sql(sql: &str) -> String {
+    let mut out = String::with_capacity(sql.len() + 8);
+    let mut chars = sql.chars().peekable();
+    let mut highest = 0u32;
+    while let Some(c) = chars.next() {
+        match c {
+            '\'' | '"' => {
+                out.push(c);
+                for q in chars.by_ref() {
+                    out.push(q);
+                    if q == c {
+                        break;
+                    }
+                }
+            }
+            '-' if chars.peek() == Some(&'-') => {
+                out.push(c);
+                for q in chars.by_ref() {
+                    out.push(q);
+                    if q == '\n' {
+                        break;
+                    }
+                }
+            }
+            '/' if chars.peek() == Some(&'*') => {
+                out.push(c);
+                let mut last = ' ';
+                for q in chars.by_ref() {
+                    out.push(q);
+                    if last == '*' && q == '/' {
+                        break;
+                    }
+                    last = q;
+                }
+            }
+            '?' => {
+                let mut digits = String::new();
+                while let Some(d) = chars.peek().copied().filter(char::is_ascii_digit) {
+                    digits.push(d);
+                    chars.next();
+                }
+                let n = match digits.parse::<u32>() {
+                    Ok(n) => n,
+                    Err(_) => highest + 1,
+                };
+                highest = highest.max(n);
+                out.push('$');
+                out.push_str(&n.to_string());
+            }
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_become_the_servers_outside_quotes_and_comments() {
+        assert_eq!(server_sql("SELECT ?1, ?2 WHERE a = ?1"), "SELECT $1, $2 WHERE a = $1");
+        assert_eq!(server_sql("VALUES (?, ?, ?)"), "VALUES ($1, $2, $3)");
+        assert_eq!(server_sql("VALUES (?3, ?)"), "VALUES ($3, $4)");
+        assert_eq!(
+            server_sql("SELECT '?1 and ''?''', \"odd?col\" FROM t -- why?\nWHERE x = ?1 /* ?2 */"),
+            "SELECT '?1 and ''?''', \"odd?col\" FROM t -- why?\nWHERE x = $1 /* ?2 */"
+        );
+        assert_eq!(server_sql("SELECT 1 - -1, 2 / 1"), "SELECT 1 - -1, 2 / 1");
+        assert_eq!(server_sql("名字 = ?1"), "名字 = $1");
+    }
+
+    #[test]
+    fn values_read_back_as_the_kind_asked_for() {
+        let row = Row(vec![Value::Int(1), Value::Null, Value::Text("前台1".into())]);
+        assert!(row.get::<bool>(0).unwrap());
+        assert_eq!(row.get::<Option<i64>>(1).unwrap(), None);
+        assert_eq!(row.get::<String>(2).unwrap(), "前台1");
+        assert!(row.get::<i64>(2).is_err(), "a text is not a number");
+        assert!(row.get::<i64>(1).is_err(), "NULL is not a number");
+        assert!(row.get::<i64>(3).is_err(), "no such column");
+        assert_eq!(Some(true).value(), Value::Int(1));
+        assert_eq!(None::<&str>.value(), Value::Null);
+    }
+
+    #[test]
+    fn the_desk_runs_the_same_statements() {
+        let c = rusqlite::Connection::open_in_memory().unwrap();
+        let db = Db::from(&c);
+        db.batch("CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT, flag INTEGER)")
+            .unwrap();
+        assert_eq!(
+            db.execute("INSERT INTO t (name, flag) VALUES (?1, ?2)", &[&"王芳", &true])
+                .unwrap(),
+            1
+        );
+        let row = db
+            .query_opt("SELECT id, name, flag FROM t WHERE name = ?1", &[&"王芳"])
+            .unwrap()
+            .unwrap();
+        assert_eq!(row, Row(vec![Value::Int(1), Value::Text("王芳".into()), Value::Int(1)]));
+        assert!(db
+            .query_opt("SELECT id FROM t WHERE name = ?1", &[&"李雷"])
+            .unwrap()
+            .is_none());
+    }
+}
