@@ -21,6 +21,7 @@ use crate::error::{Error, FieldError, Result};
 use crate::import::ImportRequest;
 use crate::reminders::{CenterQuery, ManualInput, ReminderSettings, Snooze};
 use crate::review::{Drill, ReviewQuery};
+use crate::store::server::ServerSettings;
 use crate::visits::{FollowupPlan, OutcomeCorrection, OutcomeInput, OutlineTemplate, Retry, TierCadences, VisitInput};
 
 /// Whether a command only reads, or changes data (then the scheduler looks again).
@@ -91,6 +92,8 @@ commands! {
     Read backup_health() => |a| a.backup_health();
     Read backup_inspect(path: String) => |a| a.inspect_backup(&path);
     Write backup_restore(path: String) => |a| a.restore_backup(&path);
+    // The shared database's "Test connection": reads the server, never this desk's file.
+    Read server_check(settings: ServerSettings) => |_a| crate::store::server::check(&settings);
     Read export_data(request: ExportRequest) => |a| a.export(&request);
     Read import_preview(request: ImportRequest) => |a| a.preview_import(&request);
     Read import_errors_save(request: ImportRequest, language: String) => |a| a.save_import_errors(&request, &language);

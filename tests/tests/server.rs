@@ -168,3 +168,27 @@ fn a_database_set_up_by_a_newer_frontdesk_is_refused_unchanged() {
         .get(0);
     assert_eq!(rows, newer);
 }
+
+#[test]
+#[ignore = "needs a PostgreSQL server: `cargo xtask test` starts one"]
+fn the_window_tests_a_connection_through_ipc() {
+    let db = TempDatabase::new();
+    let t = frontdesk_tests::TempApp::new();
+    let mut args = serde_json::json!({ "settings": db.settings("前台1") });
+    args["settings"]["password"] = db.settings("前台1").password.into();
+    let got = frontdesk::ipc::dispatch(&t.app, "server_check", &args).unwrap();
+    assert_eq!(got, serde_json::json!({ "state": "empty" }));
+
+    args["settings"]["password"] = "not it".into();
+    let got = frontdesk::ipc::dispatch(&t.app, "server_check", &args).unwrap();
+    assert_eq!(got, serde_json::json!({ "state": "wrong_password" }));
+
+    args["settings"]["port"] = 0.into();
+    args["settings"]["desk"] = "".into();
+    let e = frontdesk::ipc::dispatch(&t.app, "server_check", &args).unwrap_err();
+    let fields: Vec<_> = e.fields().iter().map(|f| (f.field.as_str(), f.code, f.max)).collect();
+    assert_eq!(
+        fields,
+        vec![("desk", "required", None), ("port", "out_of_range", Some(65535))]
+    );
+}

@@ -37,6 +37,8 @@ Object.assign(api, {
   backupNow: (folder) => invoke('backup_now', { folder }),
   backupSettings: () => invoke('backup_settings'),
   backupSettingsSave: (settings) => invoke('backup_settings_save', { settings }),
+  // The shared database's "Test connection" (nothing is saved).
+  serverCheck: (settings) => invoke('server_check', { settings }),
   /** The system's folder dialog: the chosen folder's path, or null when closed. */
   pickFolder: (title, defaultPath) => invoke('plugin:dialog|open', { options: { directory: true, title, defaultPath } }),
   /** The system's file dialog for a backup to restore: its path, or null when closed. */

@@ -1,5 +1,5 @@
 // Settings: the staff list, keep-in-touch cadences per tier, outline templates, follow-up plans,
-// import and export, backups.
+// import and export, backups, the shared database.
 import { api } from './api.js';
 import { $, $$, h, clear } from './dom.js';
 import { t } from './i18n.js';
@@ -10,6 +10,7 @@ import { showError, toast } from './toast.js';
 import { backupCard } from './backups.js';
 import { importCard } from './import.js';
 import { exportCard } from './export.js';
+import { serverCard } from './server.js';
 
 export async function mount(main) {
   const root = h('section', { class: 'settings' }, h('header', { class: 'section-head' }, h('h1', {}, t('settings.title'))),
@@ -42,7 +43,7 @@ export async function mount(main) {
     }
     $('#settings-body').append(staffCard(staff), reminderCard(reminderSettings), cadenceCard(cadences),
       complaintCard(complaintSettings), categoriesCard(categories), templatesCard(templates), plansCard(plans),
-      importCard(), exportCard(), backupCard(backupSettings), arrivalsCard(arrivalSettings, arrivalError), aboutCard());
+      importCard(), exportCard(), backupCard(backupSettings), arrivalsCard(arrivalSettings, arrivalError), serverCard(), aboutCard());
   } catch (e) {
     showError(e);
   }

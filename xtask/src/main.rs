@@ -486,8 +486,9 @@ fn test() -> Result {
     c.args(["test", "--workspace", "--locked"]);
     status("unit and integration tests", c)?;
 
-    if cfg!(target_os = "linux") {
-        // The shared database's tests, each on a database of its own on one throwaway server.
+    // The shared database's tests, each on a database of its own on one throwaway server
+    // (kept for the end-to-end tests).
+    let server = if cfg!(target_os = "linux") {
         let server = pg::Cluster::start()?;
         let mut c = cargo();
         // `--workspace`, as above: the same features, so nothing is built again.
@@ -502,8 +503,10 @@ fn test() -> Result {
         ])
         .env(pg::SERVER_ENV, &server.url);
         status("shared-database tests (a throwaway PostgreSQL server)", c)?;
-        drop(server);
-    }
+        Some(server)
+    } else {
+        None
+    };
 
     let Some(driver) = driver else {
         println!("==> end-to-end tests run on Linux only (tauri-driver has no macOS WebDriver)");
@@ -536,11 +539,15 @@ fn test() -> Result {
             .env("FRONTDESK_APP", &app)
             .env("FRONTDESK_TAURI_DRIVER", &driver)
             .env("FRONTDESK_E2E_ARTIFACTS", artefacts.join(format!("pass-{pass}")));
+        if let Some(server) = &server {
+            c.env(pg::SERVER_ENV, &server.url);
+        }
         status(
             &format!("end-to-end tests, pass {pass} (Xvfb + private D-Bus + tauri-driver + WebKitWebDriver)"),
             c,
         )?;
     }
+    drop(server);
     println!("==> screenshots kept in {}", artefacts.display());
     let bundles = package()?;
     install_test(&bundles.deb)

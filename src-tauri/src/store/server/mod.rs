@@ -81,7 +81,7 @@ impl ServerSettings {
             errors.push(FieldError::new("host", "invalid_value"));
         }
         if !(1..=65535).contains(&self.port) {
-            errors.push(FieldError::new("port", "out_of_range"));
+            errors.push(FieldError::with_max("port", "out_of_range", 65535));
         }
         check_len(&mut errors, "password", &self.password, PASSWORD_MAX);
         if errors.is_empty() {
