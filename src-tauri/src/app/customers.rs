@@ -136,8 +136,8 @@ impl App {
     /// The detail page: the record, its special dates with this year's day, its timeline.
     pub fn customer_detail(&self, id: i64, today: NaiveDate) -> Result<CustomerDetail> {
         let conn = self.conn()?;
-        let customer = repo::get_customer(&conn, id)?;
-        let history = repo::list_history(&conn, id)?;
+        let customer = repo::get_customer(&*conn, id)?;
+        let history = repo::list_history(&*conn, id)?;
         let visits = crate::visits::repo::list_customer_visits(&conn, id)?;
         let complaints = crate::complaints::repo::list_for_customer(&conn, id, self.now_local())?;
         let visit_events = crate::visits::repo::list_customer_visit_events(&conn, id)?;

@@ -142,7 +142,7 @@ impl App {
         let conn = self.conn()?;
         let mut customers = Vec::new();
         for c in page.items {
-            let full = crate::customers::repo::get_customer(&conn, c.id)?;
+            let full = crate::customers::repo::get_customer(&*conn, c.id)?;
             if full.phones.iter().any(|p| phone::key(p) == key) {
                 customers.push(c);
             }

@@ -1,10 +1,13 @@
-//! Customer SQL: one function per statement family, verb_noun, on a borrowed connection.
+//! Customer SQL: one function per statement family, verb_noun, on either store ([`Db`]);
+//! the index load and the export's stream stay on the desk's file for now (fast paths).
 
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
+use crate::store::db::{self, Db};
+
 use crate::error::{Error, Result};
 
-use super::model::{Calendar, Customer, CustomerSummary, DateKind, HistoryEntry, Source, SpecialDate, Tier};
+use super::model::{Calendar, Customer, CustomerSummary, DateKind, HistoryEntry, SpecialDate, Tier};
 use super::rules::ValidCustomer;
 use super::search::{self, IndexEntry};
 use crate::kernel::time::stored_date as parse_day;
@@ -33,6 +36,11 @@ fn from_json<T: serde::de::DeserializeOwned>(s: &str) -> rusqlite::Result<T> {
         .map_err(|e| rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e)))
 }
 
+/// A JSON column read back (a damaged one is an internal error naming what failed).
+fn json_of<T: serde::de::DeserializeOwned>(s: &str) -> Result<T> {
+    serde_json::from_str(s).map_err(|e| Error::Internal(format!("a stored JSON value does not read: {e}")))
+}
+
 fn parse_enum<T>(s: &str, parse: fn(&str) -> Option<T>) -> rusqlite::Result<T> {
     parse(s).ok_or_else(|| rusqlite::Error::InvalidColumnType(0, s.to_string(), rusqlite::types::Type::Text))
 }
@@ -59,206 +67,224 @@ pub fn renormalise_names(conn: &Connection) -> Result<usize> {
 /// Erase everything that identifies a customer, irreversibly: the record keeps `label`,
 /// its tier, source and dates of creation and contact (so it stays counted), and is
 /// archived. Its special dates are deleted.
-pub fn anonymise_customer(conn: &Connection, id: i64, label: &str, now: &str) -> Result<()> {
-    let n = conn
-        .prepare_cached(
-            "UPDATE customers SET name = ?2, phones = '[]', wechat = '', email = '', address = '', company = '',
-                first_contact = '', tags = '[]', notes = '', preferences = '[]',
-                search_text = ?3, search_other = '', name_key = ?4,
-                archived_at = coalesce(archived_at, ?5), updated_at = ?5
-             WHERE id = ?1",
-        )?
-        .execute(params![
-            id,
-            label,
-            search::search_text(label),
-            search::name_key(label),
-            now
-        ])?;
+pub fn anonymise_customer<'a>(db: impl Into<Db<'a>>, id: i64, label: &str, now: &str) -> Result<()> {
+    let db = db.into();
+    let n = db.execute(
+        "UPDATE customers SET name = ?2, phones = '[]', wechat = '', email = '', address = '', company = '',
+            first_contact = '', tags = '[]', notes = '', preferences = '[]',
+            search_text = ?3, search_other = '', name_key = ?4,
+            archived_at = coalesce(archived_at, ?5), updated_at = ?5
+         WHERE id = ?1",
+        &[&id, &label, &search::search_text(label), &search::name_key(label), &now],
+    )?;
     if n == 0 {
         return Err(Error::NotFound { entity: "customer", id });
     }
-    conn.prepare_cached("DELETE FROM special_dates WHERE customer_id = ?1")?
-        .execute([id])?;
+    db.execute("DELETE FROM special_dates WHERE customer_id = ?1", &[&id])?;
     Ok(())
 }
 
+/// The first column of a query's one row, a count.
+fn count<'a>(db: impl Into<Db<'a>>, sql: &str) -> Result<i64> {
+    db.into().query_opt(sql, &[])?.map_or(Ok(0), |r| r.get(0))
+}
+
 /// How many customer records there are, archived ones included.
-pub fn count_all(conn: &Connection) -> Result<i64> {
-    Ok(conn.query_row("SELECT count(*) FROM customers", [], |r| r.get(0))?)
+pub fn count_all<'a>(db: impl Into<Db<'a>>) -> Result<i64> {
+    count(db, "SELECT count(*) FROM customers")
 }
 
 /// Record a real contact on `day` (local date); an older date never replaces a newer one.
-pub fn touch_last_contact(conn: &Connection, customer_id: i64, day: &str) -> Result<()> {
-    conn.prepare_cached(
+pub fn touch_last_contact<'a>(db: impl Into<Db<'a>>, customer_id: i64, day: &str) -> Result<()> {
+    db.into().execute(
         "UPDATE customers SET last_contact_date = ?2
          WHERE id = ?1 AND (last_contact_date IS NULL OR last_contact_date < ?2)",
-    )?
-    .execute(params![customer_id, day])?;
+        &[&customer_id, &day],
+    )?;
     Ok(())
 }
 
 /// The customer came on `day` (an arrival): the last visit moves forward, never back.
-pub fn touch_last_visit(conn: &Connection, customer_id: i64, day: &str) -> Result<()> {
-    conn.prepare_cached(
+pub fn touch_last_visit<'a>(db: impl Into<Db<'a>>, customer_id: i64, day: &str) -> Result<()> {
+    db.into().execute(
         "UPDATE customers SET last_visit_date = ?2
          WHERE id = ?1 AND (last_visit_date IS NULL OR last_visit_date < ?2)",
-    )?
-    .execute(params![customer_id, day])?;
+        &[&customer_id, &day],
+    )?;
     Ok(())
 }
 
 /// Set the last visit again from the arrivals (a marked arrival was taken back).
-pub fn refresh_last_visit(conn: &Connection, customer_id: i64) -> Result<()> {
-    conn.prepare_cached(
+pub fn refresh_last_visit<'a>(db: impl Into<Db<'a>>, customer_id: i64) -> Result<()> {
+    db.into().execute(
         "UPDATE customers SET last_visit_date =
            (SELECT max(start_date) FROM bookings WHERE customer_id = ?1 AND state = 'arrived')
          WHERE id = ?1",
-    )?
-    .execute([customer_id])?;
+        &[&customer_id],
+    )?;
     Ok(())
 }
 
 /// Set the last contact outright (demo data and imports of older records).
-pub fn set_last_contact(conn: &Connection, customer_id: i64, day: Option<&str>) -> Result<()> {
-    conn.prepare_cached("UPDATE customers SET last_contact_date = ?2 WHERE id = ?1")?
-        .execute(params![customer_id, day])?;
+pub fn set_last_contact<'a>(db: impl Into<Db<'a>>, customer_id: i64, day: Option<&str>) -> Result<()> {
+    db.into().execute(
+        "UPDATE customers SET last_contact_date = ?2 WHERE id = ?1",
+        &[&customer_id, &day],
+    )?;
     Ok(())
 }
 
 /// A customer's name; with `active_only`, none for an archived customer.
-pub fn get_name(conn: &Connection, id: i64, active_only: bool) -> Result<Option<String>> {
+pub fn get_name<'a>(db: impl Into<Db<'a>>, id: i64, active_only: bool) -> Result<Option<String>> {
     let sql = if active_only {
         "SELECT name FROM customers WHERE id = ?1 AND archived_at IS NULL"
     } else {
         "SELECT name FROM customers WHERE id = ?1"
     };
-    Ok(conn.prepare_cached(sql)?.query_row([id], |r| r.get(0)).optional()?)
+    db.into().query_opt(sql, &[&id])?.map(|r| r.get(0)).transpose()
+}
+
+/// A special date from five columns from `at` on (`calendar, year, month, day, leap_month`),
+/// none when the calendar is NULL (a LEFT JOIN found none).
+fn special_date_at(r: &db::Row, at: usize) -> Result<Option<SpecialDate>> {
+    let Some(calendar) = r.get::<Option<Calendar>>(at)? else {
+        return Ok(None);
+    };
+    Ok(Some(SpecialDate {
+        calendar,
+        year: r.get(at + 1)?,
+        month: r.get(at + 2)?,
+        day: r.get(at + 3)?,
+        leap_month: r.get(at + 4)?,
+    }))
 }
 
 /// Every special date of every customer not archived: `(customer, name, kind, date)`.
-pub fn list_active_special_dates(conn: &Connection) -> Result<Vec<(i64, String, DateKind, SpecialDate)>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT d.customer_id, c.name, d.kind, d.calendar, d.year, d.month, d.day, d.leap_month
-         FROM special_dates d JOIN customers c ON c.id = d.customer_id WHERE c.archived_at IS NULL",
-    )?;
-    let rows = stmt.query_map([], |r| {
-        Ok((
-            r.get(0)?,
-            r.get(1)?,
-            r.get(2)?,
-            SpecialDate {
-                calendar: r.get(3)?,
-                year: r.get(4)?,
-                month: r.get(5)?,
-                day: r.get(6)?,
-                leap_month: r.get(7)?,
-            },
-        ))
-    })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+pub fn list_active_special_dates<'a>(db: impl Into<Db<'a>>) -> Result<Vec<(i64, String, DateKind, SpecialDate)>> {
+    db.into()
+        .query(
+            "SELECT d.customer_id, c.name, d.kind, d.calendar, d.year, d.month, d.day, d.leap_month
+             FROM special_dates d JOIN customers c ON c.id = d.customer_id WHERE c.archived_at IS NULL",
+            &[],
+        )?
+        .iter()
+        .map(|r| {
+            let date =
+                special_date_at(r, 3)?.ok_or_else(|| Error::Internal("a special date without a calendar".into()))?;
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, date))
+        })
+        .collect()
 }
 
 /// Insert a validated customer; returns its new id.
-pub fn insert_customer(conn: &Connection, c: &ValidCustomer, s: &SearchFields, now: &str) -> Result<i64> {
-    let mut stmt = conn.prepare_cached(
-        "INSERT INTO customers (name, phones, wechat, email, address, company, source, first_contact,
-            tier, tags, notes, preferences, search_text, search_other, name_key, cadence_ideal_days, cadence_max_days,
-            created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?17, ?18, ?16, ?16)",
-    )?;
-    stmt.execute(params![
-        c.name,
-        json(&c.phones)?,
-        c.wechat,
-        c.email,
-        c.address,
-        c.company,
-        c.source.as_str(),
-        c.first_contact,
-        c.tier.as_str(),
-        json(&c.tags)?,
-        c.notes,
-        json(&c.preferences)?,
-        s.search_text,
-        s.search_other,
-        s.name_key,
-        now,
-        c.cadence_ideal_days,
-        c.cadence_max_days,
-    ])?;
-    let id = conn.last_insert_rowid();
-    save_special_dates(conn, id, c, false)?;
+pub fn insert_customer<'a>(db: impl Into<Db<'a>>, c: &ValidCustomer, s: &SearchFields, now: &str) -> Result<i64> {
+    let db = db.into();
+    let id: i64 = db
+        .query_opt(
+            "INSERT INTO customers (name, phones, wechat, email, address, company, source, first_contact,
+                tier, tags, notes, preferences, search_text, search_other, name_key, cadence_ideal_days, cadence_max_days,
+                created_at, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?17, ?18, ?16, ?16)
+             RETURNING id",
+            &[
+                &c.name,
+                &json(&c.phones)?,
+                &c.wechat,
+                &c.email,
+                &c.address,
+                &c.company,
+                &c.source,
+                &c.first_contact,
+                &c.tier,
+                &json(&c.tags)?,
+                &c.notes,
+                &json(&c.preferences)?,
+                &s.search_text,
+                &s.search_other,
+                &s.name_key,
+                &now,
+                &c.cadence_ideal_days,
+                &c.cadence_max_days,
+            ],
+        )?
+        .ok_or_else(|| Error::Internal("an insert returned no id".into()))?
+        .get(0)?;
+    save_special_dates(db, id, c, false)?;
     Ok(id)
 }
 
 /// Overwrite a customer's fields; `NotFound` if there is no such customer.
-pub fn update_customer(conn: &Connection, id: i64, c: &ValidCustomer, s: &SearchFields, now: &str) -> Result<()> {
-    let n = conn.execute(
+pub fn update_customer<'a>(
+    db: impl Into<Db<'a>>,
+    id: i64,
+    c: &ValidCustomer,
+    s: &SearchFields,
+    now: &str,
+) -> Result<()> {
+    let db = db.into();
+    let n = db.execute(
         "UPDATE customers SET name = ?2, phones = ?3, wechat = ?4, email = ?5, address = ?6, company = ?7,
             source = ?8, first_contact = ?9, tier = ?10, tags = ?11, notes = ?12, preferences = ?13,
             search_text = ?14, search_other = ?15, name_key = ?16, updated_at = ?17,
             cadence_ideal_days = ?18, cadence_max_days = ?19
          WHERE id = ?1",
-        params![
-            id,
-            c.name,
-            json(&c.phones)?,
-            c.wechat,
-            c.email,
-            c.address,
-            c.company,
-            c.source.as_str(),
-            c.first_contact,
-            c.tier.as_str(),
-            json(&c.tags)?,
-            c.notes,
-            json(&c.preferences)?,
-            s.search_text,
-            s.search_other,
-            s.name_key,
-            now,
-            c.cadence_ideal_days,
-            c.cadence_max_days,
+        &[
+            &id,
+            &c.name,
+            &json(&c.phones)?,
+            &c.wechat,
+            &c.email,
+            &c.address,
+            &c.company,
+            &c.source,
+            &c.first_contact,
+            &c.tier,
+            &json(&c.tags)?,
+            &c.notes,
+            &json(&c.preferences)?,
+            &s.search_text,
+            &s.search_other,
+            &s.name_key,
+            &now,
+            &c.cadence_ideal_days,
+            &c.cadence_max_days,
         ],
     )?;
     if n == 0 {
         return Err(Error::NotFound { entity: "customer", id });
     }
-    save_special_dates(conn, id, c, true)
+    save_special_dates(db, id, c, true)
 }
 
 /// Bring the stored special dates to the customer's: rows that did not change are not
 /// touched (the audit trail records only real changes). A new customer (`existing` false)
 /// has none to remove.
-fn save_special_dates(conn: &Connection, id: i64, c: &ValidCustomer, existing: bool) -> Result<()> {
-    let mut upsert = conn.prepare_cached(
-        "INSERT INTO special_dates (customer_id, kind, calendar, year, month, day, leap_month)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
-         ON CONFLICT (customer_id, kind) DO UPDATE SET calendar = excluded.calendar, year = excluded.year,
-             month = excluded.month, day = excluded.day, leap_month = excluded.leap_month
-         WHERE calendar IS NOT excluded.calendar OR year IS NOT excluded.year OR month IS NOT excluded.month
-            OR day IS NOT excluded.day OR leap_month IS NOT excluded.leap_month",
-    )?;
+fn save_special_dates(db: Db<'_>, id: i64, c: &ValidCustomer, existing: bool) -> Result<()> {
     for (kind, d) in [
         (DateKind::Birthday, &c.birthday),
         (DateKind::Anniversary, &c.anniversary),
     ] {
         match d {
             Some(d) => {
-                upsert.execute(params![
-                    id,
-                    kind.as_str(),
-                    d.calendar.as_str(),
-                    d.year,
-                    d.month,
-                    d.day,
-                    d.leap_month
-                ])?;
+                db.execute(
+                    "INSERT INTO special_dates (customer_id, kind, calendar, year, month, day, leap_month)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+                     ON CONFLICT (customer_id, kind) DO UPDATE SET calendar = excluded.calendar,
+                         year = excluded.year, month = excluded.month, day = excluded.day,
+                         leap_month = excluded.leap_month
+                     WHERE special_dates.calendar IS DISTINCT FROM excluded.calendar
+                        OR special_dates.year IS DISTINCT FROM excluded.year
+                        OR special_dates.month IS DISTINCT FROM excluded.month
+                        OR special_dates.day IS DISTINCT FROM excluded.day
+                        OR special_dates.leap_month IS DISTINCT FROM excluded.leap_month",
+                    &[&id, &kind, &d.calendar, &d.year, &d.month, &d.day, &d.leap_month],
+                )?;
             }
             None if existing => {
-                conn.prepare_cached("DELETE FROM special_dates WHERE customer_id = ?1 AND kind = ?2")?
-                    .execute(params![id, kind.as_str()])?;
+                db.execute(
+                    "DELETE FROM special_dates WHERE customer_id = ?1 AND kind = ?2",
+                    &[&id, &kind],
+                )?;
             }
             None => {}
         }
@@ -267,10 +293,10 @@ fn save_special_dates(conn: &Connection, id: i64, c: &ValidCustomer, existing: b
 }
 
 /// Archive (`Some(time)`) or restore (`None`) a customer.
-pub fn set_archived(conn: &Connection, id: i64, archived_at: Option<&str>, now: &str) -> Result<()> {
-    let n = conn.execute(
+pub fn set_archived<'a>(db: impl Into<Db<'a>>, id: i64, archived_at: Option<&str>, now: &str) -> Result<()> {
+    let n = db.into().execute(
         "UPDATE customers SET archived_at = ?2, updated_at = ?3 WHERE id = ?1",
-        params![id, archived_at, now],
+        &[&id, &archived_at, &now],
     )?;
     if n == 0 {
         return Err(Error::NotFound { entity: "customer", id });
@@ -279,9 +305,11 @@ pub fn set_archived(conn: &Connection, id: i64, archived_at: Option<&str>, now: 
 }
 
 /// Append one entry to the customer's timeline.
-pub fn add_event(conn: &Connection, id: i64, at: &str, kind: &str, detail: &str) -> Result<()> {
-    conn.prepare_cached("INSERT INTO customer_events (customer_id, at, kind, detail) VALUES (?1, ?2, ?3, ?4)")?
-        .execute(params![id, at, kind, detail])?;
+pub fn add_event<'a>(db: impl Into<Db<'a>>, id: i64, at: &str, kind: &str, detail: &str) -> Result<()> {
+    db.into().execute(
+        "INSERT INTO customer_events (customer_id, at, kind, detail) VALUES (?1, ?2, ?3, ?4)",
+        &[&id, &at, &kind, &detail],
+    )?;
     Ok(())
 }
 
@@ -290,21 +318,22 @@ const CUSTOMER_COLS: &str = "id, name, phones, wechat, email, address, company, 
     last_contact_date,
     EXISTS (SELECT 1 FROM customer_events e WHERE e.customer_id = customers.id AND e.kind = 'anonymised')";
 
-fn customer_from_row(r: &Row<'_>) -> rusqlite::Result<Customer> {
+/// A customer from the columns of [`CUSTOMER_COLS`] (its special dates not yet filled in).
+fn customer_of(r: &db::Row) -> Result<Customer> {
     Ok(Customer {
         id: r.get(0)?,
         name: r.get(1)?,
-        phones: from_json(&r.get::<_, String>(2)?)?,
+        phones: json_of(&r.get::<String>(2)?)?,
         wechat: r.get(3)?,
         email: r.get(4)?,
         address: r.get(5)?,
         company: r.get(6)?,
-        source: parse_enum(&r.get::<_, String>(7)?, Source::parse)?,
+        source: r.get(7)?,
         first_contact: r.get(8)?,
-        tier: parse_enum(&r.get::<_, String>(9)?, Tier::parse)?,
-        tags: from_json(&r.get::<_, String>(10)?)?,
+        tier: r.get(9)?,
+        tags: json_of(&r.get::<String>(10)?)?,
         notes: r.get(11)?,
-        preferences: from_json(&r.get::<_, String>(12)?)?,
+        preferences: json_of(&r.get::<String>(12)?)?,
         birthday: None,
         anniversary: None,
         archived_at: r.get(13)?,
@@ -317,79 +346,71 @@ fn customer_from_row(r: &Row<'_>) -> rusqlite::Result<Customer> {
     })
 }
 
-pub fn get_customer(conn: &Connection, id: i64) -> Result<Customer> {
+pub fn get_customer<'a>(db: impl Into<Db<'a>>, id: i64) -> Result<Customer> {
+    let db = db.into();
     let sql = format!("SELECT {CUSTOMER_COLS} FROM customers WHERE id = ?1");
-    let mut c = conn
-        .prepare_cached(&sql)?
-        .query_row([id], customer_from_row)
-        .optional()?
-        .ok_or(Error::NotFound { entity: "customer", id })?;
-    let mut stmt = conn.prepare_cached(
-        "SELECT kind, calendar, year, month, day, leap_month FROM special_dates WHERE customer_id = ?1",
+    let mut c = customer_of(
+        &db.query_opt(&sql, &[&id])?
+            .ok_or(Error::NotFound { entity: "customer", id })?,
     )?;
-    let rows = stmt.query_map([id], |r| {
-        let kind = parse_enum(&r.get::<_, String>(0)?, DateKind::parse)?;
-        let date = SpecialDate {
-            calendar: parse_enum(&r.get::<_, String>(1)?, Calendar::parse)?,
-            year: r.get(2)?,
-            month: r.get(3)?,
-            day: r.get(4)?,
-            leap_month: r.get(5)?,
-        };
-        Ok((kind, date))
-    })?;
-    for row in rows {
-        let (kind, date) = row?;
-        match kind {
-            DateKind::Birthday => c.birthday = Some(date),
-            DateKind::Anniversary => c.anniversary = Some(date),
+    for r in db.query(
+        "SELECT kind, calendar, year, month, day, leap_month FROM special_dates WHERE customer_id = ?1",
+        &[&id],
+    )? {
+        let date = special_date_at(&r, 1)?;
+        match r.get::<DateKind>(0)? {
+            DateKind::Birthday => c.birthday = date,
+            DateKind::Anniversary => c.anniversary = date,
         }
     }
     Ok(c)
 }
 
 /// The customer's timeline, newest first.
-pub fn list_history(conn: &Connection, id: i64) -> Result<Vec<HistoryEntry>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT at, kind, detail FROM customer_events WHERE customer_id = ?1 ORDER BY at DESC, id DESC",
-    )?;
-    let rows = stmt.query_map([id], |r| {
-        Ok(HistoryEntry {
-            at: r.get(0)?,
-            kind: r.get(1)?,
-            detail: r.get(2)?,
+pub fn list_history<'a>(db: impl Into<Db<'a>>, id: i64) -> Result<Vec<HistoryEntry>> {
+    db.into()
+        .query(
+            "SELECT at, kind, detail FROM customer_events WHERE customer_id = ?1 ORDER BY at DESC, id DESC",
+            &[&id],
+        )?
+        .iter()
+        .map(|r| {
+            Ok(HistoryEntry {
+                at: r.get(0)?,
+                kind: r.get(1)?,
+                detail: r.get(2)?,
+            })
         })
-    })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+        .collect()
 }
 
 /// List rows for the given ids, in the order given.
-pub fn list_summaries(conn: &Connection, ids: &[i64]) -> Result<Vec<CustomerSummary>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT id, name, tier, phones, company, tags, archived_at IS NOT NULL, updated_at, last_contact_date,
-            (SELECT min(due_date) FROM visits v WHERE v.customer_id = customers.id AND v.state = 'planned')
-         FROM customers WHERE id = ?1",
-    )?;
+pub fn list_summaries<'a>(db: impl Into<Db<'a>>, ids: &[i64]) -> Result<Vec<CustomerSummary>> {
+    let db = db.into();
     let mut out = Vec::with_capacity(ids.len());
     for id in ids {
-        let row = stmt
-            .query_row([id], |r| {
-                let phones: Vec<String> = from_json(&r.get::<_, String>(3)?)?;
-                Ok(CustomerSummary {
-                    id: r.get(0)?,
-                    name: r.get(1)?,
-                    tier: parse_enum(&r.get::<_, String>(2)?, Tier::parse)?,
-                    phone: phones.into_iter().next(),
-                    company: r.get(4)?,
-                    tags: from_json(&r.get::<_, String>(5)?)?,
-                    archived: r.get(6)?,
-                    updated_at: r.get(7)?,
-                    last_contact_date: r.get(8)?,
-                    next_visit_date: r.get(9)?,
-                })
-            })
-            .optional()?;
-        out.extend(row);
+        let Some(r) = db.query_opt(
+            "SELECT id, name, tier, phones, company, tags, archived_at IS NOT NULL, updated_at, last_contact_date,
+                (SELECT min(due_date) FROM visits v WHERE v.customer_id = customers.id AND v.state = 'planned')
+             FROM customers WHERE id = ?1",
+            &[id],
+        )?
+        else {
+            continue;
+        };
+        let phones: Vec<String> = json_of(&r.get::<String>(3)?)?;
+        out.push(CustomerSummary {
+            id: r.get(0)?,
+            name: r.get(1)?,
+            tier: r.get(2)?,
+            phone: phones.into_iter().next(),
+            company: r.get(4)?,
+            tags: json_of(&r.get::<String>(5)?)?,
+            archived: r.get(6)?,
+            updated_at: r.get(7)?,
+            last_contact_date: r.get(8)?,
+            next_visit_date: r.get(9)?,
+        });
     }
     Ok(out)
 }
@@ -447,23 +468,25 @@ pub fn get_index_entry(conn: &Connection, id: i64) -> Result<IndexEntry> {
         .ok_or(Error::NotFound { entity: "customer", id })
 }
 
-pub fn count_customers(conn: &Connection) -> Result<i64> {
-    Ok(conn.query_row("SELECT count(*) FROM customers", [], |r| r.get(0))?)
+pub fn count_customers<'a>(db: impl Into<Db<'a>>) -> Result<i64> {
+    count(db, "SELECT count(*) FROM customers")
 }
 
 /// Every customer's phones, as typed (`(id, phones)`), for finding the same number again.
-pub fn list_phones(conn: &Connection) -> Result<Vec<(i64, Vec<String>)>> {
-    let mut stmt = conn.prepare("SELECT id, phones FROM customers WHERE phones <> '[]' ORDER BY id")?;
-    let rows = stmt.query_map([], |r| Ok((r.get(0)?, from_json(&r.get::<_, String>(1)?)?)))?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+pub fn list_phones<'a>(db: impl Into<Db<'a>>) -> Result<Vec<(i64, Vec<String>)>> {
+    db.into()
+        .query("SELECT id, phones FROM customers WHERE phones <> '[]' ORDER BY id", &[])?
+        .iter()
+        .map(|r| Ok((r.get(0)?, json_of(&r.get::<String>(1)?)?)))
+        .collect()
 }
 
 /// Delete customers outright: only an undone import does, for customers it created and
 /// nothing has touched since. Their special dates and timeline go with them.
-pub fn delete_customers(conn: &Connection, ids: &[i64]) -> Result<()> {
-    let mut stmt = conn.prepare_cached("DELETE FROM customers WHERE id = ?1")?;
+pub fn delete_customers<'a>(db: impl Into<Db<'a>>, ids: &[i64]) -> Result<()> {
+    let db = db.into();
     for id in ids {
-        stmt.execute([id])?;
+        db.execute("DELETE FROM customers WHERE id = ?1", &[id])?;
     }
     Ok(())
 }
@@ -476,23 +499,12 @@ const WITH_DATES: &str = "FROM customers
     LEFT JOIN special_dates b ON b.customer_id = customers.id AND b.kind = 'birthday'
     LEFT JOIN special_dates a ON a.customer_id = customers.id AND a.kind = 'anniversary'";
 
-fn special_date_at(r: &Row<'_>, at: usize) -> rusqlite::Result<Option<SpecialDate>> {
-    let Some(calendar) = r.get::<_, Option<String>>(at)? else {
-        return Ok(None);
-    };
-    Ok(Some(SpecialDate {
-        calendar: parse_enum(&calendar, Calendar::parse)?,
-        year: r.get(at + 1)?,
-        month: r.get(at + 2)?,
-        day: r.get(at + 3)?,
-        leap_month: r.get(at + 4)?,
-    }))
-}
-
-fn customer_with_dates(r: &Row<'_>) -> rusqlite::Result<Customer> {
-    let mut c = customer_from_row(r)?;
-    c.birthday = special_date_at(r, 20)?;
-    c.anniversary = special_date_at(r, 25)?;
+/// A customer with its special dates from a streamed row of `CUSTOMER_COLS` and `DATE_COLS`.
+fn customer_with_dates(r: &Row<'_>) -> Result<Customer> {
+    let r = db::Row::of_desk(r)?;
+    let mut c = customer_of(&r)?;
+    c.birthday = special_date_at(&r, 20)?;
+    c.anniversary = special_date_at(&r, 25)?;
     Ok(c)
 }
 
@@ -522,10 +534,12 @@ pub fn for_each_customer(
         let mut stmt = conn.prepare_cached(&format!(
             "SELECT {CUSTOMER_COLS}{DATE_COLS} {WITH_DATES} WHERE customers.id IN ({marks})"
         ))?;
-        let mut found: std::collections::HashMap<i64, Customer> = stmt
-            .query_map(rusqlite::params_from_iter(chunk), customer_with_dates)?
-            .map(|c| c.map(|c| (c.id, c)))
-            .collect::<rusqlite::Result<_>>()?;
+        let mut found = std::collections::HashMap::new();
+        let mut rows = stmt.query(rusqlite::params_from_iter(chunk))?;
+        while let Some(r) = rows.next()? {
+            let c = customer_with_dates(r)?;
+            found.insert(c.id, c);
+        }
         for id in chunk {
             if let Some(c) = found.remove(id) {
                 f(c)?;

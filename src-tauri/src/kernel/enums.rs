@@ -1,5 +1,5 @@
 //! String-backed enums: one declaration gives serde names, `as_str`, `parse`, `ALL`, and
-//! the SQLite conversions (stored as the same text the window sees).
+//! the store conversions, SQLite's and the seam's (stored as the same text the window sees).
 
 /// Declare a string-backed enum: `str_enum!(Tier { Vip = "vip", … })`.
 #[macro_export]
@@ -16,6 +16,19 @@ macro_rules! str_enum {
         impl rusqlite::types::ToSql for $name {
             fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
                 Ok(rusqlite::types::ToSqlOutput::from(self.as_str()))
+            }
+        }
+        impl $crate::store::db::Param for $name {
+            fn value(&self) -> $crate::store::db::Value {
+                $crate::store::db::Value::Text(self.as_str().to_string())
+            }
+        }
+        impl $crate::store::db::FromValue for $name {
+            fn from_value(v: &$crate::store::db::Value) -> Option<Self> {
+                match v {
+                    $crate::store::db::Value::Text(s) => $name::parse(s),
+                    _ => None,
+                }
             }
         }
         impl rusqlite::types::FromSql for $name {

@@ -47,6 +47,16 @@ impl Param for u32 {
         Value::Int(i64::from(*self))
     }
 }
+impl Param for u8 {
+    fn value(&self) -> Value {
+        Value::Int(i64::from(*self))
+    }
+}
+impl Param for usize {
+    fn value(&self) -> Value {
+        Value::Int(i64::try_from(*self).unwrap_or(i64::MAX))
+    }
+}
 /// Yes/no is stored as 1/0, as in the desk's file.
 impl Param for bool {
     fn value(&self) -> Value {
@@ -98,6 +108,21 @@ impl FromValue for i64 {
         }
     }
 }
+/// Smaller whole numbers: a stored value out of their range is not of their kind.
+macro_rules! narrow_from_value {
+    ($($t:ty),*) => {$(
+        impl FromValue for $t {
+            fn from_value(v: &Value) -> Option<Self> {
+                match v {
+                    Value::Int(i) => <$t>::try_from(*i).ok(),
+                    _ => None,
+                }
+            }
+        }
+    )*};
+}
+narrow_from_value!(i32, u32, u8, usize);
+
 impl FromValue for bool {
     fn from_value(v: &Value) -> Option<Self> {
         match v {
@@ -145,6 +170,16 @@ impl Row {
             .ok_or_else(|| Error::Internal(format!("no column {i} in a row of {}", self.0.len())))?;
         T::from_value(v)
             .ok_or_else(|| Error::Internal(format!("column {i} holds {v:?}, not a {}", std::any::type_name::<T>())))
+    }
+}
+
+impl Row {
+    /// A row the desk's file streamed, every column as a value.
+    pub fn of_desk(r: &rusqlite::Row<'_>) -> Result<Row> {
+        let n = r.as_ref().column_count();
+        Ok(Row((0..n)
+            .map(|i| r.get::<_, Value>(i))
+            .collect::<rusqlite::Result<_>>()?))
     }
 }
 
