@@ -730,10 +730,10 @@ impl App {
     /// The newest import, with how many of its customers changed since.
     pub fn last_import(&self) -> Result<Option<Batch>> {
         let conn = self.conn()?;
-        let Some(mut b) = repo::get_last_batch(&conn)? else {
+        let Some(mut b) = repo::get_last_batch(&*conn)? else {
             return Ok(None);
         };
-        b.changed_since = repo::count_changed_since(&conn, b.id, b.change_id)?;
+        b.changed_since = repo::count_changed_since(&*conn, b.id, b.change_id)?;
         Ok(Some(b))
     }
 
