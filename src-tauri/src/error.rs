@@ -66,6 +66,9 @@ pub enum Error {
     ReadOnly(String),
     #[error("database error: {0}")]
     Db(#[from] rusqlite::Error),
+    /// The shared database refused a statement (`code`: PostgreSQL's SQLSTATE, when it sent one).
+    #[error("shared database: {message}")]
+    Server { code: Option<String>, message: String },
     #[error("{0}")]
     Conflict(String),
     /// An action that the record's current state does not allow (an outcome on a
@@ -112,6 +115,7 @@ impl Error {
                 Some(rusqlite::ErrorCode::DatabaseCorrupt) | Some(rusqlite::ErrorCode::NotADatabase) => "db_damaged",
                 _ => "db",
             },
+            Error::Server { .. } => "db",
             Error::Conflict(_) => "conflict",
             Error::State { .. } => "invalid_state",
             Error::UnknownCommand(_) => "unknown_command",
@@ -126,6 +130,16 @@ impl Error {
         match self {
             Error::Invalid(f) | Error::Confirm(f) => f,
             _ => &[],
+        }
+    }
+
+    /// A constraint of the store refused the write (a unique key, a check, a reference), on
+    /// the desk's file or on the server alike.
+    pub fn is_constraint(&self) -> bool {
+        match self {
+            Error::Db(e) => e.sqlite_error_code() == Some(rusqlite::ErrorCode::ConstraintViolation),
+            Error::Server { code: Some(c), .. } => c.starts_with("23"),
+            _ => false,
         }
     }
 

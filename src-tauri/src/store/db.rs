@@ -258,6 +258,12 @@ impl<'a> From<&'a rusqlite::Transaction<'_>> for Db<'a> {
         Db::Desk(t)
     }
 }
+/// The app's own connection, as its lock hands it out.
+impl<'a> From<&'a std::sync::MutexGuard<'_, rusqlite::Connection>> for Db<'a> {
+    fn from(c: &'a std::sync::MutexGuard<'_, rusqlite::Connection>) -> Self {
+        Db::Desk(c)
+    }
+}
 impl<'a> From<&'a Server> for Db<'a> {
     fn from(s: &'a Server) -> Self {
         Db::Server(s)

@@ -274,11 +274,16 @@ pub fn migrate(client: &mut Client) -> Result<i64> {
 
 /// A server error while using an open connection.
 pub(crate) fn pg(e: postgres::Error) -> Error {
-    let what = match e.as_db_error() {
-        Some(db) => format!("{} ({})", db.message(), db.code().code()),
-        None => reason_of(&e),
-    };
-    Error::Internal(format!("shared database: {what}"))
+    match e.as_db_error() {
+        Some(db) => Error::Server {
+            code: Some(db.code().code().to_string()),
+            message: format!("{} ({})", db.message(), db.code().code()),
+        },
+        None => Error::Server {
+            code: None,
+            message: reason_of(&e),
+        },
+    }
 }
 
 #[cfg(test)]
