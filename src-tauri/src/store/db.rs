@@ -378,50 +378,54 @@ impl ToSql for Value {
 
 /// A server row as the desk's file would hold it.
 fn server_row(r: &postgres::Row) -> Result<Row> {
-    let bad = |e: postgres::Error| Error::Internal(format!("reading a server row: {e}"));
-    let mut out = Vec::with_capacity(r.len());
-    for (i, col) in r.columns().iter().enumerate() {
-        let v = match *col.type_() {
-            Type::INT8 => r.try_get::<_, Option<i64>>(i).map_err(bad)?.map(Value::Int),
-            Type::INT4 => r
-                .try_get::<_, Option<i32>>(i)
-                .map_err(bad)?
-                .map(|v| Value::Int(v.into())),
-            Type::INT2 => r
-                .try_get::<_, Option<i16>>(i)
-                .map_err(bad)?
-                .map(|v| Value::Int(v.into())),
-            Type::BOOL => r
-                .try_get::<_, Option<bool>>(i)
-                .map_err(bad)?
-                .map(|v| Value::Int(v.into())),
-            Type::FLOAT8 => r.try_get::<_, Option<f64>>(i).map_err(bad)?.map(Value::Real),
-            Type::FLOAT4 => r
-                .try_get::<_, Option<f32>>(i)
-                .map_err(bad)?
-                .map(|v| Value::Real(v.into())),
-            Type::TEXT | Type::VARCHAR | Type::BPCHAR | Type::NAME => {
-                r.try_get::<_, Option<String>>(i).map_err(bad)?.map(Value::Text)
-            }
-            Type::JSONB | Type::JSON => match r.try_get::<_, Option<serde_json::Value>>(i).map_err(bad)? {
-                None | Some(serde_json::Value::Null) => None,
-                Some(serde_json::Value::String(s)) => Some(Value::Text(s)),
-                Some(serde_json::Value::Number(n)) => Some(
-                    n.as_i64()
-                        .map_or_else(|| Value::Real(n.as_f64().unwrap_or(f64::NAN)), Value::Int),
-                ),
-                Some(other) => Some(Value::Text(other.to_string())),
+    (0..r.len()).map(|i| server_value(r, i)).collect::<Result<_>>().map(Row)
+}
+
+/// Column `i` of a server row as the desk's file would hold it: whole numbers and yes/no as
+/// `Int`, reals as `Real`, texts as `Text`; jsonb as the number or text it holds.
+pub(crate) fn server_value(r: &postgres::Row, i: usize) -> Result<Value> {
+    let col = &r.columns()[i];
+    let bad = |e: postgres::Error| Error::Internal(format!("reading {}: {e}", col.name()));
+    let v = match *col.type_() {
+        Type::INT8 => r.try_get::<_, Option<i64>>(i).map_err(bad)?.map(Value::Int),
+        Type::INT4 => r
+            .try_get::<_, Option<i32>>(i)
+            .map_err(bad)?
+            .map(|v| Value::Int(v.into())),
+        Type::INT2 => r
+            .try_get::<_, Option<i16>>(i)
+            .map_err(bad)?
+            .map(|v| Value::Int(v.into())),
+        Type::BOOL => r
+            .try_get::<_, Option<bool>>(i)
+            .map_err(bad)?
+            .map(|v| Value::Int(v.into())),
+        Type::FLOAT8 => r.try_get::<_, Option<f64>>(i).map_err(bad)?.map(Value::Real),
+        Type::FLOAT4 => r
+            .try_get::<_, Option<f32>>(i)
+            .map_err(bad)?
+            .map(|v| Value::Real(v.into())),
+        Type::TEXT | Type::VARCHAR | Type::BPCHAR | Type::NAME => {
+            r.try_get::<_, Option<String>>(i).map_err(bad)?.map(Value::Text)
+        }
+        Type::JSONB | Type::JSON => match r.try_get::<_, Option<serde_json::Value>>(i).map_err(bad)? {
+            None | Some(serde_json::Value::Null) => None,
+            Some(serde_json::Value::String(s)) => Some(Value::Text(s)),
+            Some(serde_json::Value::Number(n)) => match (n.as_i64(), n.as_f64()) {
+                (Some(i), _) => Some(Value::Int(i)),
+                (None, Some(f)) => Some(Value::Real(f)),
+                _ => return Err(Error::Internal(format!("{}: the number {n} does not fit", col.name()))),
             },
-            ref other => {
-                return Err(Error::Internal(format!(
-                    "column {} has type {other}, which the desk's file does not know",
-                    col.name()
-                )))
-            }
-        };
-        out.push(v.unwrap_or(Value::Null));
-    }
-    Ok(Row(out))
+            Some(other) => return Err(Error::Internal(format!("{}: unexpected value {other}", col.name()))),
+        },
+        ref other => {
+            return Err(Error::Internal(format!(
+                "column {} has type {other}, which the desk's file does not know",
+                col.name()
+            )))
+        }
+    };
+    Ok(v.unwrap_or(Value::Null))
 }
 
 /// SQLite's placeholders (`?1`, `?`) as PostgreSQL's (`$1`), outside quotes and comments. A

@@ -10,14 +10,15 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use postgres::binary_copy::BinaryCopyInWriter;
-use postgres::types::{IsNull, ToSql, Type};
+use postgres::types::{ToSql, Type};
 use postgres::{Client, GenericClient};
-use rusqlite::types::{Value as SqlValue, ValueRef};
+use rusqlite::types::ValueRef;
 use rusqlite::Connection;
 use serde::Serialize;
 
 use super::{inspect, migrate, pg, ServerCheck};
 use crate::error::{Error, Result};
+use crate::store::db::{server_value, Value};
 
 /// The desk file's tables that are not records: the audit trail's context row (the server
 /// keeps the context per transaction).
@@ -146,110 +147,44 @@ fn check_same(desk: &Tables, server: &Tables) -> Result<()> {
     Ok(())
 }
 
-/// One value as both sides hold it.
-#[derive(Debug, Clone, PartialEq)]
-enum Cell {
-    Null,
-    Int(i64),
-    Real(f64),
-    Text(String),
-}
-
-impl Cell {
-    fn from_desk(v: ValueRef<'_>, kind: Kind, at: &str) -> Result<Cell> {
-        let wrong = || Error::Internal(format!("{at} holds a value of the wrong kind ({v:?})"));
-        match (v, kind) {
-            (ValueRef::Null, _) => Ok(Cell::Null),
-            (ValueRef::Integer(i), Kind::Int | Kind::Json) => Ok(Cell::Int(i)),
-            (ValueRef::Real(f), Kind::Json) => Ok(Cell::Real(f)),
-            (ValueRef::Text(t), Kind::Text | Kind::Json) => std::str::from_utf8(t)
-                .map(|s| Cell::Text(s.to_string()))
-                .map_err(|_| wrong()),
-            _ => Err(wrong()),
-        }
-    }
-
-    fn from_server(row: &postgres::Row, i: usize, kind: Kind, at: &str) -> Result<Cell> {
-        let bad = |e: postgres::Error| Error::Internal(format!("{at}: {e}"));
-        Ok(match kind {
-            Kind::Int => row
-                .try_get::<_, Option<i64>>(i)
-                .map_err(bad)?
-                .map_or(Cell::Null, Cell::Int),
-            Kind::Text => row
-                .try_get::<_, Option<String>>(i)
-                .map_err(bad)?
-                .map_or(Cell::Null, Cell::Text),
-            Kind::Json => match row.try_get::<_, Option<serde_json::Value>>(i).map_err(bad)? {
-                None | Some(serde_json::Value::Null) => Cell::Null,
-                Some(serde_json::Value::String(s)) => Cell::Text(s),
-                Some(serde_json::Value::Number(n)) => match (n.as_i64(), n.as_f64()) {
-                    (Some(i), _) => Cell::Int(i),
-                    (None, Some(f)) => Cell::Real(f),
-                    _ => return Err(Error::Internal(format!("{at}: the number {n} does not fit"))),
-                },
-                Some(other) => return Err(Error::Internal(format!("{at}: unexpected value {other}"))),
-            },
-        })
-    }
-
-    fn to_desk(&self) -> SqlValue {
-        match self {
-            Cell::Null => SqlValue::Null,
-            Cell::Int(i) => SqlValue::Integer(*i),
-            Cell::Real(f) => SqlValue::Real(*f),
-            Cell::Text(s) => SqlValue::Text(s.clone()),
-        }
-    }
-
-    /// FNV-1a over a tagged, length-prefixed encoding: no two rows encode alike.
-    fn hash_into(&self, h: &mut u64) {
-        let mut feed = |bytes: &[u8]| {
-            for b in bytes {
-                *h = (*h ^ u64::from(*b)).wrapping_mul(0x100_0000_01b3);
-            }
-        };
-        match self {
-            Cell::Null => feed(&[0]),
-            Cell::Int(i) => {
-                feed(&[1]);
-                feed(&i.to_le_bytes());
-            }
-            Cell::Real(f) => {
-                feed(&[2]);
-                feed(&f.to_bits().to_le_bytes());
-            }
-            Cell::Text(s) => {
-                feed(&[3]);
-                feed(&(s.len() as u64).to_le_bytes());
-                feed(s.as_bytes());
-            }
-        }
+/// A desk file's value, refused by name when it is not of its column's kind (a file edited
+/// outside FrontDesk).
+fn desk_value(v: ValueRef<'_>, kind: Kind, at: &str) -> Result<Value> {
+    let wrong = || Error::Internal(format!("{at} holds a value of the wrong kind ({v:?})"));
+    match (v, kind) {
+        (ValueRef::Null, _) => Ok(Value::Null),
+        (ValueRef::Integer(i), Kind::Int | Kind::Json) => Ok(Value::Int(i)),
+        (ValueRef::Real(f), Kind::Json) => Ok(Value::Real(f)),
+        (ValueRef::Text(t), Kind::Text | Kind::Json) => std::str::from_utf8(t)
+            .map(|s| Value::Text(s.to_string()))
+            .map_err(|_| wrong()),
+        _ => Err(wrong()),
     }
 }
 
-impl ToSql for Cell {
-    fn to_sql(
-        &self,
-        ty: &Type,
-        out: &mut bytes::BytesMut,
-    ) -> std::result::Result<IsNull, Box<dyn std::error::Error + Sync + Send>> {
-        match self {
-            Cell::Null => Ok(IsNull::Yes),
-            Cell::Int(i) if *ty == Type::JSONB => serde_json::Value::from(*i).to_sql(ty, out),
-            Cell::Real(f) if *ty == Type::JSONB => serde_json::Value::from(*f).to_sql(ty, out),
-            Cell::Text(s) if *ty == Type::JSONB => serde_json::Value::from(s.as_str()).to_sql(ty, out),
-            Cell::Int(i) => i.to_sql(ty, out),
-            Cell::Text(s) => s.to_sql(ty, out),
-            Cell::Real(f) => f.to_sql(ty, out),
+/// FNV-1a over a tagged, length-prefixed encoding: no two rows encode alike.
+fn hash_into(v: &Value, h: &mut u64) {
+    let mut feed = |bytes: &[u8]| {
+        for b in bytes {
+            *h = (*h ^ u64::from(*b)).wrapping_mul(0x100_0000_01b3);
+        }
+    };
+    match v {
+        Value::Null => feed(&[0]),
+        Value::Int(i) => {
+            feed(&[1]);
+            feed(&i.to_le_bytes());
+        }
+        Value::Real(f) => {
+            feed(&[2]);
+            feed(&f.to_bits().to_le_bytes());
+        }
+        Value::Text(s) => {
+            feed(&[3]);
+            feed(&(s.len() as u64).to_le_bytes());
+            feed(s.as_bytes());
         }
     }
-
-    fn accepts(_: &Type) -> bool {
-        true
-    }
-
-    postgres::types::to_sql_checked!();
 }
 
 /// A table's rows counted and summed: the sum of each row's hash, so the order rows come in
@@ -261,10 +196,10 @@ struct Tally {
 }
 
 impl Tally {
-    fn add(&mut self, row: &[Cell]) {
+    fn add(&mut self, row: &[Value]) {
         let mut h = 0xcbf2_9ce4_8422_2325u64;
-        for c in row {
-            c.hash_into(&mut h);
+        for v in row {
+            hash_into(v, &mut h);
         }
         // SplitMix64's finaliser spreads each row's hash before the sum.
         h = (h ^ (h >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
@@ -287,7 +222,7 @@ fn read_desk(
     desk: &Connection,
     table: &str,
     columns: &[(String, Kind)],
-    mut each: impl FnMut(Vec<Cell>) -> Result<()>,
+    mut each: impl FnMut(Vec<Value>) -> Result<()>,
 ) -> Result<Tally> {
     let mut stmt = desk.prepare(&format!("SELECT {} FROM \"{table}\"", column_list(columns)))?;
     let mut rows = stmt.query([])?;
@@ -295,7 +230,7 @@ fn read_desk(
     while let Some(r) = rows.next()? {
         let mut cells = Vec::with_capacity(columns.len());
         for (i, (column, kind)) in columns.iter().enumerate() {
-            cells.push(Cell::from_desk(r.get_ref(i)?, *kind, &format!("{table}.{column}"))?);
+            cells.push(desk_value(r.get_ref(i)?, *kind, &format!("{table}.{column}"))?);
         }
         tally.add(&cells);
         each(cells)?;
@@ -308,7 +243,7 @@ fn read_server(
     client: &mut impl GenericClient,
     table: &str,
     columns: &[(String, Kind)],
-    mut each: impl FnMut(Vec<Cell>) -> Result<()>,
+    mut each: impl FnMut(Vec<Value>) -> Result<()>,
 ) -> Result<Tally> {
     let sql = format!("SELECT {} FROM \"{table}\"", column_list(columns));
     let params: [&(dyn ToSql + Sync); 0] = [];
@@ -316,8 +251,8 @@ fn read_server(
     let mut tally = Tally::default();
     while let Some(r) = postgres::fallible_iterator::FallibleIterator::next(&mut rows).map_err(pg)? {
         let mut cells = Vec::with_capacity(columns.len());
-        for (i, (column, kind)) in columns.iter().enumerate() {
-            cells.push(Cell::from_server(&r, i, *kind, &format!("{table}.{column}"))?);
+        for i in 0..columns.len() {
+            cells.push(server_value(&r, i)?);
         }
         tally.add(&cells);
         each(cells)?;
@@ -506,8 +441,7 @@ fn fill_desk_file(client: &mut Client, path: &Path) -> Result<Copied> {
             column_list(columns)
         ))?;
         let read = read_server(&mut snapshot, table, columns, |cells| {
-            let values: Vec<SqlValue> = cells.iter().map(Cell::to_desk).collect();
-            insert.execute(rusqlite::params_from_iter(values))?;
+            insert.execute(rusqlite::params_from_iter(cells))?;
             Ok(())
         })?;
         drop(insert);
@@ -545,8 +479,8 @@ mod tests {
     #[test]
     fn a_checksum_does_not_depend_on_row_order_but_on_every_value() {
         let rows = [
-            vec![Cell::Int(1), Cell::Text("王芳".into()), Cell::Null],
-            vec![Cell::Int(2), Cell::Text("李雷".into()), Cell::Int(5)],
+            vec![Value::Int(1), Value::Text("王芳".into()), Value::Null],
+            vec![Value::Int(2), Value::Text("李雷".into()), Value::Int(5)],
         ];
         let (mut a, mut b) = (Tally::default(), Tally::default());
         a.add(&rows[0]);
@@ -555,9 +489,9 @@ mod tests {
         b.add(&rows[0]);
         assert_eq!(a, b);
         for changed in [
-            vec![Cell::Int(2), Cell::Text("李雷".into()), Cell::Text("5".into())],
-            vec![Cell::Int(2), Cell::Text("李雷 ".into()), Cell::Int(5)],
-            vec![Cell::Int(2), Cell::Text("李雷".into()), Cell::Null],
+            vec![Value::Int(2), Value::Text("李雷".into()), Value::Text("5".into())],
+            vec![Value::Int(2), Value::Text("李雷 ".into()), Value::Int(5)],
+            vec![Value::Int(2), Value::Text("李雷".into()), Value::Null],
         ] {
             let mut c = Tally::default();
             c.add(&rows[0]);
@@ -566,18 +500,18 @@ mod tests {
         }
         // Text split differently between two columns reads differently.
         let (mut x, mut y) = (Tally::default(), Tally::default());
-        x.add(&[Cell::Text("ab".into()), Cell::Text("c".into())]);
-        y.add(&[Cell::Text("a".into()), Cell::Text("bc".into())]);
+        x.add(&[Value::Text("ab".into()), Value::Text("c".into())]);
+        y.add(&[Value::Text("a".into()), Value::Text("bc".into())]);
         assert_ne!(x, y);
     }
 
     #[test]
     fn a_desk_value_of_the_wrong_kind_is_refused_by_name() {
-        let e = Cell::from_desk(ValueRef::Text(b"12"), Kind::Int, "visits.attempts").unwrap_err();
+        let e = desk_value(ValueRef::Text(b"12"), Kind::Int, "visits.attempts").unwrap_err();
         assert!(e.to_string().contains("visits.attempts"), "{e}");
         assert_eq!(
-            Cell::from_desk(ValueRef::Integer(7), Kind::Json, "audit_log.old_value").unwrap(),
-            Cell::Int(7)
+            desk_value(ValueRef::Integer(7), Kind::Json, "audit_log.old_value").unwrap(),
+            Value::Int(7)
         );
     }
 }
