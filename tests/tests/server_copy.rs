@@ -249,3 +249,27 @@ fn copying_the_server_onto_an_existing_file_is_refused() {
         "no file left behind"
     );
 }
+
+#[test]
+#[ignore = "needs a PostgreSQL server: `cargo xtask test` starts one"]
+fn a_server_record_pointing_at_nothing_stops_the_copy_to_this_pc() {
+    let t = busy_desk();
+    let db = TempDatabase::new();
+    let mut client = server::connect(&db.settings("前台1")).unwrap();
+    copy::copy_to_server(&Connection::open(t.db_path()).unwrap(), &mut client).unwrap();
+    // Someone edited the server by hand, around its checks: a booking of no customer.
+    db.client()
+        .batch_execute(
+            "ALTER TABLE bookings DISABLE TRIGGER ALL;
+             UPDATE bookings SET customer_id = 999999 WHERE id = (SELECT min(id) FROM bookings);
+             ALTER TABLE bookings ENABLE TRIGGER ALL",
+        )
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let e = copy::copy_from_server(&mut client, &dir.path().join("frontdesk.db")).unwrap_err();
+    assert!(e.to_string().contains("bookings"), "{e}");
+    assert!(
+        std::fs::read_dir(dir.path()).unwrap().next().is_none(),
+        "no file left behind"
+    );
+}

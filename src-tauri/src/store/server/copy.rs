@@ -14,6 +14,7 @@ use postgres::types::{ToSql, Type};
 use postgres::{Client, GenericClient};
 use rusqlite::types::ValueRef;
 use rusqlite::Connection;
+use rusqlite::OptionalExtension;
 use serde::Serialize;
 
 use super::{inspect, migrate, pg, ServerCheck};
@@ -415,11 +416,15 @@ fn fill_desk_file(client: &mut Client, path: &Path) -> Result<Copied> {
         .start()
         .map_err(pg)?;
     check_same(&tables, &server_tables(&mut snapshot)?)?;
+    // References are checked once, over the whole copy, before it commits: checked row by
+    // row, a record arriving before the one it points at (a booking before its customer,
+    // an occurrence before the one it repeats) makes SQLite search the unindexed referring
+    // column at every later insert, and a big desk's copy would take hours.
+    desk.pragma_update(None, "foreign_keys", false)?;
     let tx = desk.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     // What a fresh file holds (built-in categories, reasons) makes way for the server's
     // records; its triggers (the audit trail, counts, guards) stand aside while they arrive
     // as they are, and come back unchanged.
-    tx.execute_batch("PRAGMA defer_foreign_keys = ON")?;
     let triggers: Vec<(String, String)> = tx
         .prepare("SELECT name, sql FROM sqlite_schema WHERE type = 'trigger' ORDER BY rowid")?
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
@@ -466,7 +471,20 @@ fn fill_desk_file(client: &mut Client, path: &Path) -> Result<Copied> {
     for (_, sql) in &triggers {
         tx.execute_batch(sql)?;
     }
+    let dangling: Option<(String, i64)> = tx
+        .query_row(
+            "SELECT \"table\", rowid FROM pragma_foreign_key_check LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get::<_, Option<i64>>(1)?.unwrap_or(0))),
+        )
+        .optional()?;
+    if let Some((table, row)) = dangling {
+        return Err(Error::Internal(format!(
+            "the shared database's {table} row {row} points at a record it does not hold; nothing was copied"
+        )));
+    }
     tx.commit()?;
+    desk.pragma_update(None, "foreign_keys", true)?;
     snapshot.commit().map_err(pg)?;
     drop(desk);
     Ok(Copied { tables: copied })
