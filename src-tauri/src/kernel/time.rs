@@ -99,19 +99,17 @@ pub fn local_to_ts(local: NaiveDateTime) -> String {
 /// A short mark of this machine's time-zone rules: the offsets at two days a year from 1970
 /// to 2040 (stored days computed in local time are counted again when it changes).
 pub fn zone_mark() -> String {
-    let mut h = 0xcbf2_9ce4_8422_2325u64;
+    let mut h = super::fnv::Fnv::default();
     for year in 1970..=2040 {
         for month in [1, 7] {
             let offset = Utc
                 .with_ymd_and_hms(year, month, 15, 12, 0, 0)
                 .single()
                 .map_or(0, |t| t.with_timezone(&Local).offset().local_minus_utc());
-            for b in offset.to_le_bytes() {
-                h = (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3);
-            }
+            h.feed(&offset.to_le_bytes());
         }
     }
-    format!("{h:016x}")
+    format!("{:016x}", h.value())
 }
 
 /// A stored timestamp as local wall-clock time.

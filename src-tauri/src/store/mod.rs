@@ -218,10 +218,9 @@ pub fn schema_version(conn: &Connection) -> Result<i64> {
 mod tests {
     use super::*;
 
-    /// FNV-1a: a fingerprint of each shipped migration, so editing one fails here.
+    /// A fingerprint of each shipped migration, so editing one fails here.
     fn fingerprint(s: &str) -> u64 {
-        s.bytes()
-            .fold(0xcbf29ce484222325u64, |h, b| (h ^ b as u64).wrapping_mul(0x100000001b3))
+        crate::kernel::fnv::Fnv::of(s.as_bytes())
     }
 
     /// Shipped migrations' fingerprints. Append a line when you append a migration;

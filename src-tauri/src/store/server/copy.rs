@@ -19,6 +19,7 @@ use serde::Serialize;
 
 use super::{inspect, migrate, pg, ServerCheck};
 use crate::error::{Error, Result};
+use crate::kernel::fnv::Fnv;
 use crate::store::db::{server_value, Value};
 
 /// The desk file's tables that are not records: the audit trail's context row (the server
@@ -163,27 +164,22 @@ fn desk_value(v: ValueRef<'_>, kind: Kind, at: &str) -> Result<Value> {
     }
 }
 
-/// FNV-1a over a tagged, length-prefixed encoding: no two rows encode alike.
-fn hash_into(v: &Value, h: &mut u64) {
-    let mut feed = |bytes: &[u8]| {
-        for b in bytes {
-            *h = (*h ^ u64::from(*b)).wrapping_mul(0x100_0000_01b3);
-        }
-    };
+/// A tagged, length-prefixed encoding of a value: no two rows encode alike.
+fn hash_into(v: &Value, h: &mut Fnv) {
     match v {
-        Value::Null => feed(&[0]),
+        Value::Null => h.feed(&[0]),
         Value::Int(i) => {
-            feed(&[1]);
-            feed(&i.to_le_bytes());
+            h.feed(&[1]);
+            h.feed(&i.to_le_bytes());
         }
         Value::Real(f) => {
-            feed(&[2]);
-            feed(&f.to_bits().to_le_bytes());
+            h.feed(&[2]);
+            h.feed(&f.to_bits().to_le_bytes());
         }
         Value::Text(s) => {
-            feed(&[3]);
-            feed(&(s.len() as u64).to_le_bytes());
-            feed(s.as_bytes());
+            h.feed(&[3]);
+            h.feed(&(s.len() as u64).to_le_bytes());
+            h.feed(s.as_bytes());
         }
     }
 }
@@ -198,10 +194,11 @@ struct Tally {
 
 impl Tally {
     fn add(&mut self, row: &[Value]) {
-        let mut h = 0xcbf2_9ce4_8422_2325u64;
+        let mut fnv = Fnv::default();
         for v in row {
-            hash_into(v, &mut h);
+            hash_into(v, &mut fnv);
         }
+        let mut h = fnv.value();
         // SplitMix64's finaliser spreads each row's hash before the sum.
         h = (h ^ (h >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
         h = (h ^ (h >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
