@@ -211,7 +211,7 @@ impl App {
         let now = self.now_ts();
         self.write_as(super::WriteAs::bulk(), |tx, ch| {
             crate::audit::repo::add_bulk(tx, crate::audit::RecordKind::Customer, valid.len())?;
-            if only_if_empty && repo::count_all(tx)? > 0 {
+            if only_if_empty && repo::count_customers(tx)? > 0 {
                 return Err(Error::Conflict(
                     "demo data is only loaded into an empty database".into(),
                 ));

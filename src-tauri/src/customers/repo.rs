@@ -84,16 +84,6 @@ pub fn anonymise_customer<'a>(db: impl Into<Db<'a>>, id: i64, label: &str, now: 
     Ok(())
 }
 
-/// The first column of a query's one row, a count.
-fn count<'a>(db: impl Into<Db<'a>>, sql: &str) -> Result<i64> {
-    db.into().query_opt(sql, &[])?.map_or(Ok(0), |r| r.get(0))
-}
-
-/// How many customer records there are, archived ones included.
-pub fn count_all<'a>(db: impl Into<Db<'a>>) -> Result<i64> {
-    count(db, "SELECT count(*) FROM customers")
-}
-
 /// Record a real contact on `day` (local date); an older date never replaces a newer one.
 pub fn touch_last_contact<'a>(db: impl Into<Db<'a>>, customer_id: i64, day: &str) -> Result<()> {
     db.into().execute(
@@ -468,8 +458,11 @@ pub fn get_index_entry(conn: &Connection, id: i64) -> Result<IndexEntry> {
         .ok_or(Error::NotFound { entity: "customer", id })
 }
 
+/// How many customer records there are, archived ones included.
 pub fn count_customers<'a>(db: impl Into<Db<'a>>) -> Result<i64> {
-    count(db, "SELECT count(*) FROM customers")
+    db.into()
+        .query_opt("SELECT count(*) FROM customers", &[])?
+        .map_or(Ok(0), |r| r.get(0))
 }
 
 /// Every customer's phones, as typed (`(id, phones)`), for finding the same number again.

@@ -280,8 +280,9 @@ fn give_back_when_quiet() {
     });
 }
 
-/// Return the memory freed after a large piece of work (the start-up index read) to the
-/// system: glibc keeps freed memory in its arenas otherwise.
+/// Return the memory freed after a large piece of work (the start-up index read, a reminder
+/// pass, the window's commands once it is quiet) to the system: glibc keeps freed memory in
+/// its arenas otherwise.
 pub(super) fn give_back_memory() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: malloc_trim only releases free memory of the allocator; it has no preconditions.

@@ -174,12 +174,13 @@ impl Row {
 }
 
 impl Row {
-    /// A row the desk's file streamed, every column as a value.
-    pub fn of_desk(r: &rusqlite::Row<'_>) -> Result<Row> {
+    /// A row the desk's file gave, every column as a value.
+    pub fn of_desk(r: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
         let n = r.as_ref().column_count();
-        Ok(Row((0..n)
+        (0..n)
             .map(|i| r.get::<_, Value>(i))
-            .collect::<rusqlite::Result<_>>()?))
+            .collect::<rusqlite::Result<_>>()
+            .map(Row)
     }
 }
 
@@ -287,13 +288,11 @@ impl Db<'_> {
         match self {
             Db::Desk(c) => {
                 let mut stmt = c.prepare_cached(sql)?;
-                let n = stmt.column_count();
-                let rows = stmt.query_map(rusqlite::params_from_iter(params.iter().map(|p| p.value())), |r| {
-                    (0..n)
-                        .map(|i| r.get::<_, Value>(i))
-                        .collect::<rusqlite::Result<Vec<_>>>()
-                })?;
-                Ok(rows.map(|r| r.map(Row)).collect::<rusqlite::Result<_>>()?)
+                let rows = stmt.query_map(
+                    rusqlite::params_from_iter(params.iter().map(|p| p.value())),
+                    Row::of_desk,
+                )?;
+                Ok(rows.collect::<rusqlite::Result<_>>()?)
             }
             Db::Server(s) => {
                 let rows = s.run(sql, params, |c, st, p| c.query(st, p))?;

@@ -74,52 +74,49 @@ fn server_tables(client: &mut impl GenericClient) -> Result<Tables> {
             &[],
         )
         .map_err(pg)?;
-    let mut tables = Tables::new();
-    for r in rows {
-        let (table, column, ty): (String, String, String) = (r.get(0), r.get(1), r.get(2));
-        if SERVER_ONLY.contains(&table.as_str()) {
-            continue;
-        }
-        let kind = match ty.as_str() {
-            "bigint" => Kind::Int,
-            "text" => Kind::Text,
-            "jsonb" => Kind::Json,
-            other => {
-                return Err(Error::Internal(format!(
-                    "server column {table}.{column} has type {other}"
-                )))
-            }
-        };
-        tables.entry(table).or_default().push((column, kind));
-    }
-    Ok(tables)
+    let columns = rows.iter().map(|r| (r.get(0), r.get(1), r.get(2))).collect();
+    tables_of(columns, SERVER_ONLY, "server", |ty| match ty {
+        "bigint" => Some(Kind::Int),
+        "text" => Some(Kind::Text),
+        "jsonb" => Some(Kind::Json),
+        _ => None,
+    })
 }
 
 /// The record tables of a desk file, with the kind each column has on the server.
 fn desk_tables(desk: &Connection) -> Result<Tables> {
-    let mut stmt = desk.prepare(
-        "SELECT m.name, p.name, p.type FROM sqlite_schema m, pragma_table_info(m.name) p \
-         WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY m.name, p.cid",
-    )?;
+    let columns = desk
+        .prepare(
+            "SELECT m.name, p.name, p.type FROM sqlite_schema m, pragma_table_info(m.name) p \
+             WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY m.name, p.cid",
+        )?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    tables_of(columns, DESK_ONLY, "desk", |ty| {
+        match ty.to_ascii_uppercase().as_str() {
+            "INTEGER" => Some(Kind::Int),
+            "TEXT" => Some(Kind::Text),
+            "" => Some(Kind::Json),
+            _ => None,
+        }
+    })
+}
+
+/// Tables from their `(table, column, declared type)` rows, those in `skip` left out, each
+/// type read by `kind_of`; a type it does not know is refused, naming `side`'s column.
+fn tables_of(
+    columns: Vec<(String, String, String)>,
+    skip: &[&str],
+    side: &str,
+    kind_of: impl Fn(&str) -> Option<Kind>,
+) -> Result<Tables> {
     let mut tables = Tables::new();
-    let rows = stmt.query_map([], |r| {
-        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?))
-    })?;
-    for row in rows {
-        let (table, column, ty) = row?;
-        if DESK_ONLY.contains(&table.as_str()) {
+    for (table, column, ty) in columns {
+        if skip.contains(&table.as_str()) {
             continue;
         }
-        let kind = match ty.to_ascii_uppercase().as_str() {
-            "INTEGER" => Kind::Int,
-            "TEXT" => Kind::Text,
-            "" => Kind::Json,
-            other => {
-                return Err(Error::Internal(format!(
-                    "desk column {table}.{column} has type {other}"
-                )))
-            }
-        };
+        let kind =
+            kind_of(&ty).ok_or_else(|| Error::Internal(format!("{side} column {table}.{column} has type {ty}")))?;
         tables.entry(table).or_default().push((column, kind));
     }
     Ok(tables)
@@ -128,7 +125,7 @@ fn desk_tables(desk: &Connection) -> Result<Tables> {
 /// Refuses (naming the first difference) when the desk file's record tables and the server's
 /// differ in a table, a column, its order or its kind.
 pub fn compare_schemas(desk: &Connection, client: &mut impl GenericClient) -> Result<()> {
-    check_same(&desk_tables(desk)?, &server_tables(client)?).map(|_| ())
+    check_same(&desk_tables(desk)?, &server_tables(client)?)
 }
 
 fn check_same(desk: &Tables, server: &Tables) -> Result<()> {
@@ -258,11 +255,19 @@ fn read_server(
     Ok(tally)
 }
 
-fn mismatch(table: &str, read: Tally, written: Tally) -> Error {
-    Error::Internal(format!(
-        "table {table}: {} rows read (checksum {:016x}) but {} written (checksum {:016x}); nothing was changed",
-        read.rows, read.sum, written.rows, written.sum
-    ))
+/// A table as copied, once what the other side holds (`written`) is what was `read`.
+fn checked(table: &str, read: Tally, written: Tally) -> Result<TableCopy> {
+    if written != read {
+        return Err(Error::Internal(format!(
+            "table {table}: {} rows read (checksum {:016x}) but {} written (checksum {:016x}); nothing was changed",
+            read.rows, read.sum, written.rows, written.sum
+        )));
+    }
+    Ok(TableCopy {
+        table: table.to_string(),
+        rows: read.rows,
+        checksum: format!("{:016x}", read.sum),
+    })
 }
 
 /// Copy every record of the desk file `desk` (read in one snapshot) into the shared database
@@ -321,14 +326,7 @@ pub fn copy_to_server(desk: &Connection, client: &mut Client) -> Result<Copied> 
             .map_err(pg)?;
         }
         let written = read_server(&mut tx, table, columns, |_| Ok(()))?;
-        if written != read {
-            return Err(mismatch(table, read, written));
-        }
-        copied.push(TableCopy {
-            table: table.clone(),
-            rows: read.rows,
-            checksum: format!("{:016x}", read.sum),
-        });
+        copied.push(checked(table, read, written)?);
     }
     tx.commit().map_err(pg)?;
     Ok(Copied { tables: copied })
@@ -448,14 +446,7 @@ fn fill_desk_file(client: &mut Client, path: &Path) -> Result<Copied> {
         })?;
         drop(insert);
         let written = read_desk(&tx, table, columns, |_| Ok(()))?;
-        if written != read {
-            return Err(mismatch(table, read, written));
-        }
-        copied.push(TableCopy {
-            table: table.clone(),
-            rows: read.rows,
-            checksum: format!("{:016x}", read.sum),
-        });
+        copied.push(checked(table, read, written)?);
     }
     // The desk's write counter goes on past every change the records name (the audit trail
     // groups a save's rows by it; an import's undo compares it).
@@ -483,7 +474,6 @@ fn fill_desk_file(client: &mut Client, path: &Path) -> Result<Copied> {
     tx.commit()?;
     desk.pragma_update(None, "foreign_keys", true)?;
     snapshot.commit().map_err(pg)?;
-    drop(desk);
     Ok(Copied { tables: copied })
 }
 
