@@ -272,6 +272,11 @@ impl<'a> From<&'a Server> for Db<'a> {
 }
 
 impl Db<'_> {
+    /// Whether this is the shared database (for the few statements whose SQL differs).
+    pub fn is_server(&self) -> bool {
+        matches!(self, Db::Server(_))
+    }
+
     /// Run one statement; the number of rows it changed.
     pub fn execute(&self, sql: &str, params: &[&dyn Param]) -> Result<u64> {
         match self {
@@ -427,8 +432,15 @@ pub(crate) fn server_value(r: &postgres::Row, i: usize) -> Result<Value> {
     Ok(v.unwrap_or(Value::Null))
 }
 
+/// Whether the characters still to come start with `word`.
+fn rest_starts(chars: &std::iter::Peekable<std::str::Chars<'_>>, word: &str) -> bool {
+    let mut ahead = chars.clone();
+    word.chars().all(|w| ahead.next() == Some(w))
+}
+
 /// SQLite's placeholders (`?1`, `?`) as PostgreSQL's (`$1`), outside quotes and comments. A
-/// bare `?` is one more than the highest number so far, as SQLite counts it.
+/// bare `?` is one more than the highest number so far, as SQLite counts it. An `INDEXED BY`
+/// clause (a plan pinned for the desk's file) is left out.
 pub fn server_sql(sql: &str) -> String {
     let mut out = String::with_capacity(sql.len() + 8);
     let mut chars = sql.chars().peekable();
@@ -462,6 +474,18 @@ pub fn server_sql(sql: &str) -> String {
                         break;
                     }
                     last = q;
+                }
+            }
+            'I' if rest_starts(&chars, "NDEXED BY ") => {
+                // `INDEXED BY name` pins a plan on the desk's file; the server plans its own.
+                for _ in 0.."NDEXED BY ".len() {
+                    chars.next();
+                }
+                while chars.peek().is_some_and(|c| c.is_alphanumeric() || *c == '_') {
+                    chars.next();
+                }
+                while out.ends_with(' ') && chars.peek() == Some(&' ') {
+                    chars.next();
                 }
             }
             '?' => {
@@ -499,6 +523,15 @@ mod tests {
         );
         assert_eq!(server_sql("SELECT 1 - -1, 2 / 1"), "SELECT 1 - -1, 2 / 1");
         assert_eq!(server_sql("名字 = ?1"), "名字 = $1");
+        assert_eq!(
+            server_sql("FROM visits v INDEXED BY visits_review WHERE v.id = ?1"),
+            "FROM visits v WHERE v.id = $1"
+        );
+        assert_eq!(
+            server_sql("FROM t INDEXED BY t_x\nWHERE 'INDEXED BY x'"),
+            "FROM t \nWHERE 'INDEXED BY x'"
+        );
+        assert_eq!(server_sql("SELECT INDEXED_AT FROM t"), "SELECT INDEXED_AT FROM t");
     }
 
     #[test]
