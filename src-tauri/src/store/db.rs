@@ -242,6 +242,20 @@ impl Server {
     }
 }
 
+impl Server {
+    fn for_each(&self, sql: &str, params: &[&dyn Param], mut f: impl FnMut(&Row) -> Result<()>) -> Result<()> {
+        use postgres::fallible_iterator::FallibleIterator;
+        let statement = self.statement(sql)?;
+        let values: Vec<Value> = params.iter().map(|p| p.value()).collect();
+        let mut client = self.client.borrow_mut();
+        let mut rows = client.query_raw(&statement, values.iter()).map_err(super::server::pg)?;
+        while let Some(r) = rows.next().map_err(super::server::pg)? {
+            f(&server_row(&r)?)?;
+        }
+        Ok(())
+    }
+}
+
 /// Where a repo function reads and writes: the desk's file, or the shared database.
 #[derive(Clone, Copy)]
 pub enum Db<'a> {
@@ -309,6 +323,22 @@ impl Db<'_> {
     /// The first row of a query, if any.
     pub fn query_opt(&self, sql: &str, params: &[&dyn Param]) -> Result<Option<Row>> {
         Ok(self.query(sql, params)?.into_iter().next())
+    }
+
+    /// Hand each row of a query to `f` as it arrives, without holding them all (an export
+    /// of every record). `f` must not use this store: the statement is still reading.
+    pub fn for_each(&self, sql: &str, params: &[&dyn Param], mut f: impl FnMut(&Row) -> Result<()>) -> Result<()> {
+        match self {
+            Db::Desk(c) => {
+                let mut stmt = c.prepare(sql)?;
+                let mut rows = stmt.query(rusqlite::params_from_iter(params.iter().map(|p| p.value())))?;
+                while let Some(r) = rows.next()? {
+                    f(&Row::of_desk(r)?)?;
+                }
+                Ok(())
+            }
+            Db::Server(s) => s.for_each(sql, params, f),
+        }
     }
 
     /// Statements without parameters, run in order (set-up, a transaction's start or end).
