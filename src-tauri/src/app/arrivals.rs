@@ -395,7 +395,7 @@ impl App {
             match loaded {
                 Some(r) => r,
                 None => {
-                    let days = ArrivalDays::build(self.with_reader(repo::list_arrival_days)?);
+                    let days = ArrivalDays::build(self.with_reader(|c| repo::list_arrival_days(c))?);
                     let r = days.repeat_visitors(p.from, p.to);
                     *self.arrival_days_write()? = Some(days);
                     r

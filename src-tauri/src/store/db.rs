@@ -320,6 +320,13 @@ impl Db<'_> {
         }
     }
 
+    /// Run an `INSERT … RETURNING id`: the new row's id.
+    pub fn insert(&self, sql: &str, params: &[&dyn Param]) -> Result<i64> {
+        self.query_opt(sql, params)?
+            .ok_or_else(|| Error::Internal("an insert returned no id".into()))?
+            .get(0)
+    }
+
     /// The first row of a query, if any.
     pub fn query_opt(&self, sql: &str, params: &[&dyn Param]) -> Result<Option<Row>> {
         Ok(self.query(sql, params)?.into_iter().next())

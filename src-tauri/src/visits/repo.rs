@@ -53,14 +53,8 @@ impl NewVisit {
     }
 }
 
-/// The id an `INSERT … RETURNING id` gave.
-fn returned_id(row: Option<Row>) -> Result<i64> {
-    row.ok_or_else(|| Error::Internal("an insert returned no id".into()))?
-        .get(0)
-}
-
 pub fn insert_visit<'a>(db: impl Into<Db<'a>>, v: &NewVisit, now: &str) -> Result<i64> {
-    returned_id(db.into().query_opt(
+    db.into().insert(
         "INSERT INTO visits (customer_id, channel, purpose, due_date, due_time, due_at, outline, staff,
             repeat_unit, repeat_every, repeat_anchor, repeat_index, plan_id, plan_step, plan_start, previous_id,
             created_at, updated_at)
@@ -84,7 +78,7 @@ pub fn insert_visit<'a>(db: impl Into<Db<'a>>, v: &NewVisit, now: &str) -> Resul
             &v.previous_id,
             &now,
         ],
-    )?)
+    )
 }
 
 const VISIT_COLS: &str = "v.id, v.customer_id, c.name, c.tier, v.channel, v.purpose, v.due_date, v.due_time, v.due_at,
@@ -410,10 +404,10 @@ pub fn save_plan<'a>(db: impl Into<Db<'a>>, p: &FollowupPlan, now: &str) -> Resu
     let db = db.into();
     let steps = serde_json::to_string(&p.steps).map_err(Error::internal)?;
     if p.id == 0 {
-        return returned_id(db.query_opt(
+        return db.insert(
             "INSERT INTO followup_plans (name, steps, created_at, updated_at) VALUES (?1, ?2, ?3, ?3) RETURNING id",
             &[&p.name.trim(), &steps, &now],
-        )?);
+        );
     }
     let n = db.execute(
         "UPDATE followup_plans SET name = ?2, steps = ?3, updated_at = ?4 WHERE id = ?1",
@@ -445,10 +439,10 @@ pub fn list_templates<'a>(db: impl Into<Db<'a>>) -> Result<Vec<OutlineTemplate>>
 pub fn save_template<'a>(db: impl Into<Db<'a>>, t: &OutlineTemplate, now: &str) -> Result<i64> {
     let db = db.into();
     if t.id == 0 {
-        return returned_id(db.query_opt(
+        return db.insert(
             "INSERT INTO outline_templates (name, body, created_at, updated_at) VALUES (?1, ?2, ?3, ?3) RETURNING id",
             &[&t.name.trim(), &t.body.trim(), &now],
-        )?);
+        );
     }
     let n = db.execute(
         "UPDATE outline_templates SET name = ?2, body = ?3, updated_at = ?4 WHERE id = ?1",
