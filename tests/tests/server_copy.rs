@@ -111,9 +111,11 @@ fn a_desks_records_move_to_the_server_and_back_unchanged() {
     }
     assert!(sent.rows("customers") > 10 && sent.rows("visits") > 0 && sent.rows("bookings") > 0);
     assert!(sent.rows("complaints") > 0 && sent.rows("audit_log") > 0);
-    // A record the server makes later gets a new id, not one a copied record holds.
-    let next: i64 = db
-        .client()
+    // A record the server makes later gets a new id, not one a copied record holds (made in
+    // a transaction taken back: its ids stay used, and it leaves no trail to copy back).
+    let mut later = db.client();
+    let mut tx = later.transaction().unwrap();
+    let next: i64 = tx
         .query_one(
             "INSERT INTO outline_templates (name, body, created_at, updated_at) \
              VALUES ('t', 'b', '2026-12-06 10:00:00', '2026-12-06 10:00:00') RETURNING id",
@@ -125,9 +127,7 @@ fn a_desks_records_move_to_the_server_and_back_unchanged() {
         .query_row("SELECT coalesce(max(id), 0) FROM outline_templates", [], |r| r.get(0))
         .unwrap();
     assert!(next > highest, "{next} after {highest}");
-    db.client()
-        .execute("DELETE FROM outline_templates WHERE id = $1", &[&next])
-        .unwrap();
+    tx.rollback().unwrap();
 
     let home = tempfile::tempdir().unwrap();
     let back = home.path().join(frontdesk::store::DB_FILE);

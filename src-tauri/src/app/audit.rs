@@ -1,7 +1,7 @@
 //! The audit trail seen from the window: who is at the desk, a record's history, the
 //! manager's filterable log, and putting a customer field back to an earlier value.
 
-use rusqlite::types::Value;
+use crate::store::db::Value;
 
 use super::customers::input_of;
 use super::{App, DeskStaff, WriteAs};
@@ -140,7 +140,7 @@ fn set_field(input: &mut CustomerInput, field: &str, v: Value) -> Result<()> {
         }
     };
     let days = |v: &Value| match v {
-        Value::Integer(i) => u32::try_from(*i).map(Some).map_err(|_| damaged()),
+        Value::Int(i) => u32::try_from(*i).map(Some).map_err(|_| damaged()),
         Value::Null => Ok(None),
         _ => Err(damaged()),
     };

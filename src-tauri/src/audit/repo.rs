@@ -1,41 +1,63 @@
-//! All of the audit trail's SQL.
-
-use rusqlite::types::Value;
-use rusqlite::{params, Connection, OptionalExtension, Row};
+//! All of the audit trail's SQL, on either store ([`Db`]). The desk's triggers read who,
+//! when and why from its one-row `audit_ctx` table; the server's from the writing
+//! transaction's own settings (`fd.*`, see the server's `0003_triggers.sql`).
 
 use super::model::{Action, AuditEntry, AuditFilter, Context, RecordKind, JSON_FIELDS};
 use crate::error::{Error, Result};
+use crate::store::db::{Db, Param, Row, Value};
 
 /// Set who and why for the rows the triggers write from now on in this transaction; each
 /// call starts a new change (`change_id`).
-pub fn set_context(conn: &Connection, c: &Context) -> Result<()> {
-    conn.prepare_cached(
+pub fn set_context<'a>(db: impl Into<Db<'a>>, c: &Context) -> Result<()> {
+    let db = db.into();
+    if db.is_server() {
+        db.execute(
+            "SELECT set_config('fd.change_id', CAST(nextval('audit_change') AS text), true),
+                    set_config('fd.at', ?1, true), set_config('fd.staff', ?2, true),
+                    set_config('fd.actor', ?3, true), set_config('fd.reason', ?4, true),
+                    set_config('fd.record', CAST(CAST(?5 AS bigint) AS text), true),
+                    set_config('fd.zone', ?6, true)",
+            &[
+                &c.at,
+                &c.staff,
+                &c.actor,
+                &c.reason,
+                &c.record,
+                &crate::kernel::time::zone_name(),
+            ],
+        )?;
+        return Ok(());
+    }
+    db.execute(
         "UPDATE audit_ctx SET change_id = change_id + 1, at = ?1, staff = ?2, actor = ?3, reason = ?4, record = ?5
          WHERE id = 1",
-    )?
-    .execute(params![c.at, c.staff, c.actor, c.reason, c.record])?;
+        &[&c.at, &c.staff, &c.actor, &c.reason, &c.record],
+    )?;
     Ok(())
 }
 
 /// One summary row for a bulk write (`count` records of `kind` created at once).
-pub fn add_bulk(conn: &Connection, kind: RecordKind, count: usize) -> Result<()> {
-    conn.prepare_cached(
+pub fn add_bulk<'a>(db: impl Into<Db<'a>>, kind: RecordKind, count: usize) -> Result<()> {
+    let db = db.into();
+    let sql = if db.is_server() {
+        "SELECT fd_audit_add(CAST(?1 AS text), '*', NULL, 'bulk', NULL, NULL, to_jsonb(CAST(?2 AS bigint)))"
+    } else {
         "INSERT INTO audit_log (change_id, at, staff, actor, reason, kind, record_id, customer_id, action, field, old_value, new_value)
-         SELECT change_id, at, staff, actor, reason, ?1, '*', NULL, 'bulk', NULL, NULL, ?2 FROM audit_ctx WHERE id = 1",
-    )?
-    .execute(params![kind, count as i64])?;
+         SELECT change_id, at, staff, actor, reason, ?1, '*', NULL, 'bulk', NULL, NULL, ?2 FROM audit_ctx WHERE id = 1"
+    };
+    db.execute(sql, &[&kind, &count])?;
     Ok(())
 }
 
 /// Erase the values of every entry about this customer's record and reminders (its
 /// visits and complaints keep theirs, as the records themselves do). The rows stay.
-pub fn erase_customer(conn: &Connection, customer_id: i64) -> Result<usize> {
-    Ok(conn
-        .prepare_cached(
-            "UPDATE audit_log SET old_value = NULL, new_value = NULL, erased = 1
-             WHERE customer_id = ?1 AND kind IN ('customer', 'reminder') AND erased = 0",
-        )?
-        .execute([customer_id])?)
+pub fn erase_customer<'a>(db: impl Into<Db<'a>>, customer_id: i64) -> Result<usize> {
+    let n = db.into().execute(
+        "UPDATE audit_log SET old_value = NULL, new_value = NULL, erased = 1
+         WHERE customer_id = ?1 AND kind IN ('customer', 'reminder') AND erased = 0",
+        &[&customer_id],
+    )?;
+    Ok(n as usize)
 }
 
 const COLS: &str = "a.id, a.change_id, a.at, a.staff, a.actor, a.reason, a.kind, a.record_id, a.customer_id,
@@ -45,7 +67,7 @@ const COLS: &str = "a.id, a.change_id, a.at, a.staff, a.actor, a.reason, a.kind,
 fn to_json(v: Value, field: Option<&str>, action: Action) -> serde_json::Value {
     match v {
         Value::Null => serde_json::Value::Null,
-        Value::Integer(i) => i.into(),
+        Value::Int(i) => i.into(),
         Value::Real(f) => serde_json::Number::from_f64(f).map_or(serde_json::Value::Null, Into::into),
         Value::Text(t) => {
             let json = matches!(action, Action::Create | Action::Delete) && field.is_none()
@@ -56,11 +78,10 @@ fn to_json(v: Value, field: Option<&str>, action: Action) -> serde_json::Value {
                 serde_json::Value::String(t)
             }
         }
-        Value::Blob(_) => serde_json::Value::Null,
     }
 }
 
-fn entry_from_row(r: &Row<'_>) -> rusqlite::Result<AuditEntry> {
+fn entry_from_row(r: &Row) -> Result<AuditEntry> {
     let field: Option<String> = r.get(11)?;
     let action: Action = r.get(10)?;
     Ok(AuditEntry {
@@ -82,26 +103,26 @@ fn entry_from_row(r: &Row<'_>) -> rusqlite::Result<AuditEntry> {
     })
 }
 
-pub fn get_entry(conn: &Connection, id: i64) -> Result<AuditEntry> {
+pub fn get_entry<'a>(db: impl Into<Db<'a>>, id: i64) -> Result<AuditEntry> {
     let sql = format!("SELECT {COLS} FROM audit_log a LEFT JOIN customers c ON c.id = a.customer_id WHERE a.id = ?1");
-    conn.prepare_cached(&sql)?
-        .query_row([id], entry_from_row)
-        .optional()?
-        .ok_or(Error::NotFound {
+    match db.into().query_opt(&sql, &[&id])? {
+        Some(r) => entry_from_row(&r),
+        None => Err(Error::NotFound {
             entity: "audit_entry",
             id,
-        })
+        }),
+    }
 }
 
 /// The raw stored old value of an entry (what a revert puts back).
-pub fn get_old_value(conn: &Connection, id: i64) -> Result<Value> {
-    conn.prepare_cached("SELECT old_value FROM audit_log WHERE id = ?1")?
-        .query_row([id], |r| r.get(0))
-        .optional()?
+pub fn get_old_value<'a>(db: impl Into<Db<'a>>, id: i64) -> Result<Value> {
+    db.into()
+        .query_opt("SELECT old_value FROM audit_log WHERE id = ?1", &[&id])?
         .ok_or(Error::NotFound {
             entity: "audit_entry",
             id,
-        })
+        })?
+        .get(0)
 }
 
 fn where_clause(f: &AuditFilter) -> (String, Vec<Value>) {
@@ -109,7 +130,7 @@ fn where_clause(f: &AuditFilter) -> (String, Vec<Value>) {
     let mut args: Vec<Value> = Vec::new();
     if let Some(k) = f.kind {
         conds.push("a.kind = ?");
-        args.push(Value::Text(k.as_str().into()));
+        args.push(k.value());
     }
     if let Some(r) = &f.record_id {
         conds.push("a.record_id = ?");
@@ -117,7 +138,7 @@ fn where_clause(f: &AuditFilter) -> (String, Vec<Value>) {
     }
     if let Some(c) = f.customer_id {
         conds.push("a.customer_id = ?");
-        args.push(Value::Integer(c));
+        args.push(Value::Int(c));
     }
     if let Some(s) = &f.staff {
         conds.push("a.staff = ?");
@@ -140,19 +161,23 @@ fn where_clause(f: &AuditFilter) -> (String, Vec<Value>) {
 }
 
 /// One page of entries matching `f`, newest first, and how many match in all.
-pub fn list_entries(conn: &Connection, f: &AuditFilter) -> Result<(usize, Vec<AuditEntry>)> {
+pub fn list_entries<'a>(db: impl Into<Db<'a>>, f: &AuditFilter) -> Result<(usize, Vec<AuditEntry>)> {
+    let db = db.into();
     let (cond, args) = where_clause(f);
-    let total: i64 = conn
-        .prepare_cached(&format!("SELECT count(*) FROM audit_log a {cond}"))?
-        .query_row(rusqlite::params_from_iter(args.iter()), |r| r.get(0))?;
+    let params: Vec<&dyn Param> = args.iter().map(|a| a as &dyn Param).collect();
+    let total: usize = db
+        .query_opt(&format!("SELECT count(*) FROM audit_log a {cond}"), &params)?
+        .ok_or_else(|| Error::Internal("a count returned no row".into()))?
+        .get(0)?;
     let sql = format!(
         "SELECT {COLS} FROM audit_log a LEFT JOIN customers c ON c.id = a.customer_id {cond}
          ORDER BY a.id DESC LIMIT {} OFFSET {}",
         f.limit, f.offset
     );
-    let mut stmt = conn.prepare_cached(&sql)?;
-    let rows = stmt
-        .query_map(rusqlite::params_from_iter(args.iter()), entry_from_row)?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok((total as usize, rows))
+    let rows = db
+        .query(&sql, &params)?
+        .iter()
+        .map(entry_from_row)
+        .collect::<Result<_>>()?;
+    Ok((total, rows))
 }

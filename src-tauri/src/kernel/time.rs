@@ -112,6 +112,12 @@ pub fn zone_mark() -> String {
     format!("{:016x}", h.value())
 }
 
+/// This machine's time zone by its IANA name (`Asia/Shanghai`), or empty when the system
+/// does not say: the shared database then counts local days in its own zone.
+pub fn zone_name() -> String {
+    iana_time_zone::get_timezone().unwrap_or_default()
+}
+
 /// A stored timestamp as local wall-clock time.
 pub fn ts_to_local(ts: &str) -> Option<NaiveDateTime> {
     DateTime::parse_from_rfc3339(ts)

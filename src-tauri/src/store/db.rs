@@ -423,7 +423,8 @@ fn server_row(r: &postgres::Row) -> Result<Row> {
 }
 
 /// Column `i` of a server row as the desk's file would hold it: whole numbers and yes/no as
-/// `Int`, reals as `Real`, texts as `Text`; jsonb as the number or text it holds.
+/// `Int`, reals as `Real`, texts as `Text`; jsonb as the number or text it holds, an object or
+/// a list as its JSON text.
 pub(crate) fn server_value(r: &postgres::Row, i: usize) -> Result<Value> {
     let col = &r.columns()[i];
     let bad = |e: postgres::Error| Error::Internal(format!("reading {}: {e}", col.name()));
@@ -457,6 +458,10 @@ pub(crate) fn server_value(r: &postgres::Row, i: usize) -> Result<Value> {
                 (None, Some(f)) => Some(Value::Real(f)),
                 _ => return Err(Error::Internal(format!("{}: the number {n} does not fit", col.name()))),
             },
+            // A record's snapshot or a list (the audit trail): its JSON text, as the desk keeps it.
+            Some(other @ (serde_json::Value::Object(_) | serde_json::Value::Array(_))) => {
+                Some(Value::Text(other.to_string()))
+            }
             Some(other) => return Err(Error::Internal(format!("{}: unexpected value {other}", col.name()))),
         },
         ref other => {

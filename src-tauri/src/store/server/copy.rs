@@ -281,7 +281,9 @@ pub fn copy_to_server(desk: &Connection, client: &mut Client) -> Result<Copied> 
     check_same(&tables, &server_tables(client)?)?;
     let snapshot = desk.unchecked_transaction()?;
     let mut tx = client.transaction().map_err(pg)?;
-    tx.batch_execute("SET CONSTRAINTS ALL DEFERRED").map_err(pg)?;
+    // The records arrive with their trail and counts: the server's triggers stand aside.
+    tx.batch_execute("SET CONSTRAINTS ALL DEFERRED; SELECT set_config('fd.copy', '1', true)")
+        .map_err(pg)?;
     for table in tables.keys() {
         let held: bool = tx
             .query_one(&format!("SELECT EXISTS (SELECT 1 FROM \"{table}\")"), &[])
@@ -328,6 +330,18 @@ pub fn copy_to_server(desk: &Connection, client: &mut Client) -> Result<Copied> 
         let written = read_server(&mut tx, table, columns, |_| Ok(()))?;
         copied.push(checked(table, read, written)?);
     }
+    // The server's write counter goes on past every change the desk made.
+    let changes: i64 = snapshot.query_row(
+        "SELECT max(change_id, (SELECT coalesce(max(change_id), 0) FROM audit_log),
+                (SELECT coalesce(max(change_id), 0) FROM import_batches)) FROM audit_ctx WHERE id = 1",
+        [],
+        |r| r.get(0),
+    )?;
+    tx.execute(
+        "SELECT setval('audit_change', greatest($1::bigint, 1), $1::bigint > 0)",
+        &[&changes],
+    )
+    .map_err(pg)?;
     tx.commit().map_err(pg)?;
     Ok(Copied { tables: copied })
 }
@@ -450,11 +464,18 @@ fn fill_desk_file(client: &mut Client, path: &Path) -> Result<Copied> {
     }
     // The desk's write counter goes on past every change the records name (the audit trail
     // groups a save's rows by it; an import's undo compares it).
+    let server_changes: i64 = snapshot
+        .query_one(
+            "SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM audit_change",
+            &[],
+        )
+        .map_err(pg)?
+        .get(0);
     tx.execute(
-        "UPDATE audit_ctx SET change_id = max(change_id, \
+        "UPDATE audit_ctx SET change_id = max(change_id, ?1, \
            (SELECT coalesce(max(change_id), 0) FROM audit_log), \
            (SELECT coalesce(max(change_id), 0) FROM import_batches)) WHERE id = 1",
-        [],
+        [server_changes],
     )?;
     for (_, sql) in &triggers {
         tx.execute_batch(sql)?;

@@ -20,6 +20,7 @@ use crate::error::{check_len, Error, FieldError, Result};
 pub const MIGRATION_SQL: &[&str] = &[
     include_str!("migrations/0001_desks.sql"),
     include_str!("migrations/0002_records.sql"),
+    include_str!("migrations/0003_triggers.sql"),
 ];
 
 /// The server schema version this build writes.
