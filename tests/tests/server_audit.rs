@@ -6,6 +6,8 @@
 use frontdesk::arrivals::model::BookingState;
 use frontdesk::arrivals::repo::{self as arrivals, NewBooking};
 use frontdesk::audit::{repo, Actor, AuditEntry, AuditFilter, Context, RecordKind};
+use frontdesk::complaints::model::{ComplaintChannel, Severity};
+use frontdesk::complaints::repo::{self as complaints, NewComplaint};
 use frontdesk::customers::dates::{Calendar, SpecialDate};
 use frontdesk::customers::{repo as customers, rules as customer_rules, Tier};
 use frontdesk::store::db::{Db, Row, Server};
@@ -125,6 +127,32 @@ fn audited_story(db: Db<'_>) -> Seen {
         )
         .unwrap();
     });
+    write(db, &context("2026-12-06T04:30:00.000Z", "小李", "", true), || {
+        let category = complaints::default_category(db).unwrap();
+        let serial = complaints::next_serial(db, 2026).unwrap();
+        let c = complaints::insert_complaint(
+            db,
+            &NewComplaint {
+                serial: &serial,
+                customer_id: who,
+                channel: ComplaintChannel::Phone,
+                received_at: "2026-12-06T04:30:00.000Z",
+                category_id: category,
+                severity: Severity::High,
+                summary: "上菜太慢",
+                details: "",
+                claim_kind: None,
+                claim_amount_cents: None,
+                claim_text: "",
+                handler: "小李",
+                response_due: "2026-12-06T08:30:00.000Z",
+                resolution_due: "2026-12-09T08:30:00.000Z",
+            },
+            "2026-12-06T04:30:00.000Z",
+        )
+        .unwrap();
+        complaints::add_log(db, c, "2026-12-06T04:30:00.000Z", "小李", "note", "已致电").unwrap();
+    });
     write(db, &context("2026-12-06T05:00:00.000Z", "", "", true), || {
         settings::set_setting(db, "language", "en").unwrap();
         settings::set_setting(db, "desk.staff", "小李").unwrap();
@@ -234,7 +262,11 @@ fn writes_leave_the_same_trail_and_counts_on_the_desk_file_and_the_server() {
         .find(|e| e.field.as_deref() == Some("birthday") && e.at.starts_with("2026-12-06T03"))
         .unwrap();
     assert!(birthday.new_value.is_null(), "erased with its customer or removed");
-    let booking = fields("2026-12-06T04");
+    assert!(
+        fields("2026-12-06T04:30").contains(&"create:".to_string()),
+        "the complaint"
+    );
+    let booking = fields("2026-12-06T04:00");
     assert!(booking.contains(&"update:booking".to_string()) && booking.contains(&"update:booking_state".to_string()));
     let settings = fields("2026-12-06T05");
     assert_eq!(
@@ -271,11 +303,10 @@ fn writes_leave_the_same_trail_and_counts_on_the_desk_file_and_the_server() {
     assert!(said(refused).contains("cannot be edited"));
     let refused = c.execute("UPDATE audit_log SET staff = 'x'", &[]).unwrap_err();
     assert!(said(refused).contains("cannot be edited"));
-    c.batch_execute(
-        "INSERT INTO complaint_log (complaint_id, at, kind) \
-         SELECT id, '2026-12-06T08:00:00.000Z', 'note' FROM complaints LIMIT 1",
-    )
-    .unwrap();
+    let refused = c.execute("UPDATE complaint_log SET detail = 'x'", &[]).unwrap_err();
+    assert!(said(refused).contains("cannot be edited"));
     let refused = c.execute("DELETE FROM complaint_log", &[]).unwrap_err();
     assert!(said(refused).contains("cannot be edited"));
+    let logged: i64 = c.query_one("SELECT count(*) FROM complaint_log", &[]).unwrap().get(0);
+    assert_eq!(logged, 1, "the log entry stands");
 }
