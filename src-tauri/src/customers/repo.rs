@@ -1,7 +1,4 @@
-//! Customer SQL: one function per statement family, verb_noun, on either store ([`Db`]);
-//! the index load and the export's stream stay on the desk's file for now (fast paths).
-
-use rusqlite::{params, Connection, OptionalExtension, Row};
+//! Customer SQL: one function per statement family, verb_noun, on either store ([`Db`]).
 
 use crate::store::db::{self, Db};
 
@@ -31,33 +28,27 @@ fn json<T: serde::Serialize>(v: &T) -> Result<String> {
     serde_json::to_string(v).map_err(Error::internal)
 }
 
-fn from_json<T: serde::de::DeserializeOwned>(s: &str) -> rusqlite::Result<T> {
-    serde_json::from_str(s)
-        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e)))
-}
 
 /// A JSON column read back (a damaged one is an internal error naming what failed).
 fn json_of<T: serde::de::DeserializeOwned>(s: &str) -> Result<T> {
     serde_json::from_str(s).map_err(|e| Error::Internal(format!("a stored JSON value does not read: {e}")))
 }
 
-fn parse_enum<T>(s: &str, parse: fn(&str) -> Option<T>) -> rusqlite::Result<T> {
-    parse(s).ok_or_else(|| rusqlite::Error::InvalidColumnType(0, s.to_string(), rusqlite::types::Type::Text))
-}
 
 /// Normalise every stored name again (after the normalisation changed: a newer FrontDesk
 /// reads 曾 as zeng); returns how many rows changed.
-pub fn renormalise_names(conn: &Connection) -> Result<usize> {
-    let rows: Vec<(i64, String, String, String)> = conn
-        .prepare("SELECT id, name, search_text, name_key FROM customers")?
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
-        .collect::<rusqlite::Result<_>>()?;
-    let mut update = conn.prepare("UPDATE customers SET search_text = ?2, name_key = ?3 WHERE id = ?1")?;
+pub fn renormalise_names<'a>(db: impl Into<Db<'a>>) -> Result<usize> {
+    let db = db.into();
+    let rows = db.query("SELECT id, name, search_text, name_key FROM customers", &[])?;
     let mut changed = 0;
-    for (id, name, text, key) in rows {
+    for r in rows {
+        let (id, name, text, key): (i64, String, String, String) = (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?);
         let (new_text, new_key) = (search::search_text(&name), search::name_key(&name));
         if new_text != text || new_key != key {
-            update.execute(params![id, new_text, new_key])?;
+            db.execute(
+                "UPDATE customers SET search_text = ?2, name_key = ?3 WHERE id = ?1",
+                &[&id, &new_text, &new_key],
+            )?;
             changed += 1;
         }
     }
@@ -405,24 +396,26 @@ pub fn list_summaries<'a>(db: impl Into<Db<'a>>, ids: &[i64]) -> Result<Vec<Cust
     Ok(out)
 }
 
-fn index_entry_from_row(r: &Row<'_>) -> rusqlite::Result<IndexEntry> {
-    let tags: Vec<String> = from_json(&r.get::<_, String>(3)?)?;
+/// An index entry from a row of [`INDEX_COLS`], its texts moved out (every customer is read
+/// at start-up).
+fn index_entry_from_row(r: &mut db::Row) -> Result<IndexEntry> {
+    let tags: Vec<String> = json_of(&r.take::<String>(3)?)?;
     Ok(IndexEntry {
         id: r.get(0)?,
-        tier: parse_enum(&r.get::<_, String>(1)?, Tier::parse)?,
+        tier: r.get::<Tier>(1)?,
         archived: r.get(2)?,
         tags: tags.iter().map(|t| t.to_lowercase()).collect(),
-        name_key: r.get(4)?,
-        updated_at: r.get(5)?,
-        search_text: r.get(6)?,
-        search_other: r.get(7)?,
-        created_date: local_date_of(&r.get::<_, String>(8)?),
-        last_contact: r.get::<_, Option<String>>(9)?.and_then(|d| parse_day(&d)),
-        next_visit: r.get::<_, Option<String>>(10)?.and_then(|d| parse_day(&d)),
+        name_key: r.take(4)?,
+        updated_at: r.take(5)?,
+        search_text: r.take(6)?,
+        search_other: r.take(7)?,
+        created_date: local_date_of(&r.take::<String>(8)?),
+        last_contact: r.take::<Option<String>>(9)?.and_then(|d| parse_day(&d)),
+        next_visit: r.take::<Option<String>>(10)?.and_then(|d| parse_day(&d)),
         cadence_ideal_days: r.get(11)?,
         cadence_max_days: r.get(12)?,
         lost: r.get(13)?,
-        last_visit: r.get::<_, Option<String>>(14)?.and_then(|d| parse_day(&d)),
+        last_visit: r.take::<Option<String>>(14)?.and_then(|d| parse_day(&d)),
     })
 }
 
@@ -441,21 +434,21 @@ const INDEX_COLS: &str = "id, tier, archived_at IS NOT NULL, tags, name_key, upd
     last_visit_date";
 
 /// The customer index, every customer read in one streamed statement (at start-up).
-pub fn load_index(conn: &Connection) -> Result<search::CustomerIndex> {
-    let mut stmt = conn.prepare(&format!("SELECT {INDEX_COLS} FROM customers ORDER BY id"))?;
-    let mut rows = stmt.query([])?;
+pub fn load_index<'a>(db: impl Into<Db<'a>>) -> Result<search::CustomerIndex> {
     let mut index = search::IndexBuilder::default();
-    while let Some(r) = rows.next()? {
+    db.into().for_each(&format!("SELECT {INDEX_COLS} FROM customers ORDER BY id"), &[], |r| {
         index.push(index_entry_from_row(r)?);
-    }
+        Ok(())
+    })?;
     Ok(index.finish())
 }
 
-pub fn get_index_entry(conn: &Connection, id: i64) -> Result<IndexEntry> {
-    conn.prepare_cached(&format!("SELECT {INDEX_COLS} FROM customers WHERE id = ?1"))?
-        .query_row([id], index_entry_from_row)
-        .optional()?
-        .ok_or(Error::NotFound { entity: "customer", id })
+pub fn get_index_entry<'a>(db: impl Into<Db<'a>>, id: i64) -> Result<IndexEntry> {
+    let mut r = db
+        .into()
+        .query_opt(&format!("SELECT {INDEX_COLS} FROM customers WHERE id = ?1"), &[&id])?
+        .ok_or(Error::NotFound { entity: "customer", id })?;
+    index_entry_from_row(&mut r)
 }
 
 /// How many customer records there are, archived ones included.
@@ -492,12 +485,11 @@ const WITH_DATES: &str = "FROM customers
     LEFT JOIN special_dates b ON b.customer_id = customers.id AND b.kind = 'birthday'
     LEFT JOIN special_dates a ON a.customer_id = customers.id AND a.kind = 'anniversary'";
 
-/// A customer with its special dates from a streamed row of `CUSTOMER_COLS` and `DATE_COLS`.
-fn customer_with_dates(r: &Row<'_>) -> Result<Customer> {
-    let r = db::Row::of_desk(r)?;
-    let mut c = customer_of(&r)?;
-    c.birthday = special_date_at(&r, 20)?;
-    c.anniversary = special_date_at(&r, 25)?;
+/// A customer with its special dates from a row of `CUSTOMER_COLS` and `DATE_COLS`.
+fn customer_with_dates(r: &db::Row) -> Result<Customer> {
+    let mut c = customer_of(r)?;
+    c.birthday = special_date_at(r, 20)?;
+    c.anniversary = special_date_at(r, 25)?;
     Ok(c)
 }
 
@@ -507,30 +499,28 @@ const IDS_PER_STATEMENT: usize = 500;
 /// Hand every customer with its special dates to `f`, one statement streaming rows: all of
 /// them in id order (archived ones too) when `ids` is `None`, else those ids in the order
 /// given (read in chunks; an id that does not exist is skipped).
-pub fn for_each_customer(
-    conn: &Connection,
+pub fn for_each_customer<'a>(
+    db: impl Into<Db<'a>>,
     ids: Option<&[i64]>,
     mut f: impl FnMut(Customer) -> Result<()>,
 ) -> Result<()> {
+    let db = db.into();
     let Some(ids) = ids else {
-        let mut stmt = conn.prepare(&format!(
-            "SELECT {CUSTOMER_COLS}{DATE_COLS} {WITH_DATES} ORDER BY customers.id"
-        ))?;
-        let mut rows = stmt.query([])?;
-        while let Some(r) = rows.next()? {
-            f(customer_with_dates(r)?)?;
-        }
-        return Ok(());
+        return db.for_each(
+            &format!("SELECT {CUSTOMER_COLS}{DATE_COLS} {WITH_DATES} ORDER BY customers.id"),
+            &[],
+            |r| f(customer_with_dates(r)?),
+        );
     };
     for chunk in ids.chunks(IDS_PER_STATEMENT) {
         let marks = vec!["?"; chunk.len()].join(",");
-        let mut stmt = conn.prepare_cached(&format!(
-            "SELECT {CUSTOMER_COLS}{DATE_COLS} {WITH_DATES} WHERE customers.id IN ({marks})"
-        ))?;
+        let params: Vec<&dyn db::Param> = chunk.iter().map(|id| id as &dyn db::Param).collect();
         let mut found = std::collections::HashMap::new();
-        let mut rows = stmt.query(rusqlite::params_from_iter(chunk))?;
-        while let Some(r) = rows.next()? {
-            let c = customer_with_dates(r)?;
+        for r in db.query(
+            &format!("SELECT {CUSTOMER_COLS}{DATE_COLS} {WITH_DATES} WHERE customers.id IN ({marks})"),
+            &params,
+        )? {
+            let c = customer_with_dates(&r)?;
             found.insert(c.id, c);
         }
         for id in chunk {

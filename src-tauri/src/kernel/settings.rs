@@ -2,7 +2,6 @@
 //! validation. `App` caches what it read and refreshes the cache when it saves; a stored
 //! value that does not parse is a clear error naming the setting, never silent defaults.
 
-use rusqlite::Connection;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
@@ -18,8 +17,8 @@ pub trait Setting: Serialize + DeserializeOwned + Default + Clone + Send + Sync 
 }
 
 /// The stored value, or the default when none was ever saved.
-pub fn load<S: Setting>(conn: &Connection) -> Result<S> {
-    match raw::get_setting(conn, S::KEY)? {
+pub fn load<'a, S: Setting>(db: impl Into<crate::store::db::Db<'a>>) -> Result<S> {
+    match raw::get_setting(db, S::KEY)? {
         None => Ok(S::default()),
         Some(json) => serde_json::from_str(&json).map_err(|e| Error::SettingDamaged {
             key: S::KEY,
@@ -29,10 +28,10 @@ pub fn load<S: Setting>(conn: &Connection) -> Result<S> {
 }
 
 /// Validate and store `value` (inside the caller's transaction).
-pub fn save<S: Setting>(conn: &Connection, value: &S) -> Result<()> {
+pub fn save<'a, S: Setting>(db: impl Into<crate::store::db::Db<'a>>, value: &S) -> Result<()> {
     value.validate().map_err(Error::Invalid)?;
     let json = serde_json::to_string(value).map_err(Error::internal)?;
-    raw::set_setting(conn, S::KEY, &json)
+    raw::set_setting(db, S::KEY, &json)
 }
 
 #[cfg(test)]

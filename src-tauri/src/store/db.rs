@@ -93,6 +93,11 @@ impl<T: Param> Param for Option<T> {
 pub trait FromValue: Sized {
     /// `None` when the value is not of this kind.
     fn from_value(v: &Value) -> Option<Self>;
+
+    /// The same from a value given up ([`Row::take`]): a text moves instead of being copied.
+    fn from_owned(v: Value) -> Option<Self> {
+        Self::from_value(&v)
+    }
 }
 
 impl FromValue for Value {
@@ -147,12 +152,26 @@ impl FromValue for String {
             _ => None,
         }
     }
+
+    fn from_owned(v: Value) -> Option<Self> {
+        match v {
+            Value::Text(s) => Some(s),
+            _ => None,
+        }
+    }
 }
 impl<T: FromValue> FromValue for Option<T> {
     fn from_value(v: &Value) -> Option<Self> {
         match v {
             Value::Null => Some(None),
             other => T::from_value(other).map(Some),
+        }
+    }
+
+    fn from_owned(v: Value) -> Option<Self> {
+        match v {
+            Value::Null => Some(None),
+            other => T::from_owned(other).map(Some),
         }
     }
 }
@@ -174,6 +193,26 @@ impl Row {
 }
 
 impl Row {
+    /// Column `i` as `T`, given up (NULL is left in its place): a large read's texts move
+    /// out of the row instead of being copied.
+    pub fn take<T: FromValue>(&mut self, i: usize) -> Result<T> {
+        let n = self.0.len();
+        let v = std::mem::replace(
+            self.0
+                .get_mut(i)
+                .ok_or_else(|| Error::Internal(format!("no column {i} in a row of {n}")))?,
+            Value::Null,
+        );
+        let kind = match &v {
+            Value::Null => "NULL",
+            Value::Int(_) => "a whole number",
+            Value::Real(_) => "a real",
+            Value::Text(_) => "a text",
+        };
+        T::from_owned(v)
+            .ok_or_else(|| Error::Internal(format!("column {i} holds {kind}, not a {}", std::any::type_name::<T>())))
+    }
+
     /// A row the desk's file gave, every column as a value.
     pub fn of_desk(r: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
         let n = r.as_ref().column_count();
@@ -243,14 +282,14 @@ impl Server {
 }
 
 impl Server {
-    fn for_each(&self, sql: &str, params: &[&dyn Param], mut f: impl FnMut(&Row) -> Result<()>) -> Result<()> {
+    fn for_each(&self, sql: &str, params: &[&dyn Param], mut f: impl FnMut(&mut Row) -> Result<()>) -> Result<()> {
         use postgres::fallible_iterator::FallibleIterator;
         let statement = self.statement(sql)?;
         let values: Vec<Value> = params.iter().map(|p| p.value()).collect();
         let mut client = self.client.borrow_mut();
         let mut rows = client.query_raw(&statement, values.iter()).map_err(super::server::pg)?;
         while let Some(r) = rows.next().map_err(super::server::pg)? {
-            f(&server_row(&r)?)?;
+            f(&mut server_row(&r)?)?;
         }
         Ok(())
     }
@@ -334,13 +373,13 @@ impl Db<'_> {
 
     /// Hand each row of a query to `f` as it arrives, without holding them all (an export
     /// of every record). `f` must not use this store: the statement is still reading.
-    pub fn for_each(&self, sql: &str, params: &[&dyn Param], mut f: impl FnMut(&Row) -> Result<()>) -> Result<()> {
+    pub fn for_each(&self, sql: &str, params: &[&dyn Param], mut f: impl FnMut(&mut Row) -> Result<()>) -> Result<()> {
         match self {
             Db::Desk(c) => {
                 let mut stmt = c.prepare(sql)?;
                 let mut rows = stmt.query(rusqlite::params_from_iter(params.iter().map(|p| p.value())))?;
                 while let Some(r) = rows.next()? {
-                    f(&Row::of_desk(r)?)?;
+                    f(&mut Row::of_desk(r)?)?;
                 }
                 Ok(())
             }
