@@ -1,6 +1,7 @@
 //! Shared helpers for FrontDesk's integration, story and end-to-end tests.
 
 pub mod server;
+pub mod story;
 pub mod webdriver;
 
 use std::path::PathBuf;
@@ -109,27 +110,52 @@ pub struct Clocked {
     pub dir: tempfile::TempDir,
     pub app: App,
     now: Arc<Mutex<NaiveDateTime>>,
+    /// The shared database the app is opened on, when not the desk's own file.
+    shared: Option<frontdesk::store::server::ServerSettings>,
 }
 
 impl Clocked {
     pub fn new(start: &str) -> Self {
+        Clocked::open(start, None)
+    }
+
+    /// An app on the shared database `server` names, as its desk.
+    pub fn shared(start: &str, server: frontdesk::store::server::ServerSettings) -> Self {
+        Clocked::open(start, Some(server))
+    }
+
+    fn open(start: &str, shared: Option<frontdesk::store::server::ServerSettings>) -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
         let now = Arc::new(Mutex::new(at(start)));
+        let app = Clocked::app(dir.path(), &now, shared.as_ref());
+        Clocked { dir, app, now, shared }
+    }
+
+    fn app(
+        dir: &std::path::Path,
+        now: &Arc<Mutex<NaiveDateTime>>,
+        shared: Option<&frontdesk::store::server::ServerSettings>,
+    ) -> App {
         let n = now.clone();
-        let app = App::open_with_clock(dir.path(), Box::new(move || *n.lock().expect("clock"))).expect("open app");
-        Clocked { dir, app, now }
+        let clock: frontdesk::app::Clock = Box::new(move || *n.lock().expect("clock"));
+        match shared {
+            None => App::open_with_clock(dir, clock).expect("open app"),
+            Some(s) => App::open_server(dir, s)
+                .expect("open the shared database")
+                .with_clock(clock),
+        }
     }
 
     pub fn set(&self, s: &str) {
         *self.now.lock().expect("clock") = at(s);
     }
 
-    /// Close and reopen the app on the same folder (a restart), on the same clock.
+    /// Close and reopen the app on the same folder or database (a restart), on the same
+    /// clock.
     pub fn reopen(self) -> Self {
-        let Clocked { dir, app, now } = self;
+        let Clocked { dir, app, now, shared } = self;
         drop(app);
-        let n = now.clone();
-        let app = App::open_with_clock(dir.path(), Box::new(move || *n.lock().expect("clock"))).expect("reopen app");
-        Clocked { dir, app, now }
+        let app = Clocked::app(dir.path(), &now, shared.as_ref());
+        Clocked { dir, app, now, shared }
     }
 }

@@ -106,11 +106,12 @@ impl App {
         }
         if !v.resource.is_empty() {
             let slot = self.arrival_settings()?.slot_minutes;
-            let conn = self.conn()?;
+            let held = self.held()?;
+            let conn = held.db();
             let mine = rules::span(v.date, v.time, v.end_date, slot);
             let from = v.date - chrono::Days::new(366);
             let to = v.end_date.unwrap_or(v.date);
-            let taken = repo::list_resource_between(&conn, &v.resource, &day(from), &day(to))?
+            let taken = repo::list_resource_between(conn, &v.resource, &day(from), &day(to))?
                 .into_iter()
                 .filter(|b| b.id != except)
                 .any(|b| {
@@ -183,7 +184,7 @@ impl App {
     }
 
     pub fn get_booking(&self, id: i64) -> Result<Booking> {
-        Ok(with_late(repo::get_booking(&*self.conn()?, id)?, self.now_local()))
+        Ok(with_late(repo::get_booking(self.held()?.db(), id)?, self.now_local()))
     }
 
     /// Change a booking still to come: when, how many, what, who, notes.
@@ -341,7 +342,7 @@ impl App {
 
     pub fn customer_bookings(&self, customer_id: i64) -> Result<Vec<Booking>> {
         let now = self.now_local();
-        let rows = repo::list_customer_bookings(&*self.conn()?, customer_id)?;
+        let rows = repo::list_customer_bookings(self.held()?.db(), customer_id)?;
         Ok(rows.into_iter().map(|b| with_late(b, now)).collect())
     }
 
@@ -374,7 +375,7 @@ impl App {
     pub fn arrivals_counts(&self, date: &str) -> Result<BoardCounts> {
         let d = rules::parse_date(date).map_err(|c| Error::Invalid(vec![FieldError::new("date", c)]))?;
         let now = self.now_local();
-        let bookings = repo::list_day(&*self.conn()?, &day(d))?;
+        let bookings = repo::list_day(self.held()?.db(), &day(d))?;
         let mut counts = BoardCounts::default();
         for b in bookings.into_iter().take(BOARD_LIMIT) {
             counts.add(&with_late(b, now));
@@ -386,7 +387,7 @@ impl App {
     /// no-shows, cancellations by reason, busiest hours and weekdays.
     pub fn arrival_figures(&self, q: &ReviewQuery) -> Result<ArrivalFigures> {
         let (p, _) = super::review::periods(q, self.today())?;
-        let counts = repo::day_counts(&*self.conn()?, &day(p.from), &day(p.to))?;
+        let counts = repo::day_counts(self.held()?.db(), &day(p.from), &day(p.to))?;
         let repeat = {
             let loaded = self
                 .arrival_days_read()?
@@ -427,14 +428,14 @@ impl App {
             return Ok(());
         }
         for &c in customers {
-            days.set(c, repo::customer_arrival_days(&*self.conn()?, c)?);
+            days.set(c, repo::customer_arrival_days(self.held()?.db(), c)?);
         }
         Ok(())
     }
 
     /// Customers booked today (sorted): the customer list's "booked today" filter.
     pub(super) fn booked_today_ids(&self) -> Result<Vec<i64>> {
-        let mut ids = repo::customers_booked_on(&*self.conn()?, &day(self.today()))?;
+        let mut ids = repo::customers_booked_on(self.held()?.db(), &day(self.today()))?;
         ids.sort_unstable();
         Ok(ids)
     }

@@ -83,7 +83,7 @@ impl App {
             offset: q.offset,
             limit: q.limit.unwrap_or(AUDIT_PAGE).clamp(1, AUDIT_MAX_PAGE),
         };
-        let (total, entries) = repo::list_entries(&*self.conn()?, &filter)?;
+        let (total, entries) = repo::list_entries(self.held()?.db(), &filter)?;
         Ok(AuditPage { total, entries })
     }
 
@@ -91,8 +91,9 @@ impl App {
     /// recorded. The put-back is itself a change, recorded with the reason `revert:<id>`.
     pub fn revert_audit_entry(&self, entry_id: i64) -> Result<Customer> {
         let (entry, old) = {
-            let conn = self.conn()?;
-            (repo::get_entry(&conn, entry_id)?, repo::get_old_value(&conn, entry_id)?)
+            let held = self.held()?;
+            let conn = held.db();
+            (repo::get_entry(conn, entry_id)?, repo::get_old_value(conn, entry_id)?)
         };
         let field = revertible(&entry)?;
         let id: i64 = entry

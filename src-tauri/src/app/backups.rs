@@ -267,7 +267,7 @@ impl App {
 
     /// The last automatic backup's failure, if the last one failed.
     fn last_auto_failure(&self) -> Result<Option<Failure>> {
-        let raw = settings::get_setting(&*self.conn()?, LAST_FAILURE)?.filter(|s| !s.is_empty());
+        let raw = settings::get_setting(self.held()?.db(), LAST_FAILURE)?.filter(|s| !s.is_empty());
         Ok(raw.map(|raw| {
             let v: serde_json::Value = serde_json::from_str(&raw).unwrap_or_default();
             Failure {

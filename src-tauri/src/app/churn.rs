@@ -11,7 +11,7 @@ pub const MAX_CHURN_PAGE: usize = 500;
 
 impl App {
     pub fn churn_reasons(&self) -> Result<Vec<Reason>> {
-        repo::list_reasons(&*self.conn()?)
+        repo::list_reasons(self.held()?.db())
     }
 
     /// Add or rename a reason, or archive it (it stays on the losses that name it).
@@ -77,7 +77,7 @@ impl App {
     }
 
     fn open_loss(&self, customer_id: i64) -> Result<ChurnEntry> {
-        repo::get_open(&*self.conn()?, customer_id)?.ok_or(Error::NotFound {
+        repo::get_open(self.held()?.db(), customer_id)?.ok_or(Error::NotFound {
             entity: "churn",
             id: customer_id,
         })
@@ -85,7 +85,7 @@ impl App {
 
     /// Every loss of a customer, newest first (the open one, if any, first).
     pub fn customer_churn(&self, customer_id: i64) -> Result<Vec<ChurnEntry>> {
-        repo::list_for_customer(&*self.conn()?, customer_id)
+        repo::list_for_customer(self.held()?.db(), customer_id)
     }
 
     /// The register of losses, filtered by type, reason and period.
@@ -107,7 +107,7 @@ impl App {
             ..q.clone()
         };
         let limit = q.limit.unwrap_or(CHURN_PAGE).clamp(1, MAX_CHURN_PAGE);
-        let (total, items) = repo::list_churn(&*self.conn()?, &q, limit)?;
+        let (total, items) = repo::list_churn(self.held()?.db(), &q, limit)?;
         Ok(ChurnPage { total, items })
     }
 }

@@ -8,6 +8,7 @@ use crate::customers::model::{CustomerInput, Tier};
 use crate::customers::{repo as customer_repo, rules as customer_rules};
 use crate::error::{check_len, Error, FieldError, Result};
 use crate::store;
+use crate::store::db::Db;
 use crate::visits::repo::{self as visit_repo, NewVisit};
 use crate::visits::{Channel, Purpose};
 
@@ -56,7 +57,7 @@ impl App {
     }
 
     pub fn complaint_categories(&self) -> Result<Vec<Category>> {
-        repo::list_categories(&*self.conn()?)
+        repo::list_categories(self.held()?.db())
     }
 
     pub fn save_complaint_category(&self, c: &Category, archived: bool) -> Result<Vec<Category>> {
@@ -121,15 +122,16 @@ impl App {
             ch.customer(customer_id);
             Ok(id)
         })?;
-        repo::get_complaint(&*self.conn()?, id, now_local)
+        repo::get_complaint(self.held()?.db(), id, now_local)
     }
 
     pub fn complaint_detail(&self, id: i64) -> Result<ComplaintDetail> {
         let (complaint, log) = {
-            let conn = self.conn()?;
+            let held = self.held()?;
+            let conn = held.db();
             (
-                repo::get_complaint(&conn, id, self.now_local())?,
-                repo::list_log(&conn, id)?,
+                repo::get_complaint(conn, id, self.now_local())?,
+                repo::list_log(conn, id)?,
             )
         };
         Ok(ComplaintDetail {
@@ -148,7 +150,7 @@ impl App {
         let limit = q.limit.unwrap_or(50).clamp(1, 500);
         let now = self.now_local();
         let hours = self.complaint_settings()?.escalation_hours;
-        let (total, mut items) = repo::list_complaints(&*self.conn()?, q, now, limit)?;
+        let (total, mut items) = repo::list_complaints(self.held()?.db(), q, now, limit)?;
         for c in items.iter_mut() {
             live_level(c, now, hours);
         }
@@ -156,7 +158,7 @@ impl App {
     }
 
     pub fn customer_complaints(&self, customer_id: i64) -> Result<Vec<Complaint>> {
-        repo::list_for_customer(&*self.conn()?, customer_id, self.now_local())
+        repo::list_for_customer(self.held()?.db(), customer_id, self.now_local())
     }
 
     /// Apply a change to one complaint inside a transaction: `f` gets the current record
@@ -164,7 +166,7 @@ impl App {
     fn change(
         &self,
         id: i64,
-        f: impl FnOnce(&rusqlite::Transaction<'_>, &Complaint, &ComplaintSettings, NaiveDateTime) -> Result<()>,
+        f: impl FnOnce(Db<'_>, &Complaint, &ComplaintSettings, NaiveDateTime) -> Result<()>,
     ) -> Result<Complaint> {
         let now_local = self.now_local();
         let settings = self.complaint_settings()?;
@@ -175,7 +177,7 @@ impl App {
             ch.customer(c.customer_id);
             Ok(())
         })?;
-        let c = repo::get_complaint(&*self.conn()?, id, now_local)?;
+        let c = repo::get_complaint(self.held()?.db(), id, now_local)?;
         self.with_live_level(c)
     }
 
@@ -468,7 +470,7 @@ impl App {
             .iter()
             .filter_map(|i| i.customer_id)
             .map(|id| {
-                customer_repo::get_customer(&*self.conn().ok()?, id)
+                customer_repo::get_customer(self.held().ok()?.db(), id)
                     .ok()
                     .map(|c| (id, c.tier))
             })
@@ -518,7 +520,7 @@ struct Filing<'a> {
 /// Insert a complaint as registered: the severity defaults to normal and the deadlines
 /// follow from it, the customer's tier and the settings. Returns its id.
 fn insert_registered(
-    tx: &rusqlite::Connection,
+    tx: Db<'_>,
     input: &ComplaintInput,
     f: &Filing<'_>,
     settings: &ComplaintSettings,
@@ -576,7 +578,7 @@ fn breaches(c: &Complaint, now: NaiveDateTime) -> (Option<NaiveDateTime>, Option
 /// Record any breach that has happened (at the deadline itself) and the escalation level
 /// it has reached, with a log line for each. Returns whether anything changed.
 fn record_breaches(
-    tx: &rusqlite::Connection,
+    tx: Db<'_>,
     c: &Complaint,
     now: NaiveDateTime,
     settings: &ComplaintSettings,
@@ -624,7 +626,7 @@ struct Workflow {
 }
 
 impl Workflow {
-    fn of(tx: &rusqlite::Connection, c: &Complaint) -> Result<Self> {
+    fn of(tx: Db<'_>, c: &Complaint) -> Result<Self> {
         Ok(Workflow {
             state: c.state,
             handler: c.handler.clone(),
@@ -654,7 +656,7 @@ impl Workflow {
         self.paused_since = None;
     }
 
-    fn save(&self, tx: &rusqlite::Connection, id: i64, now: &str) -> Result<()> {
+    fn save(&self, tx: Db<'_>, id: i64, now: &str) -> Result<()> {
         let next = next_due(
             self.state,
             self.first_response_at.is_some(),

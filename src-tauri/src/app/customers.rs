@@ -123,26 +123,30 @@ impl App {
             Ok(())
         })?;
         // Old versions of the erased text may still sit in the write-ahead log: fold it into
-        // the database (whose freed pages secure_delete has zeroed) and empty it.
-        self.conn()?
-            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        // the database (whose freed pages secure_delete has zeroed) and empty it. (The shared
+        // database's own upkeep is its administrator's.)
+        if !self.is_shared() {
+            self.conn()?
+                .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        }
         self.get_customer(id)
     }
 
     pub fn get_customer(&self, id: i64) -> Result<Customer> {
-        repo::get_customer(&*self.conn()?, id)
+        repo::get_customer(self.held()?.db(), id)
     }
 
     /// The detail page: the record, its special dates with this year's day, its timeline.
     pub fn customer_detail(&self, id: i64, today: NaiveDate) -> Result<CustomerDetail> {
-        let conn = self.conn()?;
-        let customer = repo::get_customer(&*conn, id)?;
-        let history = repo::list_history(&*conn, id)?;
-        let visits = crate::visits::repo::list_customer_visits(&conn, id)?;
-        let complaints = crate::complaints::repo::list_for_customer(&conn, id, self.now_local())?;
-        let visit_events = crate::visits::repo::list_customer_visit_events(&conn, id)?;
-        let churn = crate::churn::repo::list_for_customer(&conn, id)?;
-        drop(conn);
+        let held = self.held()?;
+        let conn = held.db();
+        let customer = repo::get_customer(conn, id)?;
+        let history = repo::list_history(conn, id)?;
+        let visits = crate::visits::repo::list_customer_visits(conn, id)?;
+        let complaints = crate::complaints::repo::list_for_customer(conn, id, self.now_local())?;
+        let visit_events = crate::visits::repo::list_customer_visit_events(conn, id)?;
+        let churn = crate::churn::repo::list_for_customer(conn, id)?;
+        drop(held);
         let bookings = self.customer_bookings(id)?;
         let occasions = [
             (DateKind::Birthday, customer.birthday),
@@ -183,7 +187,7 @@ impl App {
             q
         };
         let hits = self.customer_index()?.query(q, limit, &ctx);
-        let items = repo::list_summaries(&*self.conn()?, &hits.ids)?;
+        let items = repo::list_summaries(self.held()?.db(), &hits.ids)?;
         Ok(Page {
             total: hits.total,
             offset: q.offset,

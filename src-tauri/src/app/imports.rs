@@ -17,6 +17,7 @@ use crate::import::model::{ItemAction, MAX_LISTED_ERRORS, PREVIEW_ROWS};
 use crate::import::{self, repo, values, Batch, Check, Duplicates, ImportRequest, ImportResult, Preview, Progress};
 use crate::import::{RowError, Table, Target};
 use crate::kernel::phone;
+use crate::store::db::Db;
 
 /// How far the running import is; the window asks while it waits.
 #[derive(Default)]
@@ -472,7 +473,7 @@ fn prepare_new(steps: &[Step]) -> Result<Vec<(ValidCustomer, SearchFields)>> {
 }
 
 /// Existing customers by the key of each of their phones (the oldest customer wins).
-fn existing_phones(conn: &rusqlite::Connection) -> Result<HashMap<String, i64>> {
+fn existing_phones(conn: Db<'_>) -> Result<HashMap<String, i64>> {
     let mut by_key = HashMap::new();
     for (id, phones) in customers_repo::list_phones(conn)? {
         for p in phones {
@@ -494,9 +495,9 @@ struct ReadImport {
 /// Where a dry run reads the existing customers.
 enum CheckIn<'a> {
     /// Outside any write (the preview, the error list): `change` is read here.
-    Reading(&'a rusqlite::Connection),
+    Reading(Db<'a>),
     /// Inside the import's write, whose start already counted one change.
-    Writing(&'a rusqlite::Connection),
+    Writing(Db<'a>),
 }
 
 fn file_name(path: &str) -> String {
@@ -551,7 +552,7 @@ impl App {
         let (table, read) = self.import_cache.read(&req.path, &req.options)?;
         let (mapping, remembered) = match &req.mapping {
             Some(m) => (m.clone(), false),
-            None => match repo::get_mapping_for(&*self.conn()?, &table.headers)? {
+            None => match repo::get_mapping_for(self.held()?.db(), &table.headers)? {
                 Some(m) if m.len() == table.headers.len() => (m, true),
                 _ => (import::guess_all(&table.headers).columns, false),
             },
@@ -571,7 +572,7 @@ impl App {
         let src = self.read_import(req)?;
         let check = if src.mapping.contains(&Target::Name) {
             check_mapping(&src.table.headers, &src.mapping)?;
-            self.check_import(&src, req.duplicates, CheckIn::Reading(&*self.conn()?))?
+            self.check_import(&src, req.duplicates, CheckIn::Reading(self.held()?.db()))?
                 .check
                 .clone()
         } else {
@@ -600,7 +601,7 @@ impl App {
         let _clear = ProgressGuard(&self.import_progress);
         let src = self.read_import(req)?;
         check_mapping(&src.table.headers, &src.mapping)?;
-        let plan = self.check_import(&src, req.duplicates, CheckIn::Reading(&*self.conn()?))?;
+        let plan = self.check_import(&src, req.duplicates, CheckIn::Reading(self.held()?.db()))?;
         let path = Path::new(&req.path);
         let stem = path
             .file_stem()
@@ -729,11 +730,12 @@ impl App {
 
     /// The newest import, with how many of its customers changed since.
     pub fn last_import(&self) -> Result<Option<Batch>> {
-        let conn = self.conn()?;
-        let Some(mut b) = repo::get_last_batch(&*conn)? else {
+        let held = self.held()?;
+        let conn = held.db();
+        let Some(mut b) = repo::get_last_batch(conn)? else {
             return Ok(None);
         };
-        b.changed_since = repo::count_changed_since(&*conn, b.id, b.change_id)?;
+        b.changed_since = repo::count_changed_since(conn, b.id, b.change_id)?;
         Ok(Some(b))
     }
 

@@ -31,20 +31,78 @@ use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use chrono::{NaiveDate, NaiveDateTime};
-use rusqlite::{Connection, Transaction};
+use rusqlite::Connection;
 use serde::Serialize;
 
 use crate::customers::{repo, search::CustomerIndex};
 use crate::error::{Error, Result};
 use crate::kernel::settings::{self as kernel_settings, Setting};
+use crate::store::db::{Db, Server};
 use crate::store::{self, settings};
 
 /// The local wall clock; tests inject their own.
 pub type Clock = Box<dyn Fn() -> NaiveDateTime + Send + Sync>;
 
+/// Where the records are kept: the desk's own file (one PC), or the shared database
+/// (several desks, [`App::open_server`]).
+enum Store {
+    Desk(Mutex<Connection>),
+    Server(Box<Shared>),
+}
+
+/// The shared database as this desk reaches it.
+struct Shared {
+    /// The connection every write and most reads go through.
+    main: Mutex<Server>,
+    /// How to connect again (the reads running beside the desk take connections of their
+    /// own, as on the desk's file).
+    settings: crate::store::server::ServerSettings,
+    /// Connections kept for those reads: at most [`READERS`].
+    readers: Mutex<Vec<Server>>,
+}
+
+impl Shared {
+    fn main(&self) -> Result<MutexGuard<'_, Server>> {
+        self.main
+            .lock()
+            .map_err(|_| Error::Internal("the database lock was poisoned".into()))
+    }
+
+    /// Run `f` on a connection of its own, kept for the next read.
+    fn read<T>(&self, f: impl FnOnce(Db<'_>) -> Result<T>) -> Result<T> {
+        let kept = self.readers.lock().ok().and_then(|mut r| r.pop());
+        let server = match kept {
+            Some(s) => s,
+            None => Server::new(crate::store::server::connect(&self.settings).map_err(crate::store::server::pg)?),
+        };
+        let out = f(Db::Server(&server));
+        if let Ok(mut r) = self.readers.lock() {
+            if r.len() < READERS {
+                r.push(server);
+            }
+        }
+        out
+    }
+}
+
+/// The store, held for one read or write.
+enum Held<'a> {
+    Desk(MutexGuard<'a, Connection>),
+    Server(MutexGuard<'a, Server>),
+}
+
+impl Held<'_> {
+    fn db(&self) -> Db<'_> {
+        match self {
+            Held::Desk(c) => Db::Desk(c),
+            Held::Server(s) => Db::Server(s),
+        }
+    }
+}
+
 pub struct App {
     data_dir: PathBuf,
-    conn: Mutex<Connection>,
+    store: Store,
     customers: RwLock<CustomerIndex>,
     clock: Clock,
     /// Typed settings as last read or saved, by key.
@@ -145,35 +203,64 @@ pub struct Status {
     pub version: &'static str,
 }
 
+impl Store {
+    /// Run `f` as one write of the app's own upkeep at open (no audit context: it changes
+    /// nothing the trail records).
+    fn upkeep<T>(&self, f: impl FnOnce(Db<'_>) -> Result<T>) -> Result<T> {
+        let poisoned = || Error::Internal("the database lock was poisoned".into());
+        match self {
+            Store::Desk(c) => {
+                let mut conn = c.lock().map_err(|_| poisoned())?;
+                let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+                let out = f(Db::from(&tx))?;
+                tx.commit()?;
+                Ok(out)
+            }
+            Store::Server(s) => s.main()?.write(f),
+        }
+    }
+
+    /// A setting, read outside any write.
+    fn setting(&self, key: &str) -> Result<Option<String>> {
+        let poisoned = || Error::Internal("the database lock was poisoned".into());
+        match self {
+            Store::Desk(c) => settings::get_setting(&*c.lock().map_err(|_| poisoned())?, key),
+            Store::Server(s) => settings::get_setting(&*s.main()?, key),
+        }
+    }
+}
+
 /// Bring stored search keys up to the current normalisation, once per version.
-fn refresh_normalisation(conn: &mut Connection) -> Result<()> {
+fn refresh_normalisation(store: &Store) -> Result<()> {
     use crate::customers::search::NORMALISATION_VERSION;
     const KEY: &str = "search_normalisation";
-    let stored = settings::get_setting(&*conn, KEY)?.and_then(|v| v.parse::<i64>().ok());
+    let stored = store.setting(KEY)?.and_then(|v| v.parse::<i64>().ok());
     if stored == Some(NORMALISATION_VERSION) {
         return Ok(());
     }
-    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-    repo::renormalise_names(&tx)?;
-    settings::set_setting(&tx, KEY, &NORMALISATION_VERSION.to_string())?;
-    tx.commit()?;
-    Ok(())
+    store.upkeep(|db| {
+        repo::renormalise_names(db)?;
+        settings::set_setting(db, KEY, &NORMALISATION_VERSION.to_string())
+    })
 }
 
 /// Count the review's day counts of return visits from the visits when they were never
 /// counted (the migration that made them) or were counted under other time-zone rules
 /// (their days are local).
-fn refresh_review_counts(conn: &mut Connection) -> Result<()> {
+fn refresh_review_counts(store: &Store) -> Result<()> {
     const KEY: &str = "review_zone";
     let mark = crate::kernel::time::zone_mark();
-    if settings::get_setting(&*conn, KEY)?.as_deref() == Some(mark.as_str()) {
+    if store.setting(KEY)?.as_deref() == Some(mark.as_str()) {
         return Ok(());
     }
-    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-    crate::review::repo::recount_visit_days(&tx)?;
-    settings::set_setting(&tx, KEY, &mark)?;
-    tx.commit()?;
-    Ok(())
+    store.upkeep(|db| {
+        match db {
+            Db::Desk(conn) => crate::review::repo::recount_visit_days(conn)?,
+            // The server's counts are recounted once the review reads it (next step).
+            Db::Server(_) => return Ok(()),
+        }
+        settings::set_setting(db, KEY, &mark)
+    })
 }
 
 /// The shared staff list (who does a visit, who handles a complaint).
@@ -321,20 +408,58 @@ impl App {
         Ok((app, check))
     }
 
-    fn with_connection(
-        dir: &Path,
-        mut conn: Connection,
-        integrity: impl Into<std::sync::Arc<Integrity>>,
-    ) -> Result<App> {
-        refresh_normalisation(&mut conn)?;
-        refresh_review_counts(&mut conn)?;
-        let index = repo::load_index(&conn)?;
-        // The read filled the page cache with every customer's row; the first screens need
-        // few of them again.
-        conn.execute_batch("PRAGMA shrink_memory")?;
+    /// Open the shared database that `server` names, as this desk: set up when empty (or
+    /// brought up to this build's schema), the desk named among the others, the indexes
+    /// loaded. What stays on this PC (the window's place, logs) stays in `dir`.
+    pub fn open_server(dir: &Path, server: &crate::store::server::ServerSettings) -> Result<App> {
+        server.validate()?;
+        let mut client = crate::store::server::connect(server).map_err(crate::store::server::pg)?;
+        match crate::store::server::inspect(&mut client)? {
+            crate::store::server::ServerCheck::Empty => crate::store::server::copy::set_up_fresh(&mut client)?,
+            _ => {
+                crate::store::server::migrate(&mut client)?;
+            }
+        }
+        let shared = Server::new(client);
+        let now = store::local_to_ts(chrono::Local::now().naive_local());
+        shared.write(|db| {
+            db.execute(
+                "INSERT INTO desks (name, first_seen, last_seen) VALUES (?1, ?2, ?2)
+                 ON CONFLICT (name) DO UPDATE SET last_seen = excluded.last_seen",
+                &[&server.desk.trim(), &now],
+            )
+        })?;
+        let shared = Shared {
+            main: Mutex::new(shared),
+            settings: server.clone(),
+            readers: Mutex::new(Vec::new()),
+        };
+        App::with_store(dir, Store::Server(Box::new(shared)), Integrity::new(Some(Ok(()))))
+    }
+
+    fn with_connection(dir: &Path, conn: Connection, integrity: impl Into<std::sync::Arc<Integrity>>) -> Result<App> {
+        App::with_store(dir, Store::Desk(Mutex::new(conn)), integrity)
+    }
+
+    fn with_store(dir: &Path, store: Store, integrity: impl Into<std::sync::Arc<Integrity>>) -> Result<App> {
+        refresh_normalisation(&store)?;
+        refresh_review_counts(&store)?;
+        let index = match &store {
+            Store::Desk(c) => {
+                let conn = c
+                    .lock()
+                    .map_err(|_| Error::Internal("the database lock was poisoned".into()))?;
+                let index = repo::load_index(&conn)?;
+                // The read filled the page cache with every customer's row; the first
+                // screens need few of them again.
+                conn.execute_batch("PRAGMA shrink_memory")?;
+                index
+            }
+            Store::Server(s) => repo::load_index(&*s.main()?)?,
+        };
         Ok(App {
             data_dir: dir.to_path_buf(),
-            conn: Mutex::new(conn),
+            store,
             customers: RwLock::new(index),
             clock: Box::new(|| chrono::Local::now().naive_local()),
             settings: RwLock::new(HashMap::new()),
@@ -350,9 +475,13 @@ impl App {
 
     /// Open with an injected clock (tests: a fixed "now" instead of real waiting).
     pub fn open_with_clock(dir: &Path, clock: Clock) -> Result<App> {
-        let mut app = App::open(dir)?;
-        app.clock = clock;
-        Ok(app)
+        Ok(App::open(dir)?.with_clock(clock))
+    }
+
+    /// The same app on another clock (tests: a fixed "now").
+    pub fn with_clock(mut self, clock: Clock) -> App {
+        self.clock = clock;
+        self
     }
 
     /// Local date and time now.
@@ -383,8 +512,12 @@ impl App {
     }
 
     /// Run `f` on a kept read-only connection (the `reader` field, at most [`READERS`] of
-    /// them, each with a large page cache); a caller finding none free opens one.
-    fn with_reader<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+    /// them, each with a large page cache); a caller finding none free opens one. On the
+    /// shared database, on a connection kept the same way.
+    fn with_reader<T>(&self, f: impl FnOnce(Db<'_>) -> Result<T>) -> Result<T> {
+        if let Store::Server(shared) = &self.store {
+            return shared.read(f);
+        }
         let kept = self.reader.lock().ok().and_then(|mut r| r.pop());
         let conn = match kept {
             Some(c) => c,
@@ -398,7 +531,7 @@ impl App {
                 c
             }
         };
-        let out = f(&conn);
+        let out = f(Db::Desk(&conn));
         if let Ok(mut r) = self.reader.lock() {
             if r.len() < READERS {
                 r.push(conn);
@@ -410,6 +543,9 @@ impl App {
     /// Empty the connections' page caches (`PRAGMA shrink_memory`): after a large read that
     /// the next screens will not repeat (the first reminder pass over every customer).
     pub fn shrink_memory(&self) -> Result<()> {
+        let Store::Desk(_) = self.store else {
+            return Ok(());
+        };
         self.conn()?.execute_batch("PRAGMA shrink_memory")?;
         if let Ok(readers) = self.reader.lock() {
             for r in readers.iter() {
@@ -419,10 +555,32 @@ impl App {
         Ok(())
     }
 
+    /// The store, held for one read or write.
+    fn held(&self) -> Result<Held<'_>> {
+        let poisoned = || Error::Internal("the database lock was poisoned".into());
+        Ok(match &self.store {
+            Store::Desk(c) => Held::Desk(c.lock().map_err(|_| poisoned())?),
+            Store::Server(s) => Held::Server(s.main.lock().map_err(|_| poisoned())?),
+        })
+    }
+
+    /// The desk's own file, for what only it does (its pragmas, a backup of the file);
+    /// refused on the shared database.
     fn conn(&self) -> Result<MutexGuard<'_, Connection>> {
-        self.conn
-            .lock()
-            .map_err(|_| Error::Internal("the database lock was poisoned".into()))
+        match &self.store {
+            Store::Desk(c) => c
+                .lock()
+                .map_err(|_| Error::Internal("the database lock was poisoned".into())),
+            Store::Server(_) => Err(Error::state(
+                "desk_only",
+                "this is done on a desk's own file, not on the shared database",
+            )),
+        }
+    }
+
+    /// Whether the records are on the shared database.
+    pub fn is_shared(&self) -> bool {
+        matches!(self.store, Store::Server(_))
     }
 
     /// Run `f` in one immediate transaction: all of it is written, or none. What `f` says
@@ -431,29 +589,34 @@ impl App {
     ///
     /// The audit trail's context (who is at the desk, when, why) is set first in the same
     /// transaction, so the rows its triggers write belong to this change.
-    fn write<T>(&self, f: impl FnOnce(&Transaction<'_>, &mut Changes) -> Result<T>) -> Result<T> {
+    fn write<T>(&self, f: impl FnOnce(Db<'_>, &mut Changes) -> Result<T>) -> Result<T> {
         self.write_as(WriteAs::default(), f)
     }
 
     /// [`App::write`] for the app's own bookkeeping: recorded as `system`, nobody is told.
-    fn write_system<T>(&self, f: impl FnOnce(&Transaction<'_>, &mut Changes) -> Result<T>) -> Result<T> {
+    fn write_system<T>(&self, f: impl FnOnce(Db<'_>, &mut Changes) -> Result<T>) -> Result<T> {
         self.write_as(WriteAs::system(), f)
     }
 
-    fn write_as<T>(&self, how: WriteAs, f: impl FnOnce(&Transaction<'_>, &mut Changes) -> Result<T>) -> Result<T> {
+    fn write_as<T>(&self, how: WriteAs, f: impl FnOnce(Db<'_>, &mut Changes) -> Result<T>) -> Result<T> {
         let mut changes = Changes {
             quiet: how.system,
             ..Changes::default()
         };
         self.integrity.wait()?;
         let context = self.audit_context(how)?;
-        let out = {
-            let mut conn = self.conn()?;
-            let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-            crate::audit::repo::set_context(&tx, &context)?;
-            let out = f(&tx, &mut changes)?;
-            tx.commit()?;
-            out
+        let out = match self.held()? {
+            Held::Desk(mut conn) => {
+                let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+                crate::audit::repo::set_context(&tx, &context)?;
+                let out = f(Db::from(&tx), &mut changes)?;
+                tx.commit()?;
+                out
+            }
+            Held::Server(server) => server.write(|db| {
+                crate::audit::repo::set_context(db, &context)?;
+                f(db, &mut changes)
+            })?,
         };
         self.apply(changes)?;
         Ok(out)
@@ -490,14 +653,14 @@ impl App {
         let had_new = !new_customers.is_empty();
         self.refresh_arrival_days(all_customers, &customers)?;
         if all_customers {
-            let index = crate::customers::repo::load_index(&*self.conn()?)?;
+            let index = crate::customers::repo::load_index(self.held()?.db())?;
             *self.customer_index_mut()? = index;
         } else {
             if !new_customers.is_empty() {
                 self.customer_index_mut()?.extend(new_customers);
             }
             for &id in &customers {
-                let entry = crate::customers::repo::get_index_entry(&*self.conn()?, id)?;
+                let entry = crate::customers::repo::get_index_entry(self.held()?.db(), id)?;
                 self.customer_index_mut()?.upsert(entry);
             }
         }
@@ -530,10 +693,13 @@ impl App {
     }
 
     pub fn status(&self) -> Result<Status> {
-        let conn = self.conn()?;
-        let schema_version = store::schema_version(&conn)?;
-        let language = settings::get_setting(&*conn, "language")?;
-        drop(conn);
+        let held = self.held()?;
+        let schema_version = match &held {
+            Held::Desk(conn) => store::schema_version(conn)?,
+            Held::Server(server) => crate::store::server::schema_version(&mut *server.client())?.unwrap_or(0),
+        };
+        let language = settings::get_setting(held.db(), "language")?;
+        drop(held);
         Ok(Status {
             data_dir: self.data_dir.display().to_string(),
             schema_version,
@@ -583,13 +749,13 @@ impl App {
         {
             return Ok(v.clone());
         }
-        let v: S = kernel_settings::load(&*self.conn()?)?;
+        let v: S = kernel_settings::load(self.held()?.db())?;
         self.cache_setting(&v)?;
         Ok(v)
     }
 
     /// Validate and save a setting with `also` in one transaction; the cache follows.
-    fn save_setting<S: Setting>(&self, value: &S, also: impl FnOnce(&Transaction<'_>) -> Result<()>) -> Result<S> {
+    fn save_setting<S: Setting>(&self, value: &S, also: impl FnOnce(Db<'_>) -> Result<()>) -> Result<S> {
         value.validate().map_err(Error::Invalid)?;
         self.write(|tx, _| {
             kernel_settings::save(tx, value)?;

@@ -139,10 +139,11 @@ impl App {
             ..ListQuery::default()
         };
         let page = self.list_customers(&query)?;
-        let conn = self.conn()?;
+        let held = self.held()?;
+        let conn = held.db();
         let mut customers = Vec::new();
         for c in page.items {
-            let full = crate::customers::repo::get_customer(&*conn, c.id)?;
+            let full = crate::customers::repo::get_customer(conn, c.id)?;
             if full.phones.iter().any(|p| phone::key(p) == key) {
                 customers.push(c);
             }

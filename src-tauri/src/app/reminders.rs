@@ -5,6 +5,7 @@ use chrono::{Days, NaiveDate, NaiveDateTime, TimeDelta};
 
 use super::App;
 use crate::error::{check_len, Error, FieldError, Result};
+use crate::store::db::Db;
 use crate::store::{self, settings};
 use crate::visits::repo::DueVisit;
 use crate::visits::rules as visit_rules;
@@ -38,7 +39,7 @@ impl App {
 
     /// The UI language, which notifications are written in.
     pub fn language(&self) -> Result<String> {
-        Ok(settings::get_setting(&*self.conn()?, "language")?.unwrap_or_else(|| "zh-CN".into()))
+        Ok(settings::get_setting(self.held()?.db(), "language")?.unwrap_or_else(|| "zh-CN".into()))
     }
 
     /// Plan occurrences from every source for the window since the last planning (at most
@@ -53,13 +54,14 @@ impl App {
         let to = now + TimeDelta::hours(HORIZON_HOURS);
         let earliest = now - TimeDelta::days(CATCH_UP_DAYS as i64);
         let (from, days_through) = {
-            let conn = self.conn()?;
-            let from = settings::get_setting(&*conn, PLANNED_AT)?
+            let held = self.held()?;
+            let conn = held.db();
+            let from = settings::get_setting(conn, PLANNED_AT)?
                 .as_deref()
                 .and_then(store::ts_to_local)
                 .map(|t| t.max(earliest))
                 .unwrap_or(now - TimeDelta::hours(1));
-            let through = settings::get_setting(&*conn, DAYS_PLANNED_THROUGH)?.and_then(|d| stored_date(&d));
+            let through = settings::get_setting(conn, DAYS_PLANNED_THROUGH)?.and_then(|d| stored_date(&d));
             (from, through)
         };
         let mut planned: Vec<Planned> = Vec::new();
@@ -214,7 +216,9 @@ impl App {
     /// or the planning horizon, whichever comes first.
     pub fn next_reminder_wake(&self) -> Result<Option<NaiveDateTime>> {
         let now = self.now_local();
-        let next = repo::next_wake(&*self.conn()?)?.as_deref().and_then(store::ts_to_local);
+        let next = repo::next_wake(self.held()?.db())?
+            .as_deref()
+            .and_then(store::ts_to_local);
         let rs = self.reminder_settings()?;
         let cs = self.complaint_settings()?;
         let replan = now + TimeDelta::hours(1);
@@ -225,7 +229,7 @@ impl App {
             other => other,
         };
         // Preparation reminders pop in quiet hours too.
-        let arrival = repo::next_wake_of(&*self.conn()?, ReminderKind::Arrival)?
+        let arrival = repo::next_wake_of(self.held()?.db(), ReminderKind::Arrival)?
             .as_deref()
             .and_then(store::ts_to_local);
         let wake = match (wake, arrival) {
@@ -237,15 +241,16 @@ impl App {
 
     pub fn reminder_center(&self, q: &CenterQuery) -> Result<CenterPage> {
         let limit = q.limit.unwrap_or(100).clamp(1, 500);
-        let (total, items) = repo::list_center(&*self.conn()?, q, limit)?;
+        let (total, items) = repo::list_center(self.held()?.db(), q, limit)?;
         Ok(CenterPage { total, items })
     }
 
     pub fn reminder_counts(&self) -> Result<ReminderCounts> {
-        let conn = self.conn()?;
+        let held = self.held()?;
+        let conn = held.db();
         Ok(ReminderCounts {
-            due: repo::count_state(&conn, "'fired'")?,
-            upcoming: repo::count_state(&conn, "'pending', 'snoozed'")?,
+            due: repo::count_state(conn, "'fired'")?,
+            upcoming: repo::count_state(conn, "'pending', 'snoozed'")?,
         })
     }
 
@@ -258,7 +263,7 @@ impl App {
             ensure_open(&repo::get_reminder(tx, id)?)?;
             repo::snooze(tx, id, &store::local_to_ts(until), &now)
         })?;
-        repo::get_reminder(&*self.conn()?, id)
+        repo::get_reminder(self.held()?.db(), id)
     }
 
     /// Done (it was handled) or dismissed (not needed); both stay in the history.
@@ -277,7 +282,7 @@ impl App {
                 &now,
             )
         })?;
-        repo::get_reminder(&*self.conn()?, id)
+        repo::get_reminder(self.held()?.db(), id)
     }
 
     /// Set a reminder by hand (text, local date and time, optional repeat).
@@ -333,7 +338,7 @@ fn ensure_open(r: &Reminder) -> Result<()> {
 /// Planned visits due in the window; reminders of visits since done, cancelled or moved
 /// are closed.
 fn plan_visits(
-    tx: &rusqlite::Connection,
+    tx: Db<'_>,
     schedule: &crate::kernel::schedule::Schedule,
     from: NaiveDate,
     to: NaiveDate,
@@ -384,7 +389,7 @@ fn visit_reminder(schedule: &crate::kernel::schedule::Schedule, v: &DueVisit, da
 /// Open complaints whose running deadline is near: a warning before it and the escalation
 /// steps after; reminders of complaints since finished or re-timed are closed.
 fn plan_complaints(
-    tx: &rusqlite::Connection,
+    tx: Db<'_>,
     cs: &crate::complaints::ComplaintSettings,
     warn: u32,
     from: NaiveDateTime,
@@ -439,7 +444,7 @@ fn plan_complaints(
 
 /// Birthdays and anniversaries whose reminder day falls in `[from, to]`.
 fn plan_special_dates(
-    tx: &rusqlite::Connection,
+    tx: Db<'_>,
     schedule: &crate::kernel::schedule::Schedule,
     days_before: u32,
     from: NaiveDate,
@@ -462,7 +467,7 @@ fn plan_special_dates(
 }
 
 /// Manual reminders due by `to`: one occurrence each, then the next repeat (or retired).
-fn plan_manual(tx: &rusqlite::Connection, to: NaiveDateTime, now: &str) -> Result<Vec<Planned>> {
+fn plan_manual(tx: Db<'_>, to: NaiveDateTime, now: &str) -> Result<Vec<Planned>> {
     let mut out = Vec::new();
     let until = store::local_to_ts(to);
     for _ in 0..50 {
@@ -506,7 +511,7 @@ fn plan_manual(tx: &rusqlite::Connection, to: NaiveDateTime, now: &str) -> Resul
 /// Preparation reminders of the guests booked to come: `minutes` before each (or at the
 /// day's opening); reminders of bookings since changed, cancelled or marked are closed.
 fn plan_arrivals(
-    tx: &rusqlite::Connection,
+    tx: Db<'_>,
     schedule: &crate::kernel::schedule::Schedule,
     minutes: u32,
     from: NaiveDateTime,
@@ -540,12 +545,7 @@ fn plan_arrivals(
 }
 
 /// The preparation reminder of one booking: what to prepare, in one line.
-fn arrival_reminder(
-    tx: &rusqlite::Connection,
-    b: &crate::arrivals::Booking,
-    due: NaiveDateTime,
-    key: String,
-) -> Result<Planned> {
+fn arrival_reminder(tx: Db<'_>, b: &crate::arrivals::Booking, due: NaiveDateTime, key: String) -> Result<Planned> {
     use crate::customers::PreferenceKind;
     let prefs: Vec<(bool, String)> = crate::customers::repo::get_customer(tx, b.customer_id)?
         .preferences

@@ -130,7 +130,13 @@ impl App {
         let (first_id, last_id) = repo::complaint_id_bounds(&*self.conn()?)?;
         let mid = first_id + (last_id - first_id) / 2;
         let complaint_side = || -> Result<_> {
-            self.with_reader(|conn| repo::complaint_facts(conn, &since, &f, &tier_of, (first_id, mid)))
+            self.with_reader(|db| match db {
+                crate::store::db::Db::Desk(conn) => repo::complaint_facts(conn, &since, &f, &tier_of, (first_id, mid)),
+                crate::store::db::Db::Server(_) => Err(Error::state(
+                    "desk_only",
+                    "the review does not read the shared database yet",
+                )),
+            })
         };
         let other_side = || -> Result<_> {
             let conn = self.conn()?;

@@ -84,7 +84,7 @@ impl App {
     }
 
     pub fn get_visit(&self, id: i64) -> Result<Visit> {
-        repo::get_visit(&*self.conn()?, id)
+        repo::get_visit(self.held()?.db(), id)
     }
 
     /// Record what happened: not reached (and when to try again), or reached with notes,
@@ -195,12 +195,13 @@ impl App {
             }
             Ok(scheduled)
         })?;
-        let conn = self.conn()?;
+        let held = self.held()?;
+        let conn = held.db();
         Ok(OutcomeResult {
-            visit: repo::get_visit(&conn, id)?,
+            visit: repo::get_visit(conn, id)?,
             scheduled: scheduled
                 .iter()
-                .map(|s| repo::get_visit(&conn, *s))
+                .map(|s| repo::get_visit(conn, *s))
                 .collect::<Result<_>>()?,
         })
     }
@@ -291,20 +292,22 @@ impl App {
     }
 
     pub fn visit_log(&self, id: i64) -> Result<Vec<VisitLogEntry>> {
-        let conn = self.conn()?;
-        repo::get_visit(&conn, id)?;
-        repo::list_visit_log(&conn, id)
+        let held = self.held()?;
+        let conn = held.db();
+        repo::get_visit(conn, id)?;
+        repo::list_visit_log(conn, id)
     }
 
     /// Overdue, today and the next 7 days, by the local day.
     pub fn agenda(&self) -> Result<Agenda> {
         let today = self.today();
-        let conn = self.conn()?;
-        let (overdue_total, overdue) = repo::list_overdue(&conn, &day(today), AGENDA_LIMIT)?;
-        let today_visits = repo::list_planned_between(&conn, &day(today), &day(today), AGENDA_LIMIT)?;
+        let held = self.held()?;
+        let conn = held.db();
+        let (overdue_total, overdue) = repo::list_overdue(conn, &day(today), AGENDA_LIMIT)?;
+        let today_visits = repo::list_planned_between(conn, &day(today), &day(today), AGENDA_LIMIT)?;
         let from = today + Days::new(1);
         let to = today + Days::new(7);
-        let upcoming = repo::list_planned_between(&conn, &day(from), &day(to), AGENDA_LIMIT)?;
+        let upcoming = repo::list_planned_between(conn, &day(from), &day(to), AGENDA_LIMIT)?;
         Ok(Agenda {
             today: day(today),
             overdue_total,
@@ -317,7 +320,7 @@ impl App {
     /// Counts for the sidebar badge.
     pub fn visit_counts(&self) -> Result<VisitCounts> {
         let today = day(self.today());
-        let (overdue, today) = repo::count_overdue_and_on(&*self.conn()?, &today)?;
+        let (overdue, today) = repo::count_overdue_and_on(self.held()?.db(), &today)?;
         Ok(VisitCounts { overdue, today })
     }
 
@@ -329,17 +332,17 @@ impl App {
             .checked_add_months(chrono::Months::new(1))
             .and_then(|d| d.pred_opt())
             .unwrap_or(first);
-        repo::calendar_counts(&*self.conn()?, &day(first), &day(last))
+        repo::calendar_counts(self.held()?.db(), &day(first), &day(last))
     }
 
     /// Planned visits on one day (the calendar's day view).
     pub fn visits_on(&self, date: &str) -> Result<Vec<Visit>> {
         let d = rules::parse_date(date).map_err(|c| Error::Invalid(vec![FieldError::new("date", c)]))?;
-        repo::list_planned_between(&*self.conn()?, &day(d), &day(d), AGENDA_LIMIT)
+        repo::list_planned_between(self.held()?.db(), &day(d), &day(d), AGENDA_LIMIT)
     }
 
     pub fn customer_visits(&self, customer_id: i64) -> Result<Vec<Visit>> {
-        repo::list_customer_visits(&*self.conn()?, customer_id)
+        repo::list_customer_visits(self.held()?.db(), customer_id)
     }
 
     /// Start a follow-up plan for a customer: its first step is planned now, each
@@ -384,18 +387,18 @@ impl App {
     }
 
     pub fn plans(&self) -> Result<Vec<FollowupPlan>> {
-        repo::list_plans(&*self.conn()?)
+        repo::list_plans(self.held()?.db())
     }
 
     pub fn save_plan(&self, plan: &FollowupPlan) -> Result<FollowupPlan> {
         rules::validate_plan(plan)?;
         let now = self.now_ts();
         let id = self.write(|tx, _| repo::save_plan(tx, plan, &now))?;
-        repo::get_plan(&*self.conn()?, id)
+        repo::get_plan(self.held()?.db(), id)
     }
 
     pub fn outline_templates(&self) -> Result<Vec<OutlineTemplate>> {
-        repo::list_templates(&*self.conn()?)
+        repo::list_templates(self.held()?.db())
     }
 
     pub fn save_outline_template(&self, t: &OutlineTemplate) -> Result<Vec<OutlineTemplate>> {
@@ -511,7 +514,7 @@ impl App {
         let ctx = self.query_context()?;
         let (total, rows) = self.customer_index()?.due_contacts(&ctx, offset, limit.clamp(1, 500));
         let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-        let summaries = customer_repo::list_summaries(&*self.conn()?, &ids)?;
+        let summaries = customer_repo::list_summaries(self.held()?.db(), &ids)?;
         let items = rows
             .into_iter()
             .zip(summaries)

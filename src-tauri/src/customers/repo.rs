@@ -28,12 +28,10 @@ fn json<T: serde::Serialize>(v: &T) -> Result<String> {
     serde_json::to_string(v).map_err(Error::internal)
 }
 
-
 /// A JSON column read back (a damaged one is an internal error naming what failed).
 fn json_of<T: serde::de::DeserializeOwned>(s: &str) -> Result<T> {
     serde_json::from_str(s).map_err(|e| Error::Internal(format!("a stored JSON value does not read: {e}")))
 }
-
 
 /// Normalise every stored name again (after the normalisation changed: a newer FrontDesk
 /// reads 曾 as zeng); returns how many rows changed.
@@ -436,10 +434,11 @@ const INDEX_COLS: &str = "id, tier, archived_at IS NOT NULL, tags, name_key, upd
 /// The customer index, every customer read in one streamed statement (at start-up).
 pub fn load_index<'a>(db: impl Into<Db<'a>>) -> Result<search::CustomerIndex> {
     let mut index = search::IndexBuilder::default();
-    db.into().for_each(&format!("SELECT {INDEX_COLS} FROM customers ORDER BY id"), &[], |r| {
-        index.push(index_entry_from_row(r)?);
-        Ok(())
-    })?;
+    db.into()
+        .for_each(&format!("SELECT {INDEX_COLS} FROM customers ORDER BY id"), &[], |r| {
+            index.push(index_entry_from_row(r)?);
+            Ok(())
+        })?;
     Ok(index.finish())
 }
 

@@ -1,8 +1,6 @@
 //! All of the import batches' SQL: the record of each import, what it did to each customer,
 //! and whether any of them changed since; on either store ([`Db`]).
 
-use rusqlite::Connection;
-
 use super::mapping::Target;
 use super::model::{Batch, Duplicates, ItemAction};
 use crate::error::{Error, Result};
@@ -89,10 +87,19 @@ pub fn mark_undone<'a>(db: impl Into<Db<'a>>, id: i64, at: &str) -> Result<()> {
     Ok(())
 }
 
-/// The audit trail's current change (the one being written in this transaction). The desk
-/// file's own: the server's comes with its audit context.
-pub fn current_change(conn: &Connection) -> Result<i64> {
-    Ok(conn.query_row("SELECT change_id FROM audit_ctx WHERE id = 1", [], |r| r.get(0))?)
+/// The audit trail's current change: the one being written in this transaction, else the
+/// last one made (on the shared database, by any desk).
+pub fn current_change<'a>(db: impl Into<Db<'a>>) -> Result<i64> {
+    let db = db.into();
+    let sql = if db.is_server() {
+        "SELECT CAST(coalesce(nullif(current_setting('fd.change_id', true), ''),
+                (SELECT CAST(CASE WHEN is_called THEN last_value ELSE 0 END AS text) FROM audit_change)) AS bigint)"
+    } else {
+        "SELECT change_id FROM audit_ctx WHERE id = 1"
+    };
+    db.query_opt(sql, &[])?
+        .ok_or_else(|| Error::Internal("the audit trail has no change counter".into()))?
+        .get(0)
 }
 
 /// How many of the batch's customers the trail shows a change for since the import

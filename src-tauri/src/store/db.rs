@@ -281,7 +281,32 @@ impl Server {
     }
 }
 
+/// The advisory lock every desk's write holds to its end: writes take turns, as on the
+/// desk's file, so what a write read is still true when it commits.
+const WRITE_LOCK: i64 = 0x4644_5752_4954_4553;
+
 impl Server {
+    /// Run `f` as one write: all of it is kept, or none (an error rolls it back). Writes of
+    /// all desks take turns ([`WRITE_LOCK`]).
+    pub fn write<T>(&self, f: impl FnOnce(Db<'_>) -> Result<T>) -> Result<T> {
+        let db = Db::Server(self);
+        db.batch("BEGIN")?;
+        let out = db
+            .execute("SELECT pg_advisory_xact_lock(CAST(?1 AS bigint))", &[&WRITE_LOCK])
+            .and_then(|_| f(db));
+        match out {
+            Ok(v) => {
+                db.batch("COMMIT")?;
+                Ok(v)
+            }
+            Err(e) => {
+                // A connection lost mid-write has rolled back on the server already.
+                let _ = db.batch("ROLLBACK");
+                Err(e)
+            }
+        }
+    }
+
     fn for_each(&self, sql: &str, params: &[&dyn Param], mut f: impl FnMut(&mut Row) -> Result<()>) -> Result<()> {
         use postgres::fallible_iterator::FallibleIterator;
         let statement = self.statement(sql)?;
@@ -316,6 +341,11 @@ impl<'a> From<&'a rusqlite::Transaction<'_>> for Db<'a> {
 impl<'a> From<&'a std::sync::MutexGuard<'_, rusqlite::Connection>> for Db<'a> {
     fn from(c: &'a std::sync::MutexGuard<'_, rusqlite::Connection>) -> Self {
         Db::Desk(c)
+    }
+}
+impl<'a> From<&Db<'a>> for Db<'a> {
+    fn from(db: &Db<'a>) -> Self {
+        *db
     }
 }
 impl<'a> From<&'a Server> for Db<'a> {

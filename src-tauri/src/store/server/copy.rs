@@ -281,6 +281,9 @@ pub fn copy_to_server(desk: &Connection, client: &mut Client) -> Result<Copied> 
     check_same(&tables, &server_tables(client)?)?;
     let snapshot = desk.unchecked_transaction()?;
     let mut tx = client.transaction().map_err(pg)?;
+    // One copy at a time (two desks setting up one database): the second finds it filled.
+    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&super::MIGRATION_LOCK])
+        .map_err(pg)?;
     // The records arrive with their trail and counts: the server's triggers stand aside.
     tx.batch_execute("SET CONSTRAINTS ALL DEFERRED; SELECT set_config('fd.copy', '1', true)")
         .map_err(pg)?;
@@ -344,6 +347,20 @@ pub fn copy_to_server(desk: &Connection, client: &mut Client) -> Result<Copied> 
     .map_err(pg)?;
     tx.commit().map_err(pg)?;
     Ok(Copied { tables: copied })
+}
+
+/// Set up an empty shared database as a new desk's file starts: its tables, and the built-in
+/// complaint categories, loss reasons, follow-up plans and outline templates. A database
+/// another desk filled meanwhile is left as it is.
+pub fn set_up_fresh(client: &mut Client) -> Result<()> {
+    let mut fresh = Connection::open_in_memory()?;
+    crate::store::migrations()
+        .to_latest(&mut fresh)
+        .map_err(|e| Error::Internal(format!("migration failed: {e}")))?;
+    match copy_to_server(&fresh, client) {
+        Err(e) if e.code() == Some("server_not_empty") => Ok(()),
+        other => other.map(|_| ()),
+    }
 }
 
 fn is_identity(client: &mut impl GenericClient, table: &str) -> Result<bool> {

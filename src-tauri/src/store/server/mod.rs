@@ -37,7 +37,7 @@ const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// Held (for the transaction) while migrating: two desks starting at once apply each
 /// migration once.
-const MIGRATION_LOCK: i64 = 0x4644_4d49_4752_4154;
+pub(crate) const MIGRATION_LOCK: i64 = 0x4644_4d49_4752_4154;
 
 /// Where the shared database is, who this desk logs in as, and the name it shows the others.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -215,7 +215,7 @@ pub fn inspect(client: &mut impl GenericClient) -> Result<ServerCheck> {
 }
 
 /// The schema version of the database, or `None` when FrontDesk never set it up.
-fn schema_version(client: &mut impl GenericClient) -> Result<Option<i64>> {
+pub(crate) fn schema_version(client: &mut impl GenericClient) -> Result<Option<i64>> {
     let marked: bool = client
         .query_one("SELECT to_regclass('frontdesk_schema') IS NOT NULL", &[])
         .map_err(pg)?
