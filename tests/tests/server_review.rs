@@ -549,7 +549,13 @@ fn merged(v: Vec<VisitGroup>) -> Vec<VisitGroup> {
     groups(m.into_iter().map(|(g, n)| VisitGroup { n, ..g }).collect())
 }
 
-fn scores(v: Vec<ScoreGroup>) -> Vec<(bool, String, String, String, i64, usize)> {
+/// A loss as compared: lost on, won back on, type, reason, tier.
+type LossKey = (String, Option<String>, String, Option<i64>, String);
+
+/// A score count as compared: current, month, tier, staff, score, how many.
+type ScoreKey = (bool, String, String, String, i64, usize);
+
+fn scores(v: Vec<ScoreGroup>) -> Vec<ScoreKey> {
     let mut m: HashMap<(bool, String, String, String, i64), usize> = HashMap::new();
     for g in v {
         *m.entry((g.current, g.month, g.tier, g.staff, g.score)).or_default() += g.n;
@@ -567,7 +573,7 @@ fn sorted<T: Ord>(mut v: Vec<T>) -> Vec<T> {
     v
 }
 
-fn losses(v: Vec<Loss>) -> Vec<(String, Option<String>, String, Option<i64>, String)> {
+fn losses(v: Vec<Loss>) -> Vec<LossKey> {
     sorted(
         v.into_iter()
             .map(|l| (l.lost_on, l.won_back_on, l.churn_type, l.reason_id, l.tier))
@@ -602,7 +608,7 @@ struct Seen {
     at_start: HashMap<String, usize>,
     active_regular: HashMap<String, usize>,
     groups: Vec<(String, Vec<VisitGroup>)>,
-    scores: Vec<(String, Vec<(bool, String, String, String, i64, usize)>)>,
+    scores: Vec<(String, Vec<ScoreKey>)>,
     overdue_visits: Vec<usize>,
     lowest: Vec<LowScore>,
     lowest_filtered: Vec<Vec<LowScore>>,
@@ -610,8 +616,8 @@ struct Seen {
     urgent: Vec<UrgentComplaint>,
     urgent_two: Vec<UrgentComplaint>,
     overdue_reminders: HashMap<String, usize>,
-    losses: Vec<(String, Option<String>, String, Option<i64>, String)>,
-    losses_small: Vec<(String, Option<String>, String, Option<i64>, String)>,
+    losses: Vec<LossKey>,
+    losses_small: Vec<LossKey>,
     categories: Vec<(String, String)>,
     reasons: Vec<(String, String)>,
     received: Vec<(String, Vec<i64>)>,
