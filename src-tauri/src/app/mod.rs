@@ -254,11 +254,7 @@ fn refresh_review_counts(store: &Store) -> Result<()> {
         return Ok(());
     }
     store.upkeep(|db| {
-        match db {
-            Db::Desk(conn) => crate::review::repo::recount_visit_days(conn)?,
-            // The server's counts are recounted once the review reads it (next step).
-            Db::Server(_) => return Ok(()),
-        }
+        crate::review::repo::recount_visit_days(db)?;
         settings::set_setting(db, KEY, &mark)
     })
 }

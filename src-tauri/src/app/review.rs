@@ -127,40 +127,35 @@ impl App {
 
         // The complaints (the biggest read) in two halves by id: the first on the kept
         // reader on the other core, the second here after every other read (all short now).
-        let (first_id, last_id) = repo::complaint_id_bounds(&*self.conn()?)?;
+        let (first_id, last_id) = repo::complaint_id_bounds(self.held()?.db())?;
         let mid = first_id + (last_id - first_id) / 2;
         let complaint_side = || -> Result<_> {
-            self.with_reader(|db| match db {
-                crate::store::db::Db::Desk(conn) => repo::complaint_facts(conn, &since, &f, &tier_of, (first_id, mid)),
-                crate::store::db::Db::Server(_) => Err(Error::state(
-                    "desk_only",
-                    "the review does not read the shared database yet",
-                )),
-            })
+            self.with_reader(|db| repo::complaint_facts(db, &since, &f, &tier_of, (first_id, mid)))
         };
         let other_side = || -> Result<_> {
-            let conn = self.conn()?;
+            let held = self.held()?;
+            let conn = held.db();
             let tier = f.tier.as_deref();
             Ok(OtherReads {
                 scores: repo::visit_scores(
-                    &conn,
+                    conn,
                     &format_date(previous.from),
                     &format_date(period.from),
                     &format_date(period.to),
                     &f,
                 )?,
-                groups: repo::visit_groups(&conn, &format_date(period.from), &format_date(period.to), &f)?,
-                active: repo::active_by_tier(&conn, &end, &format_date(period.to), tier, created)?,
-                at_start: repo::active_by_tier(&conn, &split, &format_date(previous.to), tier, created_before)?,
-                categories: repo::list_category_labels(&conn)?,
-                lowest: repo::list_low_scores(&conn, &split, &end, &f, &tier_of, LIST)?,
-                overdue_now: repo::count_overdue_visits(&conn, &format_date(now.date()), &f)?,
-                losses: repo::list_losses(&conn, &format_date(previous.from), tier)?,
-                reasons: repo::list_reason_labels(&conn)?,
-                urgent: repo::list_urgent_complaints(&conn, LIST * 2)?,
-                overdue_reminders: repo::count_overdue_reminders(&conn, &self.now_ts())?,
-                vip_low: repo::list_vip_low(&conn, &tier_of, LIST)?,
-                facts: repo::complaint_facts(&conn, &since, &f, &tier_of, (mid.saturating_add(1), i64::MAX))?,
+                groups: repo::visit_groups(conn, &format_date(period.from), &format_date(period.to), &f)?,
+                active: repo::active_by_tier(conn, &end, &format_date(period.to), tier, created)?,
+                at_start: repo::active_by_tier(conn, &split, &format_date(previous.to), tier, created_before)?,
+                categories: repo::list_category_labels(conn)?,
+                lowest: repo::list_low_scores(conn, &split, &end, &f, &tier_of, LIST)?,
+                overdue_now: repo::count_overdue_visits(conn, &format_date(now.date()), &f)?,
+                losses: repo::list_losses(conn, &format_date(previous.from), tier)?,
+                reasons: repo::list_reason_labels(conn)?,
+                urgent: repo::list_urgent_complaints(conn, LIST * 2)?,
+                overdue_reminders: repo::count_overdue_reminders(conn, &self.now_ts())?,
+                vip_low: repo::list_vip_low(conn, &tier_of, LIST)?,
+                facts: repo::complaint_facts(conn, &since, &f, &tier_of, (mid.saturating_add(1), i64::MAX))?,
             })
         };
         let (side, here) = std::thread::scope(|scope| {
@@ -285,7 +280,8 @@ impl App {
         let mut f = filters(&d.query)?;
         let tiers = self.customer_index()?.tiers();
         let tier_of = |id| tiers.get(id).map(Tier::as_str);
-        let conn = self.conn()?;
+        let held = self.held()?;
+        let conn = held.db();
         let (start, end) = (day_start(period.from), day_end(period.to));
         let bad_key = || Error::Invalid(vec![FieldError::new("key", "invalid_choice")]);
         match d.kind {
@@ -305,7 +301,7 @@ impl App {
                 };
                 let key = |by: &str| (d.by == by).then_some(d.key.as_str());
                 let ids = repo::list_received(
-                    &conn,
+                    conn,
                     &repo::Received {
                         since: &since,
                         until: &until,
@@ -318,11 +314,11 @@ impl App {
                 )?;
                 Ok(DrillPage {
                     total: ids.len(),
-                    rows: repo::list_complaint_rows(&conn, &ids[..ids.len().min(limit)])?,
+                    rows: repo::list_complaint_rows(conn, &ids[..ids.len().min(limit)])?,
                 })
             }
             DrillKind::Complaints => {
-                let facts = repo::complaint_facts(&conn, &start, &f, &tier_of, (i64::MIN, i64::MAX))?;
+                let facts = repo::complaint_facts(conn, &start, &f, &tier_of, (i64::MIN, i64::MAX))?;
                 let pick: Box<dyn Fn(&ComplaintFact) -> bool> = match d.by.as_str() {
                     "" => Box::new(|c| c.received_in(period)),
                     "category" => {
@@ -349,7 +345,7 @@ impl App {
                 let ids: Vec<i64> = picked.iter().take(limit).map(|c| c.id).collect();
                 Ok(DrillPage {
                     total: picked.len(),
-                    rows: repo::list_complaint_rows(&conn, &ids)?,
+                    rows: repo::list_complaint_rows(conn, &ids)?,
                 })
             }
             DrillKind::Scores => {
@@ -368,7 +364,7 @@ impl App {
                     }
                     _ => return Err(Error::Invalid(vec![FieldError::new("by", "invalid_choice")])),
                 }
-                let (total, rows) = repo::list_score_rows(&conn, &since, &until, &f, score, limit)?;
+                let (total, rows) = repo::list_score_rows(conn, &since, &until, &f, score, limit)?;
                 Ok(DrillPage { rows, total })
             }
             DrillKind::Visits => {
@@ -378,12 +374,12 @@ impl App {
                     _ => return Err(Error::Invalid(vec![FieldError::new("by", "invalid_choice")])),
                 }
                 let (total, rows) =
-                    repo::list_visit_rows(&conn, &format_date(period.from), &format_date(period.to), &f, limit)?;
+                    repo::list_visit_rows(conn, &format_date(period.from), &format_date(period.to), &f, limit)?;
                 Ok(DrillPage { rows, total })
             }
             DrillKind::Lost => {
                 let all = repo::list_loss_rows(
-                    &conn,
+                    conn,
                     &format_date(period.from),
                     &format_date(period.to),
                     f.tier.as_deref(),
