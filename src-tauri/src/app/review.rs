@@ -129,9 +129,8 @@ impl App {
         // reader on the other core, the second here after every other read (all short now).
         let (first_id, last_id) = repo::complaint_id_bounds(self.held()?.db())?;
         let mid = first_id + (last_id - first_id) / 2;
-        let complaint_side = || -> Result<_> {
-            self.with_reader(|db| repo::complaint_facts(db, &since, &f, &tier_of, (first_id, mid)))
-        };
+        let complaint_side =
+            || -> Result<_> { self.with_reader(|db| repo::complaint_facts(db, &since, &f, &tier_of, (first_id, mid))) };
         let other_side = || -> Result<_> {
             let held = self.held()?;
             let conn = held.db();
