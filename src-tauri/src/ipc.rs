@@ -31,6 +31,8 @@ pub enum Access {
     Write,
     /// Works without an open database: offered when it was found damaged at start.
     Recovery,
+    /// Changes which store the desk opens: runs with the app closed, which then opens again.
+    Switch,
     /// Answered by the desktop shell itself (what it was asked to open, where its log is).
     Desktop,
 }
@@ -94,6 +96,7 @@ commands! {
     Write backup_restore(path: String) => |a| a.restore_backup(&path);
     // The shared database's "Test connection": reads the server, never this desk's file.
     Read server_check(settings: ServerSettings) => |_a| crate::store::server::check(&settings);
+    Read server_current() => |a| Ok(a.server_settings());
     Read export_data(request: ExportRequest) => |a| a.export(&request);
     Read import_preview(request: ImportRequest) => |a| a.preview_import(&request);
     Read import_errors_save(request: ImportRequest, language: String) => |a| a.save_import_errors(&request, &language);
@@ -204,6 +207,37 @@ pub fn dispatch_recovery(dir: &std::path::Path, name: &str, args: &Value) -> Res
     }
 }
 
+/// The moves between the desk's own file and the shared database (`app::shared`).
+pub const SWITCH_COMMANDS: &[Command] = &[
+    Command {
+        name: "server_move",
+        access: Access::Switch,
+        args: &["settings"],
+    },
+    Command {
+        name: "server_join",
+        access: Access::Switch,
+        args: &["settings"],
+    },
+    Command {
+        name: "server_leave",
+        access: Access::Switch,
+        args: &[],
+    },
+];
+
+/// Run a switch command against the data folder `dir` (no app is open on it).
+pub fn dispatch_switch(dir: &std::path::Path, name: &str, args: &Value) -> Result<Value> {
+    use crate::app::shared;
+    let a = fields(args)?;
+    match name {
+        "server_move" => to_json(shared::move_to_server(dir, &arg(a, "settings")?)),
+        "server_join" => to_json(shared::join_server(dir, &arg(a, "settings")?)),
+        "server_leave" => to_json(shared::copy_to_desk(dir, chrono::Utc::now())),
+        _ => Err(Error::UnknownCommand(name.chars().take(100).collect())),
+    }
+}
+
 /// The commands the desktop shell answers itself: the queue of what the window was asked
 /// to open from outside (a caller, a clicked notification), and the about box's facts.
 pub const DESKTOP_COMMANDS: &[Command] = &[
@@ -229,6 +263,7 @@ pub fn command(name: &str) -> Option<&'static Command> {
     COMMANDS
         .iter()
         .chain(RECOVERY_COMMANDS)
+        .chain(SWITCH_COMMANDS)
         .chain(DESKTOP_COMMANDS)
         .find(|c| c.name == name)
 }

@@ -57,3 +57,118 @@ fn a_shared_database_connection_is_tested_from_settings() {
     let page = s.text_of("body");
     assert!(!page.contains(&server.password), "the password is shown");
 }
+
+#[test]
+#[ignore = "needs the desktop harness and a PostgreSQL server: run `cargo xtask test`"]
+fn a_desk_moves_its_data_to_the_shared_database_and_copies_it_back() {
+    let pg = TempDatabase::new();
+    let server = pg.settings("前台1");
+    let data = tempfile::tempdir().unwrap();
+    let app = frontdesk::App::open(data.path()).unwrap();
+    app.set_language("en").unwrap();
+    app.create_customer(&frontdesk_tests::customer("Mona Move", &["13800001234"]))
+        .unwrap();
+    drop(app);
+    let app = RealApp::start(data.path()).unwrap();
+    let s = &app.session;
+    s.click_css("#nav-settings").unwrap();
+    s.wait_for("#server-form").unwrap();
+    s.fill("#server-host", &server.host).unwrap();
+    s.fill("#server-port", &server.port.to_string()).unwrap();
+    s.fill("#server-database", &server.database).unwrap();
+    s.fill("#server-user", &server.user).unwrap();
+    s.fill("#server-password", &server.password).unwrap();
+    s.fill("#server-desk", "Reception 1").unwrap();
+    s.click_css("#server-test").unwrap();
+    s.wait_text_contains("#server-check-result", "the database is empty")
+        .unwrap();
+
+    // The empty database is offered this desk's data.
+    s.click_css("#server-move").unwrap();
+    s.wait_for("#server-move-dialog[open]").unwrap();
+    s.wait_text_contains("#server-move-dialog", "only your").unwrap();
+    s.screenshot(&artefact_dir().join("shared-database-move.png")).unwrap();
+    s.mark_page().unwrap();
+    s.click_css("#server-move-dialog [data-action='submit']").unwrap();
+    s.wait_text_contains("#toasts", "1 customers moved").unwrap();
+    s.wait_reloaded().unwrap();
+
+    // The window now works on the shared database: the customer came along, and a new one
+    // is written there.
+    let held: i64 = pg
+        .client()
+        .query_one("SELECT count(*) FROM customers WHERE name = 'Mona Move'", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(held, 1);
+    s.click_css(".nav-item[data-section='customers']").unwrap();
+    s.search_first("Mona Move").unwrap();
+    s.click_css("#nav-settings").unwrap();
+    s.wait_text_contains("#server-in-use", "Reception 1").unwrap();
+    let shown = s.text_of("#server-card");
+    assert!(shown.contains(&server.database), "{shown}");
+    assert!(!s.text_of("body").contains(&server.password), "the password is shown");
+    s.screenshot(&artefact_dir().join("shared-database-in-use.png"))
+        .unwrap();
+
+    // The desk copies the shared database back to this PC, and works on its own file.
+    s.mark_page().unwrap();
+    s.click_css("#server-leave").unwrap();
+    s.wait_for("#server-leave-dialog[open]").unwrap();
+    s.click_css("#server-leave-dialog [data-action='submit']").unwrap();
+    s.wait_text_contains("#toasts", "its own data file again").unwrap();
+    s.wait_reloaded().unwrap();
+    s.click_css("#nav-settings").unwrap();
+    s.wait_for("#server-test").unwrap();
+    s.click_css(".nav-item[data-section='customers']").unwrap();
+    s.search_first("Mona Move").unwrap();
+    assert!(
+        !data.path().join(frontdesk::app::shared::SHARED_FILE).exists(),
+        "the desk left the shared mode"
+    );
+}
+
+#[test]
+#[ignore = "needs the desktop harness and a PostgreSQL server: run `cargo xtask test`"]
+fn a_customer_created_in_one_window_appears_in_the_other() {
+    use frontdesk_tests::webdriver::keys;
+    let pg = TempDatabase::new();
+    let first = tempfile::tempdir().unwrap();
+    let second = tempfile::tempdir().unwrap();
+    for dir in [&first, &second] {
+        let app = frontdesk::App::open(dir.path()).unwrap();
+        app.set_language("en").unwrap();
+    }
+    {
+        let app = frontdesk::App::open(first.path()).unwrap();
+        app.create_customer(&frontdesk_tests::customer("Mona Move", &["13800001234"]))
+            .unwrap();
+    }
+    frontdesk::app::shared::move_to_server(first.path(), &pg.settings("Reception 1")).unwrap();
+    frontdesk::app::shared::join_server(second.path(), &pg.settings("Concierge")).unwrap();
+
+    let a = RealApp::start(first.path()).unwrap();
+    let b = RealApp::start(second.path()).unwrap();
+    // The second window lists the shared customers: the one the first desk moved in.
+    b.session.wait_text_contains("#customer-list", "Mona Move").unwrap();
+
+    // A new customer at the first desk…
+    let s = &a.session;
+    s.wait_text_contains("#customer-list", "Mona Move").unwrap();
+    let search = s.find("#search").unwrap();
+    s.type_text(&search, &format!("{}n", keys::CONTROL)).unwrap();
+    s.wait_for("#customer-dialog[open]").unwrap();
+    s.fill("#f-name", "Nora North").unwrap();
+    s.fill(".phone-input", "139 0000 5678").unwrap();
+    let name = s.find("#f-name").unwrap();
+    s.type_text(&name, keys::ENTER).unwrap();
+    s.wait_named("dialog closed", || s.find("#customer-dialog").is_err().then_some(()))
+        .unwrap();
+
+    // …shows in the second window's list without anyone touching it, and its search finds her.
+    b.session.wait_text_contains("#customer-list", "Nora North").unwrap();
+    b.session
+        .screenshot(&artefact_dir().join("shared-database-second-desk.png"))
+        .unwrap();
+    b.session.search_first("Nora North").unwrap();
+}

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use frontdesk::ipc::{self, COMMANDS, DESKTOP_COMMANDS, RECOVERY_COMMANDS};
+use frontdesk::ipc::{self, COMMANDS, DESKTOP_COMMANDS, RECOVERY_COMMANDS, SWITCH_COMMANDS};
 use frontdesk_tests::{customer, TempApp};
 use serde_json::{json, Value};
 
@@ -48,7 +48,12 @@ fn api_js_calls_exactly_the_declared_commands_with_their_arguments() {
         declared.sort();
         assert_eq!(args, &declared, "arguments of {name}");
     }
-    for c in COMMANDS.iter().chain(RECOVERY_COMMANDS).chain(DESKTOP_COMMANDS) {
+    for c in COMMANDS
+        .iter()
+        .chain(RECOVERY_COMMANDS)
+        .chain(SWITCH_COMMANDS)
+        .chain(DESKTOP_COMMANDS)
+    {
         assert!(
             calls.contains_key(c.name),
             "{} is exposed but api.js never calls it",
@@ -105,6 +110,7 @@ fn the_window_is_granted_only_what_it_uses() {
     let commands: Vec<String> = COMMANDS
         .iter()
         .chain(RECOVERY_COMMANDS)
+        .chain(SWITCH_COMMANDS)
         .chain(DESKTOP_COMMANDS)
         .map(|c| format!("allow-{}", c.name.replace('_', "-")))
         .collect();

@@ -39,6 +39,10 @@ Object.assign(api, {
   backupSettingsSave: (settings) => invoke('backup_settings_save', { settings }),
   // The shared database's "Test connection" (nothing is saved).
   serverCheck: (settings) => invoke('server_check', { settings }),
+  serverCurrent: () => invoke('server_current'),
+  serverMove: (settings) => invoke('server_move', { settings }),
+  serverJoin: (settings) => invoke('server_join', { settings }),
+  serverLeave: () => invoke('server_leave'),
   /** The system's folder dialog: the chosen folder's path, or null when closed. */
   pickFolder: (title, defaultPath) => invoke('plugin:dialog|open', { options: { directory: true, title, defaultPath } }),
   /** The system's file dialog for a backup to restore: its path, or null when closed. */
@@ -114,6 +118,7 @@ Object.assign(api, {
   saveReminderSettings: (settings) => invoke('reminder_settings_save', { settings }),
   /** Rust tells the window when reminders fire. */
   onRemindersChanged: (cb) => window.__TAURI__.event.listen('reminders-changed', cb),
+  onDataChanged: (cb) => window.__TAURI__.event.listen('data-changed', cb),
   /** Who is calling from `number`: {number, customers}. */
   callerLookup: (number) => invoke('caller_lookup', { number }),
   /** What the window was asked to open from outside (a caller, a clicked notification) since it last looked. */

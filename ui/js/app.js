@@ -180,6 +180,14 @@ async function boot() {
     refreshCounts();
     if (activeSection() === reminders) reminders.load();
   });
+  // Another desk on the shared database changed something: the counts and the list on
+  // screen follow, unless the user is filling a form or a dialog (what they type is kept).
+  api.onDataChanged(() => {
+    refreshCounts();
+    const editing = document.activeElement && document.activeElement.closest('form, dialog');
+    if (document.querySelector('dialog[open]') || editing) return;
+    activeSection().refresh?.();
+  });
   // Release builds leave the demo data out (unless a trainer asked for it).
   try {
     document.body.dataset.demo = String((await api.about()).demo);

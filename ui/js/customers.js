@@ -141,6 +141,11 @@ function setBusy(busy) {
 
 let shownOnce = false;
 
+/** Another desk changed customers: the list on screen is read again (same query, same place in it). */
+export function refresh() {
+  if ($('#customer-list')) reload();
+}
+
 async function reload() {
   state.generation += 1;
   setBusy(true);

@@ -43,6 +43,11 @@ function mountAgain(main) {
   mount(main);
 }
 
+/** Another desk changed something: the center is read again. */
+export function refresh() {
+  return load();
+}
+
 export async function load() {
   const body = $('#reminders-body');
   if (!body) return;

@@ -10,11 +10,13 @@ mod churn;
 mod complaints;
 mod customers;
 mod exports;
+mod follow;
 mod imports;
 mod open;
 mod reminders;
 mod review;
 mod review_export;
+pub mod shared;
 mod visits;
 
 pub use arrivals::MISTAKE as WALK_IN_MISTAKE;
@@ -59,6 +61,8 @@ struct Shared {
     settings: crate::store::server::ServerSettings,
     /// Connections kept for those reads: at most [`READERS`].
     readers: Mutex<Vec<Server>>,
+    /// The server's process for `main`: what this desk itself announced is not applied twice.
+    main_pid: i32,
 }
 
 impl Shared {
@@ -109,6 +113,8 @@ pub struct App {
     settings: RwLock<HashMap<&'static str, std::sync::Arc<dyn Any + Send + Sync>>>,
     /// Told after every committed write.
     on_change: std::sync::OnceLock<Box<dyn Fn() + Send + Sync>>,
+    /// Told after applying what another desk wrote on the shared database.
+    on_heard: std::sync::OnceLock<Box<dyn Fn() + Send + Sync>>,
     /// Set when customers change, so day-based reminders are planned again.
     customers_changed: std::sync::atomic::AtomicBool,
     /// How far the running import is.
@@ -425,10 +431,15 @@ impl App {
                 &[&server.desk.trim(), &now],
             )
         })?;
+        let main_pid: i64 = Db::Server(&shared)
+            .query_opt("SELECT CAST(pg_backend_pid() AS bigint)", &[])?
+            .ok_or_else(|| Error::Internal("the server did not say its process".into()))?
+            .get(0)?;
         let shared = Shared {
             main: Mutex::new(shared),
             settings: server.clone(),
             readers: Mutex::new(Vec::new()),
+            main_pid: i32::try_from(main_pid).unwrap_or_default(),
         };
         App::with_store(dir, Store::Server(Box::new(shared)), Integrity::new(Some(Ok(()))))
     }
@@ -460,6 +471,7 @@ impl App {
             clock: Box::new(|| chrono::Local::now().naive_local()),
             settings: RwLock::new(HashMap::new()),
             on_change: std::sync::OnceLock::new(),
+            on_heard: std::sync::OnceLock::new(),
             customers_changed: std::sync::atomic::AtomicBool::new(true),
             import_progress: Default::default(),
             import_cache: Default::default(),
@@ -579,6 +591,15 @@ impl App {
         matches!(self.store, Store::Server(_))
     }
 
+    /// The shared database this desk uses (its password is never sent to the window), or
+    /// none on the desk's own file.
+    pub fn server_settings(&self) -> Option<crate::store::server::ServerSettings> {
+        match &self.store {
+            Store::Server(shared) => Some(shared.settings.clone()),
+            Store::Desk(_) => None,
+        }
+    }
+
     /// Run `f` in one immediate transaction: all of it is written, or none. What `f` says
     /// it changed is applied after the commit, here and nowhere else: the customer index,
     /// re-planning day-based reminders, and whoever listens for changes (the scheduler).
@@ -611,7 +632,11 @@ impl App {
             }
             Held::Server(server) => server.write(|db| {
                 crate::audit::repo::set_context(db, &context)?;
-                f(db, &mut changes)
+                let out = f(db, &mut changes)?;
+                if !changes.quiet {
+                    follow::tell_others(db, &changes)?;
+                }
+                Ok(out)
             })?,
         };
         self.apply(changes)?;

@@ -41,6 +41,9 @@ async fn run(handle: &AppHandle, command: &'static ipc::Command, args: Value) ->
     if command.access == Access::Recovery {
         return shared.recover(command.name, args).await;
     }
+    if command.access == Access::Switch {
+        return shared.switch(command.name, args).await;
+    }
     if command.access == Access::Desktop {
         return desktop_command(handle, command.name);
     }

@@ -29,6 +29,11 @@ pub struct Shared {
     damaged: Arc<std::sync::Mutex<Option<Error>>>,
     /// Whether the window has shown its first screen: background work waits for it.
     shown: tokio::sync::watch::Sender<bool>,
+    /// Counts the moves between the desk's file and the shared database: the scheduler
+    /// starts again on the store the desk uses now.
+    switched: std::sync::atomic::AtomicU64,
+    /// Set when another desk's change was applied: the scheduler tells the window.
+    heard: Arc<std::sync::atomic::AtomicBool>,
 }
 
 /// Files up to this size are checked whole before the store opens (about 40 ms here);
@@ -59,11 +64,15 @@ impl Shared {
         if slot.is_none() {
             let dir = self.dir.clone().map_err(Error::DataDir);
             let wake = self.wake.clone();
+            let heard = self.heard.clone();
             let opened = tauri::async_runtime::spawn_blocking(move || {
                 let dir = dir?;
                 // A small file is checked whole at once (milliseconds); a large one beside
                 // the first screen.
-                let (app, check) = if check_at_open(&dir) {
+                let (app, check) = if let Some(server) = crate::app::shared::saved(&dir)? {
+                    // The desk uses the shared database (Settings → Shared database).
+                    (App::open_server(&dir, &server)?, None)
+                } else if check_at_open(&dir) {
                     (App::open(&dir)?, None)
                 } else {
                     let (app, check) = App::open_checking_later(&dir)?;
@@ -73,9 +82,17 @@ impl Shared {
                 if std::env::var_os("FRONTDESK_SIMULATE_DISK_FULL").is_some() {
                     app.simulate_disk_full()?;
                 }
-                app.on_change(Box::new(move || wake.notify_one()));
+                let woken = wake.clone();
+                app.on_change(Box::new(move || woken.notify_one()));
+                // What another desk wrote on the shared database: the window follows.
+                app.on_heard(Box::new(move || {
+                    heard.store(true, std::sync::atomic::Ordering::SeqCst);
+                    wake.notify_one();
+                }));
                 give_back_memory();
-                Ok((Arc::new(app), check))
+                let app = Arc::new(app);
+                App::follow_other_desks(&app)?;
+                Ok((app, check))
             })
             .await
             .map_err(Error::internal)
@@ -146,6 +163,23 @@ impl Shared {
             *slot = None;
             self.wake.notify_one();
         }
+        out
+    }
+}
+
+impl Shared {
+    /// Move between the desk's own file and the shared database: the open app is let go
+    /// first, and the next call opens the store the desk uses now.
+    async fn switch(&self, name: &'static str, args: serde_json::Value) -> Result<serde_json::Value> {
+        let mut slot = self.app.lock().await;
+        *slot = None;
+        let dir = self.dir.clone().map_err(Error::DataDir)?;
+        let out = tauri::async_runtime::spawn_blocking(move || crate::ipc::dispatch_switch(&dir, name, &args))
+            .await
+            .map_err(Error::internal)?;
+        self.switched.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        drop(slot);
+        self.wake.notify_one();
         out
     }
 }
@@ -432,6 +466,8 @@ pub fn run() {
                 wake: Arc::new(Notify::new()),
                 damaged: Arc::default(),
                 shown: tokio::sync::watch::Sender::new(false),
+                switched: std::sync::atomic::AtomicU64::new(0),
+                heard: Arc::default(),
             });
             app.manage(shared.clone());
             // The store opens (and reads its index) while the window loads, not after.

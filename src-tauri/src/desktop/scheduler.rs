@@ -26,8 +26,10 @@ pub(super) fn spawn(handle: AppHandle, shared: Arc<Shared>) {
 }
 
 /// Open the store and run reminders until the file is found damaged (`true`: wait for a
-/// restore and run again) or cannot be opened (`false`).
+/// restore and run again), the desk moves to or from the shared database (`true`: run on
+/// the other store) or the store cannot be opened (`false`).
 async fn run(handle: &AppHandle, shared: &Arc<Shared>) -> bool {
+    let generation = shared.switched.load(std::sync::atomic::Ordering::SeqCst);
     {
         let app = loop {
             match shared.app().await {
@@ -90,6 +92,10 @@ async fn run(handle: &AppHandle, shared: &Arc<Shared>) -> bool {
                     if !t.fired.is_empty() {
                         let _ = handle.emit("reminders-changed", t.due);
                     }
+                    // Another desk changed something: the lists on screen follow.
+                    if shared.heard.swap(false, std::sync::atomic::Ordering::SeqCst) {
+                        let _ = handle.emit("data-changed", t.due);
+                    }
                     // Settings lists the backups; the warning bar reads their health.
                     if t.backed_up {
                         let _ = handle.emit("backups-changed", ());
@@ -113,6 +119,10 @@ async fn run(handle: &AppHandle, shared: &Arc<Shared>) -> bool {
             // store closes and the window shows its recovery screen.
             if shared.damaged_found().await {
                 let _ = handle.emit("db-damaged", ());
+                return true;
+            }
+            // The desk moved to or from the shared database: run on the store it uses now.
+            if shared.switched.load(std::sync::atomic::Ordering::SeqCst) != generation {
                 return true;
             }
         }

@@ -225,14 +225,15 @@ impl Row {
 
 /// A connection to the shared database, with the statements it has prepared.
 pub struct Server {
-    client: RefCell<postgres::Client>,
+    /// Always there but while it is being dropped (see `Drop`).
+    client: RefCell<Option<postgres::Client>>,
     prepared: RefCell<HashMap<String, postgres::Statement>>,
 }
 
 impl Server {
     pub fn new(client: postgres::Client) -> Self {
         Server {
-            client: RefCell::new(client),
+            client: RefCell::new(Some(client)),
             prepared: RefCell::new(HashMap::new()),
         }
     }
@@ -240,18 +241,17 @@ impl Server {
     /// The client itself, for what only the server does (a transaction's start and end,
     /// COPY, LISTEN).
     pub fn client(&self) -> std::cell::RefMut<'_, postgres::Client> {
-        self.client.borrow_mut()
+        std::cell::RefMut::map(self.client.borrow_mut(), |c| {
+            c.as_mut()
+                .expect("a server connection is only taken while it is dropped")
+        })
     }
 
     fn statement(&self, sql: &str) -> Result<postgres::Statement> {
         if let Some(s) = self.prepared.borrow().get(sql) {
             return Ok(s.clone());
         }
-        let s = self
-            .client
-            .borrow_mut()
-            .prepare(&server_sql(sql))
-            .map_err(super::server::pg)?;
+        let s = self.client().prepare(&server_sql(sql)).map_err(super::server::pg)?;
         self.prepared.borrow_mut().insert(sql.to_string(), s.clone());
         Ok(s)
     }
@@ -276,8 +276,21 @@ impl Server {
         }
         let values: Vec<Value> = params.iter().map(|p| p.value()).collect();
         let bound: Vec<&(dyn ToSql + Sync)> = values.iter().map(|v| v as &(dyn ToSql + Sync)).collect();
-        let mut client = self.client.borrow_mut();
+        let mut client = self.client();
         f(&mut client, &statement, &bound).map_err(super::server::pg)
+    }
+}
+
+/// The client closes its connection on a runtime of its own, which cannot start on a thread
+/// of another runtime (the desktop lets go of an app from an async task): it is closed on a
+/// thread of its own.
+impl Drop for Server {
+    fn drop(&mut self) {
+        if let Some(client) = self.client.get_mut().take() {
+            let _ = std::thread::Builder::new()
+                .name("close-server".into())
+                .spawn(move || drop(client));
+        }
     }
 }
 
@@ -311,7 +324,7 @@ impl Server {
         use postgres::fallible_iterator::FallibleIterator;
         let statement = self.statement(sql)?;
         let values: Vec<Value> = params.iter().map(|p| p.value()).collect();
-        let mut client = self.client.borrow_mut();
+        let mut client = self.client();
         let mut rows = client.query_raw(&statement, values.iter()).map_err(super::server::pg)?;
         while let Some(r) = rows.next().map_err(super::server::pg)? {
             f(&mut server_row(&r)?)?;
@@ -421,7 +434,7 @@ impl Db<'_> {
     pub fn batch(&self, sql: &str) -> Result<()> {
         match self {
             Db::Desk(c) => Ok(c.execute_batch(sql)?),
-            Db::Server(s) => s.client.borrow_mut().batch_execute(sql).map_err(super::server::pg),
+            Db::Server(s) => s.client().batch_execute(sql).map_err(super::server::pg),
         }
     }
 }

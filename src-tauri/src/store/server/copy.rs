@@ -424,7 +424,7 @@ pub fn copy_from_server(client: &mut Client, dest: &Path) -> Result<Copied> {
 }
 
 /// A SQLite file and what its journal may have left beside it.
-fn remove_db(path: &Path) {
+pub(crate) fn remove_db(path: &Path) {
     for suffix in ["", "-wal", "-shm", "-journal"] {
         let mut p = path.as_os_str().to_owned();
         p.push(suffix);

@@ -1,0 +1,127 @@
+//! Moving between a desk's own file and the shared database, as Settings does it (through
+//! the switch commands, with no app open): one desk moves its data in, a second joins,
+//! a third cannot move into a database that holds records, and a desk copies the shared
+//! database back to its PC, keeping its old file.
+
+use frontdesk::app::shared;
+use frontdesk::customers::ListQuery;
+use frontdesk::ipc;
+use frontdesk::App;
+use frontdesk_tests::customer;
+use frontdesk_tests::server::TempDatabase;
+use serde_json::json;
+
+fn names(app: &App) -> Vec<String> {
+    let mut n: Vec<String> = app
+        .list_customers(&ListQuery::default())
+        .unwrap()
+        .items
+        .into_iter()
+        .map(|c| c.name)
+        .collect();
+    n.sort();
+    n
+}
+
+/// The switch command's arguments as the window sends them: the password too (it is never
+/// serialised back).
+fn args(settings: &frontdesk::store::server::ServerSettings) -> serde_json::Value {
+    let mut v = serde_json::to_value(settings).unwrap();
+    v["password"] = json!(settings.password);
+    json!({ "settings": v })
+}
+
+fn open(dir: &std::path::Path) -> App {
+    match shared::saved(dir).unwrap() {
+        Some(s) => App::open_server(dir, &s).unwrap(),
+        None => App::open(dir).unwrap(),
+    }
+}
+
+#[test]
+#[ignore = "needs a PostgreSQL server: `cargo xtask test` starts one"]
+fn desks_move_in_join_and_copy_back_out() {
+    let pg = TempDatabase::new();
+    let first = tempfile::tempdir().unwrap();
+    let second = tempfile::tempdir().unwrap();
+    let third = tempfile::tempdir().unwrap();
+    {
+        let app = App::open(first.path()).unwrap();
+        app.create_customer(&customer("欧阳晓梅", &["186 5550 7321"])).unwrap();
+    }
+    {
+        // The second desk was used on its own before it joins.
+        let app = App::open(second.path()).unwrap();
+        app.create_customer(&customer("礼宾台的老客", &[])).unwrap();
+    }
+    {
+        let app = App::open(third.path()).unwrap();
+        app.create_customer(&customer("第三台的客人", &[])).unwrap();
+    }
+
+    // The first desk moves its data into the empty database.
+    let settings = pg.settings("前台1");
+    let moved = ipc::dispatch_switch(first.path(), "server_move", &args(&settings)).unwrap();
+    let customers = moved["copied"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["table"] == "customers")
+        .unwrap();
+    assert_eq!(customers["rows"], 1);
+    let saved = std::fs::read_to_string(first.path().join(shared::SHARED_FILE)).unwrap();
+    assert!(!saved.contains(&settings.password), "no password in {saved}");
+    let a = open(first.path());
+    assert!(a.is_shared());
+    assert_eq!(names(&a), ["欧阳晓梅"]);
+    a.create_customer(&customer("李雷", &["139 0000 1111"])).unwrap();
+
+    // A wrong password is refused and changes nothing.
+    let mut wrong = pg.settings("礼宾台");
+    wrong.password.push('x');
+    let e = ipc::dispatch_switch(second.path(), "server_join", &args(&wrong)).unwrap_err();
+    assert_eq!(e.code(), Some("server_not_usable"), "{e}");
+    assert!(shared::saved(second.path()).unwrap().is_none());
+
+    // A second desk joins, and sees what the first wrote.
+    ipc::dispatch_switch(second.path(), "server_join", &args(&pg.settings("礼宾台"))).unwrap();
+    let b = open(second.path());
+    assert_eq!(names(&b), ["李雷", "欧阳晓梅"]);
+    assert_eq!(b.server_settings().unwrap().desk, "礼宾台");
+    assert_eq!(
+        serde_json::to_value(b.server_settings()).unwrap().get("password"),
+        None,
+        "the password never goes to the window"
+    );
+
+    // A third desk cannot pour its records into a database that holds some.
+    let e = ipc::dispatch_switch(third.path(), "server_move", &args(&pg.settings("后台"))).unwrap_err();
+    assert_eq!(e.code(), Some("server_not_empty"), "{e}");
+    assert!(
+        shared::saved(third.path()).unwrap().is_none(),
+        "the third desk stays on its file"
+    );
+    assert_eq!(names(&App::open(third.path()).unwrap()), ["第三台的客人"]);
+
+    // The second desk goes offline for good: the shared records come to its PC.
+    drop(b);
+    let left = ipc::dispatch_switch(second.path(), "server_leave", &json!({})).unwrap();
+    let kept = left["kept"].as_str().expect("the old file is kept");
+    let kept_dir = tempfile::tempdir().unwrap();
+    std::fs::copy(kept, kept_dir.path().join(frontdesk::store::DB_FILE)).unwrap();
+    assert_eq!(
+        names(&App::open(kept_dir.path()).unwrap()),
+        ["礼宾台的老客"],
+        "the desk's own file before it joined, kept"
+    );
+    assert!(shared::saved(second.path()).unwrap().is_none());
+    let b = open(second.path());
+    assert!(!b.is_shared());
+    assert_eq!(names(&b), ["李雷", "欧阳晓梅"]);
+    b.create_customer(&customer("离线新客", &[])).unwrap();
+    assert_eq!(
+        names(&a),
+        ["李雷", "欧阳晓梅"],
+        "the shared database is not changed by leaving"
+    );
+}
