@@ -717,7 +717,7 @@ impl App {
         let held = self.held()?;
         let schema_version = match &held {
             Held::Desk(conn) => store::schema_version(conn)?,
-            Held::Server(server) => crate::store::server::schema_version(&mut *server.client())?.unwrap_or(0),
+            Held::Server(server) => crate::store::server::schema_version(&mut *server.client()?)?.unwrap_or(0),
         };
         let language = settings::get_setting(held.db(), "language")?;
         drop(held);

@@ -240,18 +240,16 @@ impl Server {
 
     /// The client itself, for what only the server does (a transaction's start and end,
     /// COPY, LISTEN).
-    pub fn client(&self) -> std::cell::RefMut<'_, postgres::Client> {
-        std::cell::RefMut::map(self.client.borrow_mut(), |c| {
-            c.as_mut()
-                .expect("a server connection is only taken while it is dropped")
-        })
+    pub fn client(&self) -> Result<std::cell::RefMut<'_, postgres::Client>> {
+        std::cell::RefMut::filter_map(self.client.borrow_mut(), Option::as_mut)
+            .map_err(|_| Error::Internal("the server connection is closing".into()))
     }
 
     fn statement(&self, sql: &str) -> Result<postgres::Statement> {
         if let Some(s) = self.prepared.borrow().get(sql) {
             return Ok(s.clone());
         }
-        let s = self.client().prepare(&server_sql(sql)).map_err(super::server::pg)?;
+        let s = self.client()?.prepare(&server_sql(sql)).map_err(super::server::pg)?;
         self.prepared.borrow_mut().insert(sql.to_string(), s.clone());
         Ok(s)
     }
@@ -276,7 +274,7 @@ impl Server {
         }
         let values: Vec<Value> = params.iter().map(|p| p.value()).collect();
         let bound: Vec<&(dyn ToSql + Sync)> = values.iter().map(|v| v as &(dyn ToSql + Sync)).collect();
-        let mut client = self.client();
+        let mut client = self.client()?;
         f(&mut client, &statement, &bound).map_err(super::server::pg)
     }
 }
@@ -324,7 +322,7 @@ impl Server {
         use postgres::fallible_iterator::FallibleIterator;
         let statement = self.statement(sql)?;
         let values: Vec<Value> = params.iter().map(|p| p.value()).collect();
-        let mut client = self.client();
+        let mut client = self.client()?;
         let mut rows = client.query_raw(&statement, values.iter()).map_err(super::server::pg)?;
         while let Some(r) = rows.next().map_err(super::server::pg)? {
             f(&mut server_row(&r)?)?;
@@ -434,7 +432,7 @@ impl Db<'_> {
     pub fn batch(&self, sql: &str) -> Result<()> {
         match self {
             Db::Desk(c) => Ok(c.execute_batch(sql)?),
-            Db::Server(s) => s.client().batch_execute(sql).map_err(super::server::pg),
+            Db::Server(s) => s.client()?.batch_execute(sql).map_err(super::server::pg),
         }
     }
 }
