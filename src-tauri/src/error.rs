@@ -71,6 +71,11 @@ pub enum Error {
     Server { code: Option<String>, message: String },
     #[error("{0}")]
     Conflict(String),
+    /// The record was saved elsewhere (another desk) since the form read it: `by` (who was
+    /// at that desk, or empty), `at` (when, UTC) and `updated_at` (its version now: sent back
+    /// to overwrite it after all).
+    #[error("changed by {by} at {at} since it was read")]
+    Changed { by: String, at: String, updated_at: String },
     /// An action that the record's current state does not allow (an outcome on a
     /// cancelled visit, …); `code` names it for translation.
     #[error("{message}")]
@@ -117,6 +122,7 @@ impl Error {
             },
             Error::Server { .. } => "db",
             Error::Conflict(_) => "conflict",
+            Error::Changed { .. } => "changed",
             Error::State { .. } => "invalid_state",
             Error::UnknownCommand(_) => "unknown_command",
             Error::SettingDamaged { .. } => "setting_damaged",
@@ -179,11 +185,18 @@ impl Error {
 impl Serialize for Error {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut st = s.serialize_struct("Error", 4)?;
+        let mut st = s.serialize_struct("Error", 5)?;
         st.serialize_field("kind", self.kind())?;
         st.serialize_field("message", &self.to_string())?;
         st.serialize_field("fields", self.fields())?;
         st.serialize_field("code", &self.code())?;
+        match self {
+            Error::Changed { by, at, updated_at } => st.serialize_field(
+                "changed",
+                &serde_json::json!({ "by": by, "at": at, "updated_at": updated_at }),
+            )?,
+            _ => st.skip_field("changed")?,
+        }
         st.end()
     }
 }

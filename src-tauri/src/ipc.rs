@@ -76,7 +76,7 @@ commands! {
     Read customer_tags() => |a| a.customer_tags();
     Read customer_get(id: i64) => |a| a.customer_detail(id, a.today());
     Write customer_create(input: CustomerInput) => |a| a.create_customer(&input);
-    Write customer_update(id: i64, input: CustomerInput) => |a| a.update_customer(id, &input);
+    Write customer_update(id: i64, input: CustomerInput, seen: Option<String>) => |a| a.update_customer_seen(id, &input, seen.as_deref());
     Write customer_archive(id: i64) => |a| a.archive_customer(id);
     Write customer_restore(id: i64) => |a| a.restore_customer(id);
     Write customer_anonymise(id: i64) => |a| a.anonymise_customer(id);

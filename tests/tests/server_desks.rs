@@ -132,3 +132,45 @@ fn four_desks_racing_to_register_complaints_get_unique_serials_without_gaps() {
     numbers.sort();
     assert_eq!(numbers, (1..=20).collect::<Vec<u32>>(), "{serials:?}");
 }
+
+#[test]
+#[ignore = "needs a PostgreSQL server: `cargo xtask test` starts one"]
+fn a_second_save_of_the_same_customer_is_refused_and_can_then_overwrite() {
+    let pg = TempDatabase::new();
+    let a = desk(&pg, "前台1");
+    let b = desk(&pg, "礼宾台");
+    a.app.set_desk_staff("小王").unwrap();
+    a.app.set_language("en").unwrap();
+    assert_eq!(b.app.desk_staff().unwrap(), "", "who is at a desk is that desk's own");
+    assert_eq!(b.app.status().unwrap().language, None, "and so is its language");
+    let created = a.app.create_customer(&customer("吴先生", &["139 0000 1111"])).unwrap();
+    // Both desks open the form on the same version.
+    let seen = b.app.get_customer(created.id).unwrap().updated_at;
+    assert_eq!(seen, created.updated_at);
+
+    let mut at_a = customer("吴先生", &["139 0000 1111"]);
+    at_a.company = "红灯笼酒店".into();
+    a.app.update_customer_seen(created.id, &at_a, Some(&seen)).unwrap();
+
+    let mut at_b = customer("吴先生", &["139 0000 1111"]);
+    at_b.notes = "周五来".into();
+    let refused = b.app.update_customer_seen(created.id, &at_b, Some(&seen)).unwrap_err();
+    let frontdesk::error::Error::Changed { by, at, updated_at } = &refused else {
+        panic!("not refused as changed: {refused}");
+    };
+    assert_eq!(by, "小王", "who was at the desk that saved first");
+    assert!(at.as_str() > seen.as_str(), "when: {at} after {seen}");
+    let json = serde_json::to_value(&refused).unwrap();
+    assert_eq!(json["kind"], "changed");
+    assert_eq!(json["changed"]["by"], "小王");
+    let kept = b.app.get_customer(created.id).unwrap();
+    assert_eq!(
+        (kept.company.as_str(), kept.notes.as_str()),
+        ("红灯笼酒店", ""),
+        "nothing of B's was written"
+    );
+
+    // B reviewed it and saves over it, naming the version it saw now.
+    let saved = b.app.update_customer_seen(created.id, &at_b, Some(updated_at)).unwrap();
+    assert_eq!((saved.company.as_str(), saved.notes.as_str()), ("", "周五来"));
+}

@@ -48,6 +48,8 @@ fn desks_move_in_join_and_copy_back_out() {
     {
         let app = App::open(first.path()).unwrap();
         app.create_customer(&customer("欧阳晓梅", &["186 5550 7321"])).unwrap();
+        app.set_language("en").unwrap();
+        app.set_desk_staff("小王").unwrap();
     }
     {
         // The second desk was used on its own before it joins.
@@ -73,6 +75,12 @@ fn desks_move_in_join_and_copy_back_out() {
     assert!(!saved.contains(&settings.password), "no password in {saved}");
     let a = open(first.path());
     assert!(a.is_shared());
+    assert_eq!(
+        a.status().unwrap().language.as_deref(),
+        Some("en"),
+        "the desk keeps its language"
+    );
+    assert_eq!(a.desk_staff().unwrap(), "小王", "and who is at it");
     assert_eq!(names(&a), ["欧阳晓梅"]);
     a.create_customer(&customer("李雷", &["139 0000 1111"])).unwrap();
 

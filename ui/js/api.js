@@ -8,7 +8,7 @@ export const api = {
   customerTags: () => invoke('customer_tags'),
   getCustomer: (id) => invoke('customer_get', { id }),
   createCustomer: (input) => invoke('customer_create', { input }),
-  updateCustomer: (id, input) => invoke('customer_update', { id, input }),
+  updateCustomer: (id, input, seen = null) => invoke('customer_update', { id, input, seen }),
   archiveCustomer: (id) => invoke('customer_archive', { id }),
   restoreCustomer: (id) => invoke('customer_restore', { id }),
   anonymiseCustomer: (id) => invoke('customer_anonymise', { id }),

@@ -3,7 +3,7 @@
 import { api } from './api.js';
 import { $, $$, h } from './dom.js';
 import { t } from './i18n.js';
-import { PREFERENCE_KINDS, SOURCES, TIERS } from './format.js';
+import { PREFERENCE_KINDS, SOURCES, TIERS, dateTime } from './format.js';
 import { showError, toast } from './toast.js';
 import { showFieldErrors } from './dialog.js';
 
@@ -216,19 +216,45 @@ export function openCustomerForm(customer, prefill = null) {
       form.requestSubmit();
     }
   });
+  // The version of the record this form edits: saved elsewhere since (another desk), the
+  // save is refused and the desk chooses between their version and this one.
+  let seen = customer ? customer.updated_at : null;
+  const changedElsewhere = (changed) => {
+    $('#changed-elsewhere', form)?.remove();
+    const box = h('div', { class: 'warning changed-elsewhere', id: 'changed-elsewhere', role: 'alert' },
+      h('p', {}, t('form.changed_elsewhere', {
+        by: changed.by || t('form.changed_someone'),
+        at: dateTime(changed.at),
+      })),
+      h('div', { class: 'actions' },
+        h('button', { type: 'button', class: 'btn', id: 'changed-reload', onclick: () => {
+          // Their version: what was typed here is let go.
+          dropDraft(id);
+          done({ id });
+          dialog.close();
+        } }, t('form.changed_reload')),
+        h('button', { type: 'button', class: 'btn primary', id: 'changed-overwrite', onclick: () => {
+          seen = changed.updated_at;
+          box.remove();
+          form.requestSubmit();
+        } }, t('form.changed_overwrite'))));
+    $('.dialog-foot', form).before(box);
+    $('#changed-overwrite', form).focus();
+  };
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     const data = collect(form);
     saveDraft(id, data);
     $('#save', form).disabled = true;
     try {
-      const saved = id ? await api.updateCustomer(id, data) : await api.createCustomer(data);
+      const saved = id ? await api.updateCustomer(id, data, seen) : await api.createCustomer(data);
       dropDraft(id);
       toast(id ? t('toast.saved') : t('toast.created', { name: saved.name }));
       done(saved);
       dialog.close();
     } catch (err) {
       if (err && err.kind === 'invalid') showFieldErrors(form, err.fields || []);
+      else if (err && err.kind === 'changed' && err.changed) changedElsewhere(err.changed);
       else showError(err);
     } finally {
       $('#save', form).disabled = false;

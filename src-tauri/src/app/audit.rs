@@ -106,7 +106,7 @@ impl App {
         }
         let mut input = input_of(&current);
         set_field(&mut input, field, old)?;
-        self.update_customer_as(id, &input, WriteAs::because(format!("revert:{entry_id}")))
+        self.update_customer_as(id, &input, None, WriteAs::because(format!("revert:{entry_id}")))
     }
 }
 

@@ -51,10 +51,23 @@ impl App {
     }
 
     pub fn update_customer(&self, id: i64, input: &CustomerInput) -> Result<Customer> {
-        self.update_customer_as(id, input, super::WriteAs::default())
+        self.update_customer_as(id, input, None, super::WriteAs::default())
     }
 
-    pub(super) fn update_customer_as(&self, id: i64, input: &CustomerInput, how: super::WriteAs) -> Result<Customer> {
+    /// Save the form's `input` over the record the form read, version `seen` (its
+    /// `updated_at`): when it was saved elsewhere since (another desk), nothing is written
+    /// and [`Error::Changed`] says who and when; `None` writes over whatever is there.
+    pub fn update_customer_seen(&self, id: i64, input: &CustomerInput, seen: Option<&str>) -> Result<Customer> {
+        self.update_customer_as(id, input, seen, super::WriteAs::default())
+    }
+
+    pub(super) fn update_customer_as(
+        &self,
+        id: i64,
+        input: &CustomerInput,
+        seen: Option<&str>,
+        how: super::WriteAs,
+    ) -> Result<Customer> {
         let v = rules::validate(input)?;
         let s = repo::search_fields(&v);
         let now = self.now_ts();
@@ -62,6 +75,9 @@ impl App {
             let old = repo::get_customer(tx, id)?;
             if old.anonymised {
                 return Err(Error::state("customer_anonymised", "this customer was anonymised"));
+            }
+            if let Some(seen) = seen.filter(|s| *s != old.updated_at) {
+                return Err(changed_since(tx, id, seen, &old.updated_at));
             }
             let changed = changed_fields(&old, &v);
             if changed.is_empty() {
@@ -321,4 +337,24 @@ pub(super) fn changed_fields(old: &Customer, v: &ValidCustomer) -> Vec<&'static 
         old.cadence_ideal_days == v.cadence_ideal_days && old.cadence_max_days == v.cadence_max_days,
     );
     out
+}
+
+/// Who saved the customer `id` after version `seen`, and when: the trail's latest change to
+/// it (the person at that desk, if one was chosen); `current` is its version now.
+fn changed_since(db: crate::store::db::Db<'_>, id: i64, seen: &str, current: &str) -> Error {
+    let filter = crate::audit::AuditFilter {
+        kind: Some(crate::audit::RecordKind::Customer),
+        record_id: Some(id.to_string()),
+        from_ts: Some(seen.to_string()),
+        limit: 1,
+        ..Default::default()
+    };
+    let latest = crate::audit::repo::list_entries(db, &filter)
+        .ok()
+        .and_then(|(_, e)| e.into_iter().next());
+    Error::Changed {
+        by: latest.as_ref().map(|e| e.staff.clone()).unwrap_or_default(),
+        at: latest.map_or_else(|| current.to_string(), |e| e.at),
+        updated_at: current.to_string(),
+    }
 }

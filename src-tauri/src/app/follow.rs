@@ -86,24 +86,44 @@ impl App {
         };
         let settings = shared.settings.clone();
         let me = shared.main_pid;
+        // Listening before this returns: what another desk writes from now on is heard; what
+        // it wrote since the index was read (the write counter moved) is read again.
+        let mut listening = listen(&settings).map_err(server::pg)?;
+        let now = current_change(&mut listening)?;
+        let missed = now != shared.opened_at_change;
         let weak = Arc::downgrade(app);
         std::thread::Builder::new()
             .name("follow-desks".into())
-            .spawn(move || follow(&weak, &settings, me))
+            .spawn(move || follow(&weak, &settings, me, Some(listening), missed))
             .map_err(crate::error::Error::internal)?;
         Ok(())
     }
 }
 
+/// A connection listening on [`CHANNEL`].
+fn listen(settings: &ServerSettings) -> std::result::Result<postgres::Client, postgres::Error> {
+    let mut c = server::connect(settings)?;
+    c.batch_execute(&format!("LISTEN {CHANNEL}"))?;
+    Ok(c)
+}
+
+/// The shared database's write counter: the last change any desk made.
+pub(super) const CURRENT_CHANGE: &str = "SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM audit_change";
+
+fn current_change(client: &mut postgres::Client) -> Result<i64> {
+    Ok(client.query_one(CURRENT_CHANGE, &[]).map_err(server::pg)?.get(0))
+}
+
 /// The follower's loop: listen, apply what others wrote, and connect again when the server
 /// was lost, until the app is gone.
-fn follow(app: &Weak<App>, settings: &ServerSettings, me: i32) {
-    let mut missed = false;
+fn follow(app: &Weak<App>, settings: &ServerSettings, me: i32, mut first: Option<postgres::Client>, missed: bool) {
+    let mut missed = missed;
     loop {
-        let mut client = match server::connect(settings).and_then(|mut c| {
-            c.batch_execute(&format!("LISTEN {CHANNEL}"))?;
-            Ok(c)
-        }) {
+        let next = match first.take() {
+            Some(c) => Ok(c),
+            None => listen(settings),
+        };
+        let mut client = match next {
             Ok(c) => c,
             Err(e) => {
                 log::warn!("the other desks' changes cannot be followed now: {e}");

@@ -63,6 +63,9 @@ struct Shared {
     readers: Mutex<Vec<Server>>,
     /// The server's process for `main`: what this desk itself announced is not applied twice.
     main_pid: i32,
+    /// The write counter when the index was read: a follower starting later reads again
+    /// what changed in between.
+    opened_at_change: i64,
 }
 
 impl Shared {
@@ -385,6 +388,13 @@ const READERS: usize = 2;
 /// How much of the database file a kept reader maps (address space, not memory).
 const READER_MMAP: i64 = 1 << 30;
 
+/// Settings of the PC rather than of the records: on the shared database each desk keeps
+/// its own, in [`DESK_FILE`].
+const DESK_LOCAL: &[&str] = &["desk.staff", "language"];
+
+/// A desk's own settings beside the shared database (JSON, key to stored text).
+pub const DESK_FILE: &str = "desk-settings.json";
+
 /// UI languages the translation tables cover.
 pub const LANGUAGES: &[&str] = &["zh-CN", "en"];
 
@@ -435,11 +445,16 @@ impl App {
             .query_opt("SELECT CAST(pg_backend_pid() AS bigint)", &[])?
             .ok_or_else(|| Error::Internal("the server did not say its process".into()))?
             .get(0)?;
+        let opened_at_change: i64 = Db::Server(&shared)
+            .query_opt(follow::CURRENT_CHANGE, &[])?
+            .ok_or_else(|| Error::Internal("the shared database has no write counter".into()))?
+            .get(0)?;
         let shared = Shared {
             main: Mutex::new(shared),
             settings: server.clone(),
             readers: Mutex::new(Vec::new()),
             main_pid: i32::try_from(main_pid).unwrap_or_default(),
+            opened_at_change,
         };
         App::with_store(dir, Store::Server(Box::new(shared)), Integrity::new(Some(Ok(()))))
     }
@@ -719,8 +734,8 @@ impl App {
             Held::Desk(conn) => store::schema_version(conn)?,
             Held::Server(server) => crate::store::server::schema_version(&mut *server.client()?)?.unwrap_or(0),
         };
-        let language = settings::get_setting(held.db(), "language")?;
         drop(held);
+        let language = self.desk_setting("language")?;
         Ok(Status {
             data_dir: self.data_dir.display().to_string(),
             schema_version,
@@ -759,6 +774,42 @@ impl App {
         })
     }
 
+    /// A setting of this PC's own (who is at this desk, its language): kept in the
+    /// database on a desk's own file, in [`DESK_FILE`] beside it on the shared database
+    /// (each desk has its own).
+    fn desk_setting(&self, key: &str) -> Result<Option<String>> {
+        if !self.is_shared() {
+            return settings::get_setting(self.held()?.db(), key);
+        }
+        Ok(self.desk_settings()?.remove(key))
+    }
+
+    fn set_desk_setting(&self, key: &str, value: &str) -> Result<()> {
+        if !self.is_shared() {
+            return self.write(|tx, _| settings::set_setting(tx, key, value));
+        }
+        let mut all = self.desk_settings()?;
+        all.insert(key.to_string(), value.to_string());
+        let path = self.data_dir.join(DESK_FILE);
+        let json = serde_json::to_string_pretty(&all).map_err(Error::internal)?;
+        let part = path.with_extension("part");
+        std::fs::write(&part, json)
+            .and_then(|()| std::fs::rename(&part, &path))
+            .map_err(|e| Error::Internal(format!("{}: {e}", path.display())))
+    }
+
+    fn desk_settings(&self) -> Result<std::collections::BTreeMap<String, String>> {
+        let path = self.data_dir.join(DESK_FILE);
+        match std::fs::read_to_string(&path) {
+            Ok(text) => serde_json::from_str(&text).map_err(|e| Error::SettingDamaged {
+                key: DESK_FILE,
+                reason: e.to_string(),
+            }),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Default::default()),
+            Err(e) => Err(Error::Internal(format!("{}: {e}", path.display()))),
+        }
+    }
+
     /// A setting, from the cache or else the database.
     fn setting<S: Setting>(&self) -> Result<S> {
         if let Some(v) = self
@@ -770,7 +821,17 @@ impl App {
         {
             return Ok(v.clone());
         }
-        let v: S = kernel_settings::load(self.held()?.db())?;
+        let v: S = if self.is_shared() && DESK_LOCAL.contains(&S::KEY) {
+            match self.desk_setting(S::KEY)? {
+                None => S::default(),
+                Some(json) => serde_json::from_str(&json).map_err(|e| Error::SettingDamaged {
+                    key: S::KEY,
+                    reason: e.to_string(),
+                })?,
+            }
+        } else {
+            kernel_settings::load(self.held()?.db())?
+        };
         self.cache_setting(&v)?;
         Ok(v)
     }
@@ -778,6 +839,12 @@ impl App {
     /// Validate and save a setting with `also` in one transaction; the cache follows.
     fn save_setting<S: Setting>(&self, value: &S, also: impl FnOnce(Db<'_>) -> Result<()>) -> Result<S> {
         value.validate().map_err(Error::Invalid)?;
+        if self.is_shared() && DESK_LOCAL.contains(&S::KEY) {
+            self.set_desk_setting(S::KEY, &serde_json::to_string(value).map_err(Error::internal)?)?;
+            self.write(|tx, _| also(tx))?;
+            self.cache_setting(value)?;
+            return Ok(value.clone());
+        }
         self.write(|tx, _| {
             kernel_settings::save(tx, value)?;
             also(tx)
@@ -832,6 +899,6 @@ impl App {
                 "invalid_choice",
             )]));
         }
-        self.write(|tx, _| settings::set_setting(tx, "language", lang))
+        self.set_desk_setting("language", lang)
     }
 }

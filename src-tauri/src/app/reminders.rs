@@ -39,7 +39,7 @@ impl App {
 
     /// The UI language, which notifications are written in.
     pub fn language(&self) -> Result<String> {
-        Ok(settings::get_setting(self.held()?.db(), "language")?.unwrap_or_else(|| "zh-CN".into()))
+        Ok(self.desk_setting("language")?.unwrap_or_else(|| "zh-CN".into()))
     }
 
     /// Plan occurrences from every source for the window since the last planning (at most

@@ -92,6 +92,38 @@ fn forget(dir: &Path) -> Result<()> {
     Ok(())
 }
 
+/// The desk's own settings (who is at it, its language) go with it to the shared database,
+/// kept beside it in the data folder (`super::DESK_FILE`).
+fn keep_desk_settings(dir: &Path) -> Result<()> {
+    if !dir.join(crate::store::DB_FILE).exists() {
+        return Ok(());
+    }
+    let desk = crate::store::open_in(dir)?;
+    let mut kept = std::collections::BTreeMap::new();
+    for key in super::DESK_LOCAL {
+        if let Some(v) = crate::store::settings::get_setting(&desk, key)? {
+            kept.insert(key.to_string(), v);
+        }
+    }
+    let json = serde_json::to_string_pretty(&kept).map_err(Error::internal)?;
+    write_file(&dir.join(super::DESK_FILE), &json, false)
+}
+
+/// …and come back into the desk's file when it leaves.
+fn restore_desk_settings(dir: &Path) -> Result<()> {
+    let path = dir.join(super::DESK_FILE);
+    let kept: std::collections::BTreeMap<String, String> = match std::fs::read_to_string(&path) {
+        Ok(text) => serde_json::from_str(&text).unwrap_or_default(),
+        Err(_) => return Ok(()),
+    };
+    let desk = crate::store::open_in(dir)?;
+    for (key, value) in &kept {
+        crate::store::settings::set_setting(&desk, key, value)?;
+    }
+    drop(desk);
+    std::fs::remove_file(&path).map_err(|e| Error::Internal(format!("{}: {e}", path.display())))
+}
+
 fn connect(settings: &ServerSettings) -> Result<postgres::Client> {
     settings.validate()?;
     match server::check(settings)? {
@@ -122,6 +154,7 @@ pub fn move_to_server(dir: &Path, settings: &ServerSettings) -> Result<Switched>
     let desk = crate::store::open_in(dir)?;
     let copied = copy::copy_to_server(&desk, &mut client)?;
     drop(desk);
+    keep_desk_settings(dir)?;
     save(dir, settings)?;
     Ok(Switched {
         copied: copied.tables,
@@ -133,6 +166,7 @@ pub fn move_to_server(dir: &Path, settings: &ServerSettings) -> Result<Switched>
 /// empty); this desk's own file stays as it is, unused while the desk is shared.
 pub fn join_server(dir: &Path, settings: &ServerSettings) -> Result<Switched> {
     drop(connect(settings)?);
+    keep_desk_settings(dir)?;
     save(dir, settings)?;
     Ok(Switched {
         copied: Vec::new(),
@@ -156,6 +190,7 @@ pub fn copy_to_desk(dir: &Path, now: chrono::DateTime<chrono::Utc>) -> Result<Sw
     }
     move_db(&incoming, &file)?;
     forget(dir)?;
+    restore_desk_settings(dir)?;
     Ok(Switched {
         copied: copied.tables,
         kept: kept.exists().then(|| kept.display().to_string()),
