@@ -66,6 +66,10 @@ pub enum Error {
     ReadOnly(String),
     #[error("database error: {0}")]
     Db(#[from] rusqlite::Error),
+    /// The shared database cannot be reached (the network, the server stopped): nothing was
+    /// saved; the desk connects again by itself.
+    #[error("the shared database cannot be reached ({0}); nothing was saved")]
+    Offline(String),
     /// The shared database refused a statement (`code`: PostgreSQL's SQLSTATE, when it sent one).
     #[error("shared database: {message}")]
     Server { code: Option<String>, message: String },
@@ -121,6 +125,7 @@ impl Error {
                 _ => "db",
             },
             Error::Server { .. } => "db",
+            Error::Offline(_) => "offline",
             Error::Conflict(_) => "conflict",
             Error::Changed { .. } => "changed",
             Error::State { .. } => "invalid_state",

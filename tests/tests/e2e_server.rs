@@ -172,3 +172,59 @@ fn a_customer_created_in_one_window_appears_in_the_other() {
         .unwrap();
     b.session.search_first("Nora North").unwrap();
 }
+
+#[test]
+#[ignore = "needs the desktop harness and a PostgreSQL server: run `cargo xtask test`"]
+fn a_lost_server_is_shown_the_form_keeps_what_was_typed_and_the_desk_reconnects() {
+    use frontdesk_tests::webdriver::keys;
+    let pg = TempDatabase::new();
+    let data = tempfile::tempdir().unwrap();
+    {
+        let app = frontdesk::App::open(data.path()).unwrap();
+        app.set_language("en").unwrap();
+        app.create_customer(&frontdesk_tests::customer("Mona Move", &["13800001234"]))
+            .unwrap();
+    }
+    frontdesk::app::shared::move_to_server(data.path(), &pg.settings("Reception 1")).unwrap();
+    let app = RealApp::start(data.path()).unwrap();
+    let s = &app.session;
+    s.wait_text_contains("#customer-list", "Mona Move").unwrap();
+
+    // The server goes away while the desk types a new customer.
+    let search = s.find("#search").unwrap();
+    s.type_text(&search, &format!("{}n", keys::CONTROL)).unwrap();
+    s.wait_for("#customer-dialog[open]").unwrap();
+    s.fill("#f-name", "Olga Offline").unwrap();
+    let mut admin = pg.admin();
+    admin
+        .batch_execute(&format!(
+            "ALTER DATABASE {0} ALLOW_CONNECTIONS false;
+             SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{0}'",
+            pg.name
+        ))
+        .unwrap();
+    s.click_css("#save").unwrap();
+    s.wait_text_contains("#offline-banner", "cannot be reached").unwrap();
+    s.wait_text_contains("#toasts", "nothing was saved").unwrap();
+    assert_eq!(s.value("#f-name").unwrap(), "Olga Offline", "what was typed stays");
+    s.screenshot(&artefact_dir().join("shared-database-offline.png"))
+        .unwrap();
+
+    // It comes back: the banner goes by itself, and the same form saves.
+    admin
+        .batch_execute(&format!("ALTER DATABASE {} ALLOW_CONNECTIONS true", pg.name))
+        .unwrap();
+    s.wait_named("the banner goes", || {
+        s.find("#offline-banner[hidden]").is_ok().then_some(())
+    })
+    .unwrap();
+    s.click_css("#save").unwrap();
+    s.wait_named("dialog closed", || s.find("#customer-dialog").is_err().then_some(()))
+        .unwrap();
+    let held: i64 = pg
+        .client()
+        .query_one("SELECT count(*) FROM customers WHERE name = 'Olga Offline'", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(held, 1);
+}

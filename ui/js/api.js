@@ -1,5 +1,21 @@
 // The only module that talks to Rust: every command the window uses, by name.
-const invoke = (cmd, args) => window.__TAURI__.core.invoke(cmd, args);
+// Whether the shared database answers is told to the window (`shared-database` events:
+// `offline` when a call could not reach it, `online` again at the next call that did).
+let offline = false;
+const invoke = async (cmd, args) => {
+  try {
+    const out = await window.__TAURI__.core.invoke(cmd, args);
+    if (offline) tell(false);
+    return out;
+  } catch (err) {
+    if (err && err.kind === 'offline' && !offline) tell(true);
+    throw err;
+  }
+};
+function tell(now) {
+  offline = now;
+  document.dispatchEvent(new CustomEvent('shared-database', { detail: now ? 'offline' : 'online' }));
+}
 
 export const api = {
   status: () => invoke('app_status'),

@@ -180,6 +180,22 @@ async function boot() {
     refreshCounts();
     if (activeSection() === reminders) reminders.load();
   });
+  // The shared database cannot be reached: the window says so until a call gets through
+  // again (every few seconds the desk tries), and forms keep what was typed.
+  let retry = null;
+  document.addEventListener('shared-database', (e) => {
+    const bar = $('#offline-banner');
+    bar.textContent = t('offline.banner');
+    bar.hidden = e.detail !== 'offline';
+    if (e.detail === 'offline' && !retry) {
+      retry = setInterval(() => { api.status().catch(() => {}); }, 5_000);
+    } else if (e.detail === 'online' && retry) {
+      clearInterval(retry);
+      retry = null;
+      refreshCounts();
+      activeSection().refresh?.();
+    }
+  });
   // Another desk on the shared database changed something: the counts and the list on
   // screen follow, unless the user is filling a form or a dialog (what they type is kept).
   api.onDataChanged(() => {

@@ -136,16 +136,21 @@ fn follow(app: &Weak<App>, settings: &ServerSettings, me: i32, mut first: Option
             }
         };
         if std::mem::take(&mut missed) {
-            match app.upgrade() {
-                Some(a) => {
-                    if let Err(e) = a.apply_heard(Heard {
-                        all: true,
-                        ..Heard::default()
-                    }) {
-                        log::warn!("the other desks' changes were not read again: {e}");
-                    }
-                }
-                None => return,
+            let Some(a) = app.upgrade() else {
+                return;
+            };
+            // The app's own connection may need a try to find the server again.
+            let again = || {
+                a.apply_heard(Heard {
+                    all: true,
+                    ..Heard::default()
+                })
+            };
+            if let Err(e) = again().or_else(|_| again()) {
+                log::warn!("the other desks' changes were not read again: {e}");
+                missed = true;
+                std::thread::sleep(RETRY);
+                continue;
             }
         }
         loop {

@@ -69,18 +69,39 @@ struct Shared {
 }
 
 impl Shared {
+    /// The main connection; one the server closed (it went away, the network failed) is
+    /// made again first, and while that fails every call says the desk is offline.
     fn main(&self) -> Result<MutexGuard<'_, Server>> {
-        self.main
+        let mut main = self
+            .main
             .lock()
-            .map_err(|_| Error::Internal("the database lock was poisoned".into()))
+            .map_err(|_| Error::Internal("the database lock was poisoned".into()))?;
+        if main.is_lost() {
+            *main = Server::new(self.connect()?);
+        }
+        Ok(main)
+    }
+
+    /// A new connection; not getting one is being offline, whatever the server said.
+    fn connect(&self) -> Result<postgres::Client> {
+        crate::store::server::connect(&self.settings).map_err(|e| match crate::store::server::pg(e) {
+            Error::Offline(why) => Error::Offline(why),
+            other => Error::Offline(other.to_string()),
+        })
     }
 
     /// Run `f` on a connection of its own, kept for the next read.
     fn read<T>(&self, f: impl FnOnce(Db<'_>) -> Result<T>) -> Result<T> {
-        let kept = self.readers.lock().ok().and_then(|mut r| r.pop());
+        let kept = self
+            .readers
+            .lock()
+            .ok()
+            .and_then(|mut r| r.pop())
+            // A kept connection the server dropped meanwhile (it restarted) is not used.
+            .filter(|s| !s.is_lost() && s.client().is_ok_and(|mut c| c.is_valid(READER_CHECK).is_ok()));
         let server = match kept {
             Some(s) => s,
-            None => Server::new(crate::store::server::connect(&self.settings).map_err(crate::store::server::pg)?),
+            None => Server::new(self.connect()?),
         };
         let out = f(Db::Server(&server));
         if let Ok(mut r) = self.readers.lock() {
@@ -385,6 +406,9 @@ impl Changes {
 /// Read-only connections kept for reads that run beside the desk (the dashboard, the
 /// board): one per core here.
 const READERS: usize = 2;
+/// How long a kept reader connection to the shared database may take to answer that it is
+/// still there.
+const READER_CHECK: std::time::Duration = std::time::Duration::from_secs(2);
 /// How much of the database file a kept reader maps (address space, not memory).
 const READER_MMAP: i64 = 1 << 30;
 
@@ -583,7 +607,7 @@ impl App {
         let poisoned = || Error::Internal("the database lock was poisoned".into());
         Ok(match &self.store {
             Store::Desk(c) => Held::Desk(c.lock().map_err(|_| poisoned())?),
-            Store::Server(s) => Held::Server(s.main.lock().map_err(|_| poisoned())?),
+            Store::Server(s) => Held::Server(s.main()?),
         })
     }
 

@@ -26,6 +26,9 @@ pub const HORIZON_HOURS: i64 = 36;
 /// How far back a restart catches up on what came due while the app was closed.
 pub const CATCH_UP_DAYS: u64 = 7;
 
+/// How long a due reminder naming someone waits for their desk before any desk takes it.
+pub const CLAIM_GRACE: TimeDelta = TimeDelta::minutes(2);
+
 impl App {
     pub fn reminder_settings(&self) -> Result<ReminderSettings> {
         self.setting()
@@ -166,10 +169,24 @@ impl App {
         let quiet = rules::is_quiet(&cs.schedule, rs.quiet_outside_hours, now);
         let lang = self.language()?;
         let now_ts = self.now_ts();
+        // On the shared database a reminder naming someone pops at the desk where they are;
+        // unclaimed for CLAIM_GRACE (they are at no desk), at the first desk that looks.
+        // Taken and marked fired in one write: writes take turns, so it pops once.
+        let at_desk = if self.is_shared() {
+            Some(self.desk_staff()?)
+        } else {
+            None
+        };
         self.write_system(|tx, _| {
             let mut due = repo::list_due(tx, &now_ts)?;
             if quiet {
                 due.retain(|r| r.kind == ReminderKind::Arrival);
+            }
+            if let Some(me) = &at_desk {
+                due.retain(|r| {
+                    let waited = store::ts_to_local(&r.wake_at).map_or(TimeDelta::MAX, |w| now - w);
+                    r.staff.is_empty() || r.staff == *me || waited >= CLAIM_GRACE
+                });
             }
             let mut fired = Vec::with_capacity(due.len());
             for r in due {
@@ -235,6 +252,12 @@ impl App {
         let wake = match (wake, arrival) {
             (Some(w), Some(a)) => Some(w.min(a)),
             (w, a) => w.or(a),
+        };
+        // On the shared database a due reminder still waiting is another desk's to take: look
+        // again a little later, not at once.
+        let wake = match wake {
+            Some(w) if self.is_shared() && w <= now => Some(now + TimeDelta::seconds(15)),
+            other => other,
         };
         Ok(Some(wake.map_or(replan, |w| w.min(replan))))
     }

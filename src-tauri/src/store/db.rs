@@ -228,6 +228,8 @@ pub struct Server {
     /// Always there but while it is being dropped (see `Drop`).
     client: RefCell<Option<postgres::Client>>,
     prepared: RefCell<HashMap<String, postgres::Statement>>,
+    /// The connection failed (the server went away): it is not used again.
+    lost: std::cell::Cell<bool>,
 }
 
 impl Server {
@@ -235,7 +237,23 @@ impl Server {
         Server {
             client: RefCell::new(Some(client)),
             prepared: RefCell::new(HashMap::new()),
+            lost: std::cell::Cell::new(false),
         }
+    }
+
+    /// Whether the connection was lost (the server went away, the network failed): a new
+    /// one is needed.
+    pub fn is_lost(&self) -> bool {
+        self.lost.get() || self.client().map_or(true, |c| c.is_closed())
+    }
+
+    /// A server error, remembered when it means the connection is lost.
+    fn failed(&self, e: postgres::Error) -> Error {
+        let e = super::server::pg(e);
+        if matches!(e, Error::Offline(_)) {
+            self.lost.set(true);
+        }
+        e
     }
 
     /// The client itself, for what only the server does (a transaction's start and end,
@@ -249,7 +267,7 @@ impl Server {
         if let Some(s) = self.prepared.borrow().get(sql) {
             return Ok(s.clone());
         }
-        let s = self.client()?.prepare(&server_sql(sql)).map_err(super::server::pg)?;
+        let s = self.client()?.prepare(&server_sql(sql)).map_err(|e| self.failed(e))?;
         self.prepared.borrow_mut().insert(sql.to_string(), s.clone());
         Ok(s)
     }
@@ -275,7 +293,7 @@ impl Server {
         let values: Vec<Value> = params.iter().map(|p| p.value()).collect();
         let bound: Vec<&(dyn ToSql + Sync)> = values.iter().map(|v| v as &(dyn ToSql + Sync)).collect();
         let mut client = self.client()?;
-        f(&mut client, &statement, &bound).map_err(super::server::pg)
+        f(&mut client, &statement, &bound).map_err(|e| self.failed(e))
     }
 }
 
@@ -323,8 +341,10 @@ impl Server {
         let statement = self.statement(sql)?;
         let values: Vec<Value> = params.iter().map(|p| p.value()).collect();
         let mut client = self.client()?;
-        let mut rows = client.query_raw(&statement, values.iter()).map_err(super::server::pg)?;
-        while let Some(r) = rows.next().map_err(super::server::pg)? {
+        let mut rows = client
+            .query_raw(&statement, values.iter())
+            .map_err(|e| self.failed(e))?;
+        while let Some(r) = rows.next().map_err(|e| self.failed(e))? {
             f(&mut server_row(&r)?)?;
         }
         Ok(())
@@ -432,7 +452,7 @@ impl Db<'_> {
     pub fn batch(&self, sql: &str) -> Result<()> {
         match self {
             Db::Desk(c) => Ok(c.execute_batch(sql)?),
-            Db::Server(s) => s.client()?.batch_execute(sql).map_err(super::server::pg),
+            Db::Server(s) => s.client()?.batch_execute(sql).map_err(|e| s.failed(e)),
         }
     }
 }

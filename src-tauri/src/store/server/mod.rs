@@ -275,6 +275,16 @@ pub fn migrate(client: &mut Client) -> Result<i64> {
 
 /// A server error while using an open connection.
 pub(crate) fn pg(e: postgres::Error) -> Error {
+    // The connection itself failed (the network, the server going away), not a statement.
+    let lost = e.is_closed()
+        || e.as_db_error().is_some_and(|db| {
+            let code = db.code().code();
+            code.starts_with("08") || code.starts_with("57P")
+        })
+        || (e.as_db_error().is_none() && std::error::Error::source(&e).is_some_and(|s| s.is::<std::io::Error>()));
+    if lost {
+        return Error::Offline(reason_of(&e));
+    }
     match e.as_db_error() {
         Some(db) => Error::Server {
             code: Some(db.code().code().to_string()),
