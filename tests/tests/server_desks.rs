@@ -204,6 +204,8 @@ fn a_due_reminder_pops_once_at_the_desk_of_the_person_it_names() {
     let wang = at_desk("前台1", "小王");
     let li = at_desk("礼宾台", "小李");
     let nobody = at_desk("后台", "");
+    // 小赵's desk was used this morning and is closed now.
+    drop(at_desk("夜班", "小赵"));
     let remind = |text: &str, staff: &str| {
         wang.app
             .create_manual_reminder(&ManualInput {
@@ -217,6 +219,7 @@ fn a_due_reminder_pops_once_at_the_desk_of_the_person_it_names() {
     remind("给吴先生回电话", "小王");
     remind("整理前台", "");
     remind("确认张经理的包间", "小张");
+    remind("交接夜班账目", "小赵");
     wang.app.plan_reminders().unwrap();
 
     let texts = |d: &Desk| -> Vec<String> {
@@ -230,63 +233,24 @@ fn a_due_reminder_pops_once_at_the_desk_of_the_person_it_names() {
         t.sort();
         t
     };
-    // 小李's desk looks first: only the reminder naming nobody is its to take.
-    let at_li = texts(&li);
-    assert_eq!(at_li.len(), 1, "{at_li:?}");
-    assert!(at_li[0].contains("整理前台"), "{at_li:?}");
-    // 小王's desk takes his; the desk without staff finds nothing left.
-    let at_wang = texts(&wang);
-    assert_eq!(at_wang.len(), 1, "{at_wang:?}");
-    assert!(at_wang[0].contains("给吴先生回电话"), "{at_wang:?}");
+    let only = |got: &[String], want: &[&str]| {
+        assert_eq!(got.len(), want.len(), "{got:?}");
+        for w in want {
+            assert!(got.iter().any(|g| g.contains(w)), "{w} in {got:?}");
+        }
+    };
+    // 小李's desk looks first: it takes what names nobody and 小张 (at no desk), not what
+    // names 小王 or 小赵, who are at desks.
+    only(&texts(&li), &["整理前台", "确认张经理的包间"]);
+    // 小王's desk takes his; the desk without staff finds nothing left for it.
+    only(&texts(&wang), &["给吴先生回电话"]);
     assert!(texts(&nobody).is_empty());
 
-    // 小张 is at no desk: after the grace, the first desk to look takes it, once.
+    // 小赵's desk does not take it: after the grace, the first desk to look does, once.
     *now.lock().unwrap() = frontdesk_tests::at("2026-12-07 10:02");
-    let late = texts(&nobody);
-    assert_eq!(late.len(), 1, "{late:?}");
-    assert!(late[0].contains("确认张经理的包间"), "{late:?}");
+    only(&texts(&nobody), &["交接夜班账目"]);
     assert!(
         texts(&li).is_empty() && texts(&wang).is_empty(),
         "popped once, fired for all"
-    );
-}
-
-#[test]
-#[ignore = "needs a PostgreSQL server: `cargo xtask test` starts one"]
-fn a_desk_that_loses_the_server_says_so_loses_nothing_acknowledged_and_reconnects() {
-    let pg = TempDatabase::new();
-    let a = desk(&pg, "前台1");
-    let b = desk(&pg, "礼宾台");
-    a.app
-        .create_customer(&customer("欧阳晓梅", &["186 5550 7321"]))
-        .unwrap();
-
-    // The server goes away: every connection to the database is cut and none is let in.
-    let mut admin = pg.admin();
-    admin
-        .batch_execute(&format!(
-            "ALTER DATABASE {0} ALLOW_CONNECTIONS false;
-             SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{0}'",
-            pg.name
-        ))
-        .unwrap();
-    let refused = a
-        .app
-        .create_customer(&customer("李雷", &["139 0000 1111"]))
-        .unwrap_err();
-    assert_eq!(refused.kind(), "offline", "{refused}");
-    let refused = a.app.list_customers(&ListQuery::default()).unwrap_err();
-    assert_eq!(refused.kind(), "offline", "still offline: {refused}");
-
-    // It comes back: the desk connects again by itself, with what was acknowledged.
-    admin
-        .batch_execute(&format!("ALTER DATABASE {} ALLOW_CONNECTIONS true", pg.name))
-        .unwrap();
-    assert_eq!(finds(&a.app, ""), ["欧阳晓梅"], "the refused write left nothing");
-    a.app.create_customer(&customer("李雷", &["139 0000 1111"])).unwrap();
-    // The other desk's follower reconnects too, and reads again what it missed.
-    assert!(
-        seen_within(&b.app, "lilei", "李雷", Duration::from_secs(6)).is_some(),
-        "desk B follows again after the server came back"
     );
 }

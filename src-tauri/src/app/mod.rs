@@ -480,7 +480,9 @@ impl App {
             main_pid: i32::try_from(main_pid).unwrap_or_default(),
             opened_at_change,
         };
-        App::with_store(dir, Store::Server(Box::new(shared)), Integrity::new(Some(Ok(()))))
+        let app = App::with_store(dir, Store::Server(Box::new(shared)), Integrity::new(Some(Ok(()))))?;
+        app.announce_desk_staff()?;
+        Ok(app)
     }
 
     fn with_connection(dir: &Path, conn: Connection, integrity: impl Into<std::sync::Arc<Integrity>>) -> Result<App> {
@@ -623,6 +625,40 @@ impl App {
                 "this is done on a desk's own file, not on the shared database",
             )),
         }
+    }
+
+    /// Tell the other desks who is at this one (the reminders naming them wait for it).
+    fn announce_desk_staff(&self) -> Result<()> {
+        let Some(server) = self.server_settings() else {
+            return Ok(());
+        };
+        let staff = self.desk_staff()?;
+        let Held::Server(held) = self.held()? else {
+            return Ok(());
+        };
+        held.write(|db| {
+            db.execute(
+                "UPDATE desks SET staff = ?2 WHERE name = ?1",
+                &[&server.desk.trim(), &staff],
+            )
+        })?;
+        Ok(())
+    }
+
+    /// Who is at the other desks of the shared database (none on a desk's own file).
+    fn staff_at_other_desks(&self) -> Result<Vec<String>> {
+        let Some(server) = self.server_settings() else {
+            return Ok(Vec::new());
+        };
+        self.held()?
+            .db()
+            .query(
+                "SELECT staff FROM desks WHERE name <> ?1 AND staff <> ''",
+                &[&server.desk.trim()],
+            )?
+            .iter()
+            .map(|r| r.get(0))
+            .collect()
     }
 
     /// Whether the records are on the shared database.
@@ -867,6 +903,9 @@ impl App {
             self.set_desk_setting(S::KEY, &serde_json::to_string(value).map_err(Error::internal)?)?;
             self.write(|tx, _| also(tx))?;
             self.cache_setting(value)?;
+            if S::KEY == DeskStaff::KEY {
+                self.announce_desk_staff()?;
+            }
             return Ok(value.clone());
         }
         self.write(|tx, _| {

@@ -26,7 +26,8 @@ pub const HORIZON_HOURS: i64 = 36;
 /// How far back a restart catches up on what came due while the app was closed.
 pub const CATCH_UP_DAYS: u64 = 7;
 
-/// How long a due reminder naming someone waits for their desk before any desk takes it.
+/// How long a due reminder naming someone at another desk waits for it before any desk
+/// takes it.
 pub const CLAIM_GRACE: TimeDelta = TimeDelta::minutes(2);
 
 impl App {
@@ -169,11 +170,11 @@ impl App {
         let quiet = rules::is_quiet(&cs.schedule, rs.quiet_outside_hours, now);
         let lang = self.language()?;
         let now_ts = self.now_ts();
-        // On the shared database a reminder naming someone pops at the desk where they are;
-        // unclaimed for CLAIM_GRACE (they are at no desk), at the first desk that looks.
+        // On the shared database a reminder naming someone at another desk pops there; left
+        // unclaimed for CLAIM_GRACE (that desk is closed), at the first desk that looks.
         // Taken and marked fired in one write: writes take turns, so it pops once.
         let at_desk = if self.is_shared() {
-            Some(self.desk_staff()?)
+            Some((self.desk_staff()?, self.staff_at_other_desks()?))
         } else {
             None
         };
@@ -182,10 +183,10 @@ impl App {
             if quiet {
                 due.retain(|r| r.kind == ReminderKind::Arrival);
             }
-            if let Some(me) = &at_desk {
+            if let Some((me, others)) = &at_desk {
                 due.retain(|r| {
                     let waited = store::ts_to_local(&r.wake_at).map_or(TimeDelta::MAX, |w| now - w);
-                    r.staff.is_empty() || r.staff == *me || waited >= CLAIM_GRACE
+                    r.staff == *me || !others.contains(&r.staff) || waited >= CLAIM_GRACE
                 });
             }
             let mut fired = Vec::with_capacity(due.len());

@@ -245,7 +245,12 @@ mod tests {
     }
 
     /// The shared database's migrations (`server.rs`), held to the same rule.
-    const SHIPPED_SERVER: &[u64] = &[0xb7aabe3050763ad2, 0x62d241e22a92dd83, 0x0e012eb2a7f979b5];
+    const SHIPPED_SERVER: &[u64] = &[
+        0xb7aabe3050763ad2,
+        0x62d241e22a92dd83,
+        0x0e012eb2a7f979b5,
+        0x381a196f07da4935,
+    ];
 
     #[test]
     fn migrations_are_append_only() {
