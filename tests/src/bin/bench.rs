@@ -344,14 +344,16 @@ fn main() {
     });
     audit_cost(&edit);
     sync_cost();
-    server_copy_cost(&dir_path.join(frontdesk::store::DB_FILE));
+    server_cost(&dir_path.join(frontdesk::store::DB_FILE), first_id, &edit, &names);
     import_cost(&inputs);
 }
 
-/// Moving this desk (the whole seeded file) to the shared database, and copying it back to a
-/// new file: what "Move this desk's data to the shared database" and "Copy the shared
-/// database to this PC" take. Needs the throwaway server `cargo xtask bench` starts.
-fn server_copy_cost(file: &std::path::Path) {
+/// The shared database: moving this desk (the whole seeded file) there and copying it back
+/// to a new file ("Move this desk's data…", "Copy the shared database to this PC"); opening
+/// a desk on it; a customer save there; a search (in memory, as on the desk's file); and how
+/// long until another desk's search finds a saved change. Needs the throwaway server
+/// `cargo xtask bench` starts.
+fn server_cost(file: &std::path::Path, first_id: i64, edit: &frontdesk::customers::CustomerInput, names: &[String]) {
     if std::env::var_os(frontdesk_tests::server::SERVER_ENV).is_none() {
         eprintln!(
             "no PostgreSQL server ({}): no pg_ figures",
@@ -370,10 +372,57 @@ fn server_copy_cost(file: &std::path::Path) {
         "pg_moved_rows {} count",
         moved.tables.iter().map(|t| t.rows).sum::<u64>()
     );
+    drop(desk);
     let back = tempfile::tempdir().expect("temp dir");
     let t = Instant::now();
     copy::copy_from_server(&mut client, &back.path().join(frontdesk::store::DB_FILE)).expect("copy the server back");
     println!("pg_copy_server_to_desk {:.2} s", t.elapsed().as_secs_f64());
+    drop(client);
+
+    // A desk opening on the shared database: its schema checked, its index read.
+    let home_a = tempfile::tempdir().expect("temp dir");
+    let home_b = tempfile::tempdir().expect("temp dir");
+    let t = Instant::now();
+    let a = std::sync::Arc::new(App::open_server(home_a.path(), &db.settings("前台1")).expect("open desk A"));
+    println!("pg_open_desk {:.0} ms", t.elapsed().as_secs_f64() * 1000.0);
+    println!("pg_open_desk_customers {} count", a.status().expect("status").customers);
+    let b = std::sync::Arc::new(App::open_server(home_b.path(), &db.settings("礼宾台")).expect("open desk B"));
+    App::follow_other_desks(&b).expect("desk B follows");
+
+    measure(
+        &a,
+        "pg_search_chinese_name",
+        &names.iter().map(|q| search(q)).collect::<Vec<_>>(),
+    );
+    let mut edit = edit.clone();
+    let mut n = 0u32;
+    time_it("pg_customer_save", || {
+        n += 1;
+        edit.notes = format!("bench: 共享库第 {n} 次修改");
+        std::hint::black_box(a.update_customer(first_id, &edit).expect("save"));
+    });
+
+    // Desk A renames a customer; desk B's search finds the new name.
+    let mut seen = Vec::new();
+    for i in 0..30 {
+        let name = format!("共享测试{i}号");
+        edit.name = name.clone();
+        let q = search(&name);
+        let t = Instant::now();
+        a.update_customer(first_id, &edit).expect("save at desk A");
+        loop {
+            let page = b.list_customers(&q).expect("search at desk B");
+            if page.items.iter().any(|c| c.name == name) {
+                break;
+            }
+            assert!(t.elapsed() < Duration::from_secs(10), "desk B never saw {name}");
+            std::thread::sleep(Duration::from_micros(200));
+        }
+        seen.push(t.elapsed());
+    }
+    seen.sort();
+    println!("pg_change_seen_by_other_desk_p50 {:.1} ms", percentile(&seen, 0.50));
+    println!("pg_change_seen_by_other_desk_p95 {:.1} ms", percentile(&seen, 0.95));
 }
 
 /// The manager's dashboard, every section computed, for a month and a year; one drill-down
