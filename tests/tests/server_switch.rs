@@ -81,6 +81,11 @@ fn desks_move_in_join_and_copy_back_out() {
         "the desk keeps its language"
     );
     assert_eq!(a.desk_staff().unwrap(), "小王", "and who is at it");
+    // The shared database is backed up on its server: a desk neither takes nor warns.
+    let health = a.backup_health().unwrap();
+    assert!(health.shared && !health.stale && health.last_failure.is_none());
+    assert_eq!(a.backup_now().unwrap_err().code(), Some("backup_on_server"));
+    assert!(a.daily_backup_if_due().unwrap().is_none());
     assert_eq!(names(&a), ["欧阳晓梅"]);
     a.create_customer(&customer("李雷", &["139 0000 1111"])).unwrap();
 

@@ -49,6 +49,13 @@ export function backupCard(settings) {
     h('h3', {}, t('backup.list')),
     list);
   redraw();
+  // On the shared database the server is backed up where it runs, not by each desk.
+  api.backupHealth().then((health) => {
+    if (!health.shared) return;
+    card.replaceChildren(
+      h('h2', {}, t('backup.title')),
+      h('p', { id: 'backup-shared' }, t('backup.shared')));
+  }).catch(() => {});
   // A backup taken in the background (the automatic one of the day) appears at once.
   const onChange = () => {
     if (list.isConnected) redraw();

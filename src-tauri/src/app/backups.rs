@@ -101,6 +101,17 @@ pub struct BackupHealth {
     pub stale: bool,
     /// Why the last automatic backup failed, until one works again.
     pub last_failure: Option<String>,
+    /// The desk works on the shared database: it is backed up on its server (`pg_dump`),
+    /// not by each desk.
+    pub shared: bool,
+}
+
+/// Why a desk on the shared database takes and restores no backups itself.
+fn backed_up_on_server() -> Error {
+    Error::state(
+        "backup_on_server",
+        "the shared database is backed up on its server (pg_dump), not by each desk",
+    )
 }
 
 impl App {
@@ -153,11 +164,17 @@ impl App {
 
     /// Take a checked backup now, into the backup folder.
     pub fn backup_now(&self) -> Result<BackupInfo> {
+        if self.is_shared() {
+            return Err(backed_up_on_server());
+        }
         self.take_backup(BackupKind::Manual, &self.chosen_backup_dir()?)
     }
 
     /// Take a checked backup now into a folder the user picked for this one backup.
     pub fn backup_to(&self, folder: &str) -> Result<BackupInfo> {
+        if self.is_shared() {
+            return Err(backed_up_on_server());
+        }
         let dir = Path::new(folder);
         if !dir.is_absolute() {
             return Err(Error::Invalid(vec![FieldError::new("folder", "not_absolute")]));
@@ -188,6 +205,9 @@ impl App {
     /// the current data is kept as a `pre-restore` backup, then the backup replaces it and
     /// everything in memory is rebuilt from it. Returns the pre-restore backup.
     pub fn restore_backup(&self, path: &str) -> Result<BackupInfo> {
+        if self.is_shared() {
+            return Err(backed_up_on_server());
+        }
         let from = std::path::Path::new(path);
         backup::inspect(from)?;
         let before = self.take_backup(BackupKind::PreRestore, &self.backup_dir())?;
@@ -213,6 +233,15 @@ impl App {
     /// Whether the window should warn about backups: the last automatic backup failed, or
     /// there is data and no good backup from the last 7 days.
     pub fn backup_health(&self) -> Result<BackupHealth> {
+        if self.is_shared() {
+            return Ok(BackupHealth {
+                newest: None,
+                age_days: None,
+                stale: false,
+                last_failure: None,
+                shared: true,
+            });
+        }
         // A folder that cannot be read holds no good backup (and is warned about).
         let newest = self.backups().unwrap_or_default().into_iter().next();
         let last_failure = self.last_auto_failure()?.map(|f| f.message);
@@ -228,12 +257,16 @@ impl App {
             age_days,
             stale,
             last_failure,
+            shared: false,
         })
     }
 
     /// The automatic backup: once per local day (the first start of the day, or the first
     /// pass after midnight), then rotation. Returns the backup when one was taken.
     pub fn daily_backup_if_due(&self) -> Result<Option<BackupInfo>> {
+        if self.is_shared() {
+            return Ok(None);
+        }
         let settings = self.backup_settings()?;
         let dir = self.backup_target(&settings);
         let local_day = |at: DateTime<Utc>| at.with_timezone(&chrono::Local).date_naive();
