@@ -101,6 +101,11 @@ function setDate(date) {
   load();
 }
 
+/** Another desk changed something: the day's board is read again. */
+export function refresh() {
+  return load();
+}
+
 /** Load and draw the board; `focusId` gets the focus back once it is drawn. */
 export async function load(focusId = null) {
   const board = $('#arrivals-board');

@@ -76,6 +76,11 @@ export async function createNew(customer = null) {
   }
 }
 
+/** Another desk changed something: the register is read again (same filters). */
+export function refresh() {
+  return reload();
+}
+
 async function reload() {
   const list = $('#complaint-list');
   if (!list) return;

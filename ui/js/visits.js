@@ -25,6 +25,11 @@ export function mount(main) {
   render();
 }
 
+/** Another desk changed something: the tab on screen is read again. */
+export function refresh() {
+  if ($('#visits-body')) render();
+}
+
 async function render() {
   for (const b of $$('.tab', root)) b.classList.toggle('active', b.id === `tab-${state.tab}`);
   const body = clear($('#visits-body'));
