@@ -228,3 +228,28 @@ fn a_lost_server_is_shown_the_form_keeps_what_was_typed_and_the_desk_reconnects(
         .get(0);
     assert_eq!(held, 1);
 }
+
+#[test]
+#[ignore = "needs the desktop harness and a PostgreSQL server: run `cargo xtask test`"]
+fn a_desk_started_while_the_server_is_away_starts_once_it_is_back() {
+    let pg = TempDatabase::new();
+    let data = tempfile::tempdir().unwrap();
+    {
+        let app = frontdesk::App::open(data.path()).unwrap();
+        app.set_language("en").unwrap();
+        app.create_customer(&frontdesk_tests::customer("Mona Move", &["13800001234"]))
+            .unwrap();
+    }
+    frontdesk::app::shared::move_to_server(data.path(), &pg.settings("Reception 1")).unwrap();
+    let mut admin = pg.admin();
+    admin
+        .batch_execute(&format!("ALTER DATABASE {} ALLOW_CONNECTIONS false", pg.name))
+        .unwrap();
+    let app = RealApp::start(data.path()).unwrap();
+    let s = &app.session;
+    s.wait_text_contains("#fatal-message", "cannot be reached").unwrap();
+    admin
+        .batch_execute(&format!("ALTER DATABASE {} ALLOW_CONNECTIONS true", pg.name))
+        .unwrap();
+    s.wait_text_contains("#customer-list", "Mona Move").unwrap();
+}

@@ -22,7 +22,8 @@ function showFatal(err) {
   $('#app').hidden = true;
   $('#fatal').hidden = false;
   applyStatic();
-  $('#fatal-message').textContent = t(`error.${(err && err.kind) || 'internal'}`);
+  const kind = (err && err.kind) || 'internal';
+  $('#fatal-message').textContent = kind === 'offline' ? t('offline.start') : t(`error.${kind}`);
   $('#fatal-detail').textContent = (err && err.message) || String(err);
   if (err && err.kind === 'db_damaged') offerRecovery();
 }
@@ -141,6 +142,10 @@ async function boot() {
   const answer = await asked;
   if (answer.e) {
     showFatal(answer.e);
+    // The shared database does not answer yet: the window starts once it does.
+    if (answer.e.kind === 'offline') {
+      setInterval(() => api.status().then(() => location.reload(), () => {}), 5_000);
+    }
     return;
   }
   const status = answer.s;

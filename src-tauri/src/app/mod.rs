@@ -449,7 +449,11 @@ impl App {
     /// loaded. What stays on this PC (the window's place, logs) stays in `dir`.
     pub fn open_server(dir: &Path, server: &crate::store::server::ServerSettings) -> Result<App> {
         server.validate()?;
-        let mut client = crate::store::server::connect(server).map_err(crate::store::server::pg)?;
+        // Not reaching the server (whatever it said) is being offline: the desk tries again.
+        let mut client = crate::store::server::connect(server).map_err(|e| match crate::store::server::pg(e) {
+            Error::Offline(why) => Error::Offline(why),
+            other => Error::Offline(other.to_string()),
+        })?;
         match crate::store::server::inspect(&mut client)? {
             crate::store::server::ServerCheck::Empty => crate::store::server::copy::set_up_fresh(&mut client)?,
             _ => {

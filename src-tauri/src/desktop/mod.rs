@@ -97,6 +97,13 @@ impl Shared {
             .await
             .map_err(Error::internal)
             .and_then(|r| r);
+            // The shared database not answering yet is not kept as the answer: the next
+            // call tries again.
+            if let Err(e) = &opened {
+                if e.kind() == "offline" {
+                    return Err(replay(e));
+                }
+            }
             *slot = Some(opened.map(|(app, check)| {
                 if let Some(check) = check {
                     self.check_after_first_screen(check);
@@ -196,6 +203,7 @@ fn replay(e: &Error) -> Error {
             reason: reason.clone(),
         },
         Error::DataDir(s) => Error::DataDir(s.clone()),
+        Error::Offline(s) => Error::Offline(s.clone()),
         Error::DbDamaged { path, reason } => Error::DbDamaged {
             path: path.clone(),
             reason: reason.clone(),

@@ -39,6 +39,14 @@ async fn run(handle: &AppHandle, shared: &Arc<Shared>) -> bool {
                     log::warn!("the database is damaged, waiting for a restore: {e}");
                     shared.wake.notified().await;
                 }
+                // The shared database does not answer yet: try again in a while.
+                Err(e) if e.kind() == "offline" => {
+                    log::warn!("the shared database cannot be reached, trying again: {e}");
+                    tokio::select! {
+                        _ = tokio::time::sleep(Duration::from_secs(5)) => {}
+                        _ = shared.wake.notified() => {}
+                    }
+                }
                 Err(e) => {
                     log::warn!("the store could not be opened: {e}");
                     return false;
