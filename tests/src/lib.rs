@@ -58,6 +58,19 @@ pub fn customer(name: &str, phones: &[&str]) -> CustomerInput {
     }
 }
 
+/// The names the customer list shows for the search `q`, in its order.
+pub fn names_found(app: &App, q: &str) -> Vec<String> {
+    app.list_customers(&frontdesk::customers::ListQuery {
+        q: q.into(),
+        ..Default::default()
+    })
+    .expect("the customer list")
+    .items
+    .into_iter()
+    .map(|c| c.name)
+    .collect()
+}
+
 /// Make `dir` hold a FrontDesk database stamped with schema version 999, as a newer
 /// FrontDesk would leave it; returns the file's path.
 pub fn make_newer_database(dir: &std::path::Path) -> PathBuf {

@@ -5,7 +5,7 @@
 
 use std::collections::BTreeSet;
 
-use crate::{at, Clocked};
+use crate::{at, names_found, Clocked};
 use chrono::NaiveDateTime;
 use frontdesk::complaints::{
     ClaimKind, CloseInput, ComplaintChannel, ComplaintInput, ComplaintQuery, ComplaintState, ResolveInput, Severity,
@@ -14,19 +14,6 @@ use frontdesk::complaints::{
 use frontdesk::customers::{Calendar, CustomerInput, ListQuery, Preference, PreferenceKind, SortBy, SpecialDate, Tier};
 use frontdesk::reminders::{CenterQuery, Fired, ReminderKind, ReminderState};
 use frontdesk::visits::{Channel, NextVisit, OutcomeInput, Purpose, Retry, VisitInput, VisitState};
-use frontdesk::App;
-
-fn search(app: &App, q: &str) -> Vec<String> {
-    app.list_customers(&ListQuery {
-        q: q.into(),
-        ..Default::default()
-    })
-    .unwrap()
-    .items
-    .into_iter()
-    .map(|c| c.name)
-    .collect()
-}
 
 /// A stored time as local wall-clock time.
 fn local(ts: &Option<String>) -> NaiveDateTime {
@@ -105,9 +92,12 @@ pub fn a_customer_from_first_visit_to_archive_and_back(t: Clocked) {
         "红灯笼",
         "靠窗",
     ] {
-        assert!(search(&t.app, q).contains(&"欧阳晓梅".to_string()), "not found by {q}");
+        assert!(
+            names_found(&t.app, q).contains(&"欧阳晓梅".to_string()),
+            "not found by {q}"
+        );
     }
-    assert_eq!(search(&t.app, "晓梅"), vec!["欧阳晓梅"]);
+    assert_eq!(names_found(&t.app, "晓梅"), vec!["欧阳晓梅"]);
 
     // She books a table for four tonight. Sunday is a closed day in the default hours: the
     // desk is asked, and books anyway. Tonight's board has her beside the demo's guests
@@ -238,7 +228,7 @@ pub fn a_customer_from_first_visit_to_archive_and_back(t: Clocked) {
     // She moves away: archived, hidden from the list, kept for history.
     let archived = t.app.archive_customer(c.id).unwrap();
     assert!(archived.archived_at.is_some());
-    assert!(search(&t.app, "晓梅").is_empty());
+    assert!(names_found(&t.app, "晓梅").is_empty());
     let in_archive = t
         .app
         .list_customers(&ListQuery {
@@ -253,7 +243,7 @@ pub fn a_customer_from_first_visit_to_archive_and_back(t: Clocked) {
     // She comes back: restored, and everything is as it was, across a restart.
     t.app.restore_customer(c.id).unwrap();
     let t = t.reopen();
-    assert_eq!(search(&t.app, "晓梅"), vec!["欧阳晓梅"]);
+    assert_eq!(names_found(&t.app, "晓梅"), vec!["欧阳晓梅"]);
     let d = t.app.customer_detail(c.id, today).unwrap();
     assert_eq!(d.customer.preferences.len(), 2);
     assert_eq!(d.customer.phones.len(), 2);

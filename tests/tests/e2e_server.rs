@@ -2,7 +2,17 @@
 //! PostgreSQL server `cargo xtask test` starts: "Test connection" tells what it found.
 
 use frontdesk_tests::server::TempDatabase;
-use frontdesk_tests::webdriver::{artefact_dir, RealApp};
+use frontdesk_tests::webdriver::{artefact_dir, RealApp, Session};
+
+/// Type where the shared database is and who this desk is into Settings' card.
+fn fill_server_form(s: &Session, server: &frontdesk::store::server::ServerSettings, desk: &str) {
+    s.fill("#server-host", &server.host).unwrap();
+    s.fill("#server-port", &server.port.to_string()).unwrap();
+    s.fill("#server-database", &server.database).unwrap();
+    s.fill("#server-user", &server.user).unwrap();
+    s.fill("#server-password", &server.password).unwrap();
+    s.fill("#server-desk", desk).unwrap();
+}
 
 #[test]
 #[ignore = "needs the desktop harness and a PostgreSQL server: run `cargo xtask test`"]
@@ -17,12 +27,7 @@ fn a_shared_database_connection_is_tested_from_settings() {
     let s = &app.session;
     s.click_css("#nav-settings").unwrap();
     s.wait_for("#server-form").unwrap();
-    s.fill("#server-host", &server.host).unwrap();
-    s.fill("#server-port", &server.port.to_string()).unwrap();
-    s.fill("#server-database", &server.database).unwrap();
-    s.fill("#server-user", &server.user).unwrap();
-    s.fill("#server-password", &server.password).unwrap();
-    s.fill("#server-desk", "Reception 1").unwrap();
+    fill_server_form(s, &server, "Reception 1");
     s.click_css("#server-test").unwrap();
     s.wait_text_contains("#server-check-result", "the database is empty")
         .unwrap();
@@ -73,12 +78,7 @@ fn a_desk_moves_its_data_to_the_shared_database_and_copies_it_back() {
     let s = &app.session;
     s.click_css("#nav-settings").unwrap();
     s.wait_for("#server-form").unwrap();
-    s.fill("#server-host", &server.host).unwrap();
-    s.fill("#server-port", &server.port.to_string()).unwrap();
-    s.fill("#server-database", &server.database).unwrap();
-    s.fill("#server-user", &server.user).unwrap();
-    s.fill("#server-password", &server.password).unwrap();
-    s.fill("#server-desk", "Reception 1").unwrap();
+    fill_server_form(s, &server, "Reception 1");
     s.click_css("#server-test").unwrap();
     s.wait_text_contains("#server-check-result", "the database is empty")
         .unwrap();

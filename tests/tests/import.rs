@@ -155,7 +155,7 @@ fn files_too_big_gone_or_not_tables_are_refused_and_nothing_is_read() {
 
 use frontdesk::customers::{ListQuery, Tier};
 use frontdesk::import::{Duplicates, ImportRequest};
-use frontdesk_tests::{customer, TempApp};
+use frontdesk_tests::{customer, names_found, TempApp};
 
 fn write_gbk(dir: &std::path::Path, name: &str, csv: &str) -> std::path::PathBuf {
     let (gbk, _, _) = encoding_rs::GBK.encode(csv);
@@ -169,18 +169,6 @@ fn request(path: &std::path::Path) -> ImportRequest {
         path: path.display().to_string(),
         ..Default::default()
     }
-}
-
-fn search(app: &frontdesk::App, q: &str) -> Vec<String> {
-    app.list_customers(&ListQuery {
-        q: q.into(),
-        ..Default::default()
-    })
-    .unwrap()
-    .items
-    .into_iter()
-    .map(|c| c.name)
-    .collect()
 }
 
 const MEMBERS: &str = "客户姓名,手机,生日,等级,来源,标签,忌口,备注\r\n\
@@ -222,8 +210,8 @@ fn a_gbk_member_list_is_previewed_checked_and_imported_in_one_batch() {
         })
         .unwrap();
     assert_eq!((r.created, r.updated, r.skipped, r.invalid), (2, 0, 0, 2));
-    assert_eq!(search(&t.app, "wangfang"), ["王芳"]);
-    assert_eq!(search(&t.app, "13900002222"), ["刘洋"]);
+    assert_eq!(names_found(&t.app, "wangfang"), ["王芳"]);
+    assert_eq!(names_found(&t.app, "13900002222"), ["刘洋"]);
     let id = t
         .app
         .list_customers(&ListQuery {
@@ -333,7 +321,7 @@ fn duplicates_by_phone_are_skipped_filled_or_created_as_chosen_and_counted_first
     assert!(undone.undone_at.is_some());
     assert_eq!(t.app.get_customer(old.id).unwrap().email, "");
     assert_eq!(t.app.count_customers().unwrap(), 1);
-    assert!(search(&t.app, "新客").is_empty());
+    assert!(names_found(&t.app, "新客").is_empty());
     let e = t.app.undo_import(r.batch_id).unwrap_err();
     assert_eq!(e.code(), Some("import_undone"));
 }
@@ -523,7 +511,7 @@ fn a_customer_saved_between_the_preview_and_the_import_counts_as_a_duplicate() {
         (1, 1),
         "the row checked before 赵磊 was saved is a duplicate now"
     );
-    assert_eq!(search(&t.app, "赵磊").len(), 1);
+    assert_eq!(names_found(&t.app, "赵磊").len(), 1);
     // Without a change in between, the import takes what its preview checked.
     let again = write_gbk(t.dir.path(), "again.csv", "姓名,手机\r\n陈静,13700003333\r\n");
     let preview = t.app.preview_import(&request(&again)).unwrap();

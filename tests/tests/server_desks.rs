@@ -8,8 +8,8 @@ use std::time::{Duration, Instant};
 use frontdesk::complaints::{ComplaintChannel, ComplaintInput, Severity};
 use frontdesk::customers::ListQuery;
 use frontdesk::App;
-use frontdesk_tests::customer;
 use frontdesk_tests::server::TempDatabase;
+use frontdesk_tests::{customer, names_found};
 
 struct Desk {
     _dir: tempfile::TempDir,
@@ -21,18 +21,6 @@ fn desk(pg: &TempDatabase, name: &str) -> Desk {
     let app = Arc::new(App::open_server(dir.path(), &pg.settings(name)).unwrap());
     App::follow_other_desks(&app).unwrap();
     Desk { _dir: dir, app }
-}
-
-fn finds(app: &App, q: &str) -> Vec<String> {
-    app.list_customers(&ListQuery {
-        q: q.into(),
-        ..Default::default()
-    })
-    .unwrap()
-    .items
-    .into_iter()
-    .map(|c| c.name)
-    .collect()
 }
 
 /// How long until `app`'s search for `q` finds `name` (at most `limit`).
@@ -80,7 +68,7 @@ fn what_one_desk_writes_the_others_find_within_a_second() {
         "desk B's window was told"
     );
     assert!(
-        finds(&b.app, "5550 7321").contains(&"欧阳晓梅".to_string()),
+        names_found(&b.app, "5550 7321").contains(&"欧阳晓梅".to_string()),
         "by phone too"
     );
 
@@ -89,10 +77,10 @@ fn what_one_desk_writes_the_others_find_within_a_second() {
     input.name = "欧阳小梅".into();
     b.app.update_customer(created.id, &input).unwrap();
     assert!(seen_within(&a.app, "xiaomei", "欧阳小梅", Duration::from_secs(1)).is_some());
-    assert!(!finds(&a.app, "欧阳晓梅").contains(&"欧阳晓梅".to_string()));
+    assert!(!names_found(&a.app, "欧阳晓梅").contains(&"欧阳晓梅".to_string()));
 
     // What a desk writes itself is applied once (its own message is not applied again).
-    assert_eq!(finds(&a.app, "ouyang").len(), 1);
+    assert_eq!(names_found(&a.app, "ouyang").len(), 1);
 }
 
 #[test]
