@@ -165,10 +165,7 @@ pub fn list_entries<'a>(db: impl Into<Db<'a>>, f: &AuditFilter) -> Result<(usize
     let db = db.into();
     let (cond, args) = where_clause(f);
     let params: Vec<&dyn Param> = args.iter().map(|a| a as &dyn Param).collect();
-    let total: usize = db
-        .query_opt(&format!("SELECT count(*) FROM audit_log a {cond}"), &params)?
-        .ok_or_else(|| Error::Internal("a count returned no row".into()))?
-        .get(0)?;
+    let total: usize = db.count(&format!("SELECT count(*) FROM audit_log a {cond}"), &params)?;
     let sql = format!(
         "SELECT {COLS} FROM audit_log a LEFT JOIN customers c ON c.id = a.customer_id {cond}
          ORDER BY a.id DESC LIMIT {} OFFSET {}",

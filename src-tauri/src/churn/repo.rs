@@ -60,7 +60,7 @@ pub fn reason_exists<'a>(db: impl Into<Db<'a>>, id: i64) -> Result<bool> {
 pub fn insert_churn<'a>(db: impl Into<Db<'a>>, customer_id: i64, c: &ValidChurn, now: &str) -> Result<i64> {
     let lost_on = crate::kernel::time::format_date(c.lost_on);
     db.into()
-        .query_opt(
+        .insert(
             "INSERT INTO churn (customer_id, lost_on, type, reason_id, note, staff, created_at, updated_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7) RETURNING id",
             &[
@@ -79,9 +79,7 @@ pub fn insert_churn<'a>(db: impl Into<Db<'a>>, customer_id: i64, c: &ValidChurn,
             } else {
                 e
             }
-        })?
-        .ok_or_else(|| Error::Internal("an insert returned no id".into()))?
-        .get(0)
+        })
 }
 
 pub fn set_won_back<'a>(db: impl Into<Db<'a>>, id: i64, on: &str, note: &str, staff: &str, now: &str) -> Result<()> {
@@ -159,12 +157,10 @@ pub fn list_churn<'a>(db: impl Into<Db<'a>>, q: &ChurnQuery, limit: usize) -> Re
         AND (CAST(?3 AS text) IS NULL OR c.lost_on >= ?3) AND (CAST(?4 AS text) IS NULL OR c.lost_on <= ?4)
         AND (?5 = 0 OR c.won_back_on IS NULL)";
     let open_only = i64::from(q.open_only);
-    let total: i64 = db
-        .query_opt(
-            &format!("SELECT count(*) {FROM} {filter}"),
-            &[&q.churn_type, &q.reason_id, &q.from, &q.to, &open_only],
-        )?
-        .map_or(Ok(0), |r| r.get(0))?;
+    let total = db.count(
+        &format!("SELECT count(*) {FROM} {filter}"),
+        &[&q.churn_type, &q.reason_id, &q.from, &q.to, &open_only],
+    )?;
     let sql = format!("SELECT {COLS} {FROM} {filter} ORDER BY c.lost_on DESC, c.id DESC LIMIT ?6 OFFSET ?7");
     let rows = db.query(
         &sql,
@@ -178,8 +174,5 @@ pub fn list_churn<'a>(db: impl Into<Db<'a>>, q: &ChurnQuery, limit: usize) -> Re
             &q.offset,
         ],
     )?;
-    Ok((
-        usize::try_from(total).unwrap_or(0),
-        rows.iter().map(entry_of).collect::<Result<_>>()?,
-    ))
+    Ok((total, rows.iter().map(entry_of).collect::<Result<_>>()?))
 }

@@ -115,33 +115,30 @@ pub struct NewComplaint<'a> {
 }
 
 pub fn insert_complaint<'a>(db: impl Into<Db<'a>>, c: &NewComplaint<'_>, now: &str) -> Result<i64> {
-    db.into()
-        .query_opt(
-            "INSERT INTO complaints (serial, customer_id, channel, received_at, category_id, severity, summary, details,
+    db.into().insert(
+        "INSERT INTO complaints (serial, customer_id, channel, received_at, category_id, severity, summary, details,
                 claim_kind, claim_amount_cents, claim_text, handler, response_due, resolution_due, next_due,
                 created_at, updated_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?13, ?15, ?15)
              RETURNING id",
-            &[
-                &c.serial,
-                &c.customer_id,
-                &c.channel,
-                &c.received_at,
-                &c.category_id,
-                &c.severity,
-                &c.summary,
-                &c.details,
-                &c.claim_kind,
-                &c.claim_amount_cents,
-                &c.claim_text,
-                &c.handler,
-                &c.response_due,
-                &c.resolution_due,
-                &now,
-            ],
-        )?
-        .ok_or_else(|| Error::Internal("an insert returned no id".into()))?
-        .get(0)
+        &[
+            &c.serial,
+            &c.customer_id,
+            &c.channel,
+            &c.received_at,
+            &c.category_id,
+            &c.severity,
+            &c.summary,
+            &c.details,
+            &c.claim_kind,
+            &c.claim_amount_cents,
+            &c.claim_text,
+            &c.handler,
+            &c.response_due,
+            &c.resolution_due,
+            &now,
+        ],
+    )
 }
 
 /// Append a line to the handling log (the table refuses edits and deletes).
@@ -331,9 +328,7 @@ pub fn list_complaints<'a>(
         "FROM complaints c JOIN customers cu ON cu.id = c.customer_id"
     };
     let params: Vec<&dyn Param> = args.iter().map(|a| a as &dyn Param).collect();
-    let total: i64 = db
-        .query_opt(&format!("SELECT count(*) {count_from} {where_sql}"), &params)?
-        .map_or(Ok(0), |r| r.get(0))?;
+    let total = db.count(&format!("SELECT count(*) {count_from} {where_sql}"), &params)?;
     args.push(limit.value());
     args.push(q.offset.value());
     let params: Vec<&dyn Param> = args.iter().map(|a| a as &dyn Param).collect();
@@ -343,7 +338,7 @@ pub fn list_complaints<'a>(
         .iter()
         .map(|r| from_row(r, now))
         .collect::<Result<_>>()?;
-    Ok((usize::try_from(total).unwrap_or(0), rows))
+    Ok((total, rows))
 }
 
 /// Open complaints whose running deadline has passed (for the breach and escalation sweep).
@@ -602,14 +597,11 @@ fn each_row(db: Db<'_>, sql: &str, mut f: impl FnMut(&db::Row) -> Result<()>) ->
 
 /// How many of a customer's complaints are still open.
 pub fn count_open_for_customer<'a>(db: impl Into<Db<'a>>, customer_id: i64) -> Result<usize> {
-    let n: i64 = db
-        .into()
-        .query_opt(
-            "SELECT count(*) FROM complaints WHERE customer_id = ?1 AND is_open = 1",
-            &[&customer_id],
-        )?
-        .map_or(Ok(0), |r| r.get(0))?;
-    Ok(usize::try_from(n).unwrap_or(0))
+    let n = db.into().count(
+        "SELECT count(*) FROM complaints WHERE customer_id = ?1 AND is_open = 1",
+        &[&customer_id],
+    )?;
+    Ok(n)
 }
 
 #[cfg(test)]

@@ -159,7 +159,7 @@ pub fn list_active_special_dates<'a>(db: impl Into<Db<'a>>) -> Result<Vec<(i64, 
 pub fn insert_customer<'a>(db: impl Into<Db<'a>>, c: &ValidCustomer, s: &SearchFields, now: &str) -> Result<i64> {
     let db = db.into();
     let id: i64 = db
-        .query_opt(
+        .insert(
             "INSERT INTO customers (name, phones, wechat, email, address, company, source, first_contact,
                 tier, tags, notes, preferences, search_text, search_other, name_key, cadence_ideal_days, cadence_max_days,
                 created_at, updated_at)
@@ -185,9 +185,7 @@ pub fn insert_customer<'a>(db: impl Into<Db<'a>>, c: &ValidCustomer, s: &SearchF
                 &c.cadence_ideal_days,
                 &c.cadence_max_days,
             ],
-        )?
-        .ok_or_else(|| Error::Internal("an insert returned no id".into()))?
-        .get(0)?;
+        )?;
     save_special_dates(db, id, c, false)?;
     Ok(id)
 }
@@ -452,9 +450,8 @@ pub fn get_index_entry<'a>(db: impl Into<Db<'a>>, id: i64) -> Result<IndexEntry>
 
 /// How many customer records there are, archived ones included.
 pub fn count_customers<'a>(db: impl Into<Db<'a>>) -> Result<i64> {
-    db.into()
-        .query_opt("SELECT count(*) FROM customers", &[])?
-        .map_or(Ok(0), |r| r.get(0))
+    let n = db.into().count("SELECT count(*) FROM customers", &[])?;
+    Ok(i64::try_from(n).unwrap_or(i64::MAX))
 }
 
 /// Every customer's phones, as typed (`(id, phones)`), for finding the same number again.

@@ -21,21 +21,18 @@ pub struct NewBatch<'a> {
 }
 
 pub fn insert_batch<'a>(db: impl Into<Db<'a>>, b: &NewBatch<'_>) -> Result<i64> {
-    db.into()
-        .query_opt(
-            "INSERT INTO import_batches (at, staff, file, headers, mapping, duplicates)
+    db.into().insert(
+        "INSERT INTO import_batches (at, staff, file, headers, mapping, duplicates)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6) RETURNING id",
-            &[
-                &b.at,
-                &b.staff,
-                &b.file,
-                &json(&b.headers)?,
-                &json(&b.mapping)?,
-                &b.duplicates,
-            ],
-        )?
-        .ok_or_else(|| Error::Internal("an insert returned no id".into()))?
-        .get(0)
+        &[
+            &b.at,
+            &b.staff,
+            &b.file,
+            &json(&b.headers)?,
+            &json(&b.mapping)?,
+            &b.duplicates,
+        ],
+    )
 }
 
 /// The counts and the audit trail's last change of a finished batch.

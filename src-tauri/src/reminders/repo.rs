@@ -198,9 +198,7 @@ pub fn list_center<'a>(db: impl Into<Db<'a>>, q: &CenterQuery, limit: usize) -> 
     }
     let where_sql = wh.join(" AND ");
     let params: Vec<&dyn Param> = args.iter().map(|a| a as &dyn Param).collect();
-    let total: i64 = db
-        .query_opt(&format!("SELECT count(*) FROM reminders r WHERE {where_sql}"), &params)?
-        .map_or(Ok(0), |r| r.get(0))?;
+    let total = db.count(&format!("SELECT count(*) FROM reminders r WHERE {where_sql}"), &params)?;
     // NULLS LAST is the desk's own order, written out for the server.
     let order = if q.history {
         "r.closed_at DESC NULLS LAST, r.id DESC"
@@ -218,19 +216,16 @@ pub fn list_center<'a>(db: impl Into<Db<'a>>, q: &CenterQuery, limit: usize) -> 
          ORDER BY {order} LIMIT ? OFFSET ?"
     );
     let items = db.query(&sql, &params)?.iter().map(from_row).collect::<Result<_>>()?;
-    Ok((usize::try_from(total).unwrap_or(0), items))
+    Ok((total, items))
 }
 
 /// How many reminders are in `states` (an SQL list of quoted states, written by the caller).
 pub fn count_state<'a>(db: impl Into<Db<'a>>, states: &str) -> Result<usize> {
-    let n: i64 = db
-        .into()
-        .query_opt(
-            &format!("SELECT count(*) FROM reminders WHERE state IN ({states})"),
-            &[],
-        )?
-        .map_or(Ok(0), |r| r.get(0))?;
-    Ok(usize::try_from(n).unwrap_or(0))
+    let n = db.into().count(
+        &format!("SELECT count(*) FROM reminders WHERE state IN ({states})"),
+        &[],
+    )?;
+    Ok(n)
 }
 
 /// A manual reminder's row.
@@ -256,25 +251,22 @@ pub fn insert_manual<'a>(
     staff: &str,
     now: &str,
 ) -> Result<i64> {
-    db.into()
-        .query_opt(
-            "INSERT INTO manual_reminders (customer_id, text, due_at, repeat_unit, repeat_every, repeat_anchor, staff,
+    db.into().insert(
+        "INSERT INTO manual_reminders (customer_id, text, due_at, repeat_unit, repeat_every, repeat_anchor, staff,
                 created_at, updated_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)
              RETURNING id",
-            &[
-                &customer_id,
-                &text,
-                &due_at,
-                &repeat.map(|r| r.unit),
-                &repeat.map(|r| r.every),
-                &anchor,
-                &staff,
-                &now,
-            ],
-        )?
-        .ok_or_else(|| Error::Internal("an insert returned no id".into()))?
-        .get(0)
+        &[
+            &customer_id,
+            &text,
+            &due_at,
+            &repeat.map(|r| r.unit),
+            &repeat.map(|r| r.every),
+            &anchor,
+            &staff,
+            &now,
+        ],
+    )
 }
 
 fn manual_of(r: &db::Row) -> Result<Manual> {

@@ -366,15 +366,12 @@ pub fn recount_visit_days<'a>(db: impl Into<Db<'a>>) -> Result<()> {
 
 /// Planned visits due before `today` (local date) and not done.
 pub fn count_overdue_visits<'a>(db: impl Into<Db<'a>>, today: &str, f: &Filters) -> Result<usize> {
-    db.into()
-        .query_opt(
-            "SELECT count(*) FROM visits v
+    db.into().count(
+        "SELECT count(*) FROM visits v
              WHERE v.state = 'planned' AND v.due_date < ?1 AND (CAST(?3 AS text) IS NULL OR v.staff = ?3)
                AND (CAST(?2 AS text) IS NULL OR v.customer_id IN (SELECT id FROM customers WHERE tier = ?2))",
-            &[&today, &f.tier, &f.staff],
-        )?
-        .ok_or_else(|| Error::Internal("a count returned no row".into()))?
-        .get(0)
+        &[&today, &f.tier, &f.staff],
+    )
 }
 
 /// The direct count over the visits, which [`visit_scores`] is held to (tests): the scores
@@ -764,11 +761,6 @@ pub fn list_complaint_rows<'a>(db: impl Into<Db<'a>>, ids: &[i64]) -> Result<Vec
     Ok(out)
 }
 
-fn count(row: Option<Row>) -> Result<usize> {
-    row.ok_or_else(|| Error::Internal("a count returned no row".into()))?
-        .get(0)
-}
-
 /// The scores given between `since` and `end` (UTC), newest first (at most `limit`), and
 /// how many there are.
 pub fn list_score_rows<'a>(
@@ -780,10 +772,10 @@ pub fn list_score_rows<'a>(
     limit: usize,
 ) -> Result<(usize, Vec<DrillRow>)> {
     let db = db.into();
-    let total = count(db.query_opt(
+    let total = db.count(
         &format!("SELECT count(*) FROM ({SCORES}) AS n"),
         &[&since, &end, &f.tier, &f.staff, &score],
-    )?)?;
+    )?;
     let rows = db.query(
         &format!("{SCORES} ORDER BY at DESC LIMIT ?6"),
         &[&since, &end, &f.tier, &f.staff, &score, &limit],
@@ -819,7 +811,7 @@ pub fn list_visit_rows<'a>(
     let filter = "FROM visits v JOIN customers c ON c.id = v.customer_id
          WHERE v.state IN ('planned', 'done') AND v.due_date BETWEEN ?1 AND ?2
            AND (CAST(?3 AS text) IS NULL OR c.tier = ?3) AND (CAST(?4 AS text) IS NULL OR v.staff = ?4)";
-    let total = count(db.query_opt(&format!("SELECT count(*) {filter}"), &[&from, &to, &f.tier, &f.staff])?)?;
+    let total = db.count(&format!("SELECT count(*) {filter}"), &[&from, &to, &f.tier, &f.staff])?;
     let rows = db.query(
         &format!(
             "SELECT v.id, v.customer_id, c.name, v.due_date, v.state, coalesce(v.reached, 0), v.staff {filter}

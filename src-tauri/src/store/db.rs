@@ -427,6 +427,11 @@ impl Db<'_> {
             .get(0)
     }
 
+    /// Run a `SELECT count(*) …`: how many (none when it gave no row).
+    pub fn count(&self, sql: &str, params: &[&dyn Param]) -> Result<usize> {
+        self.query_opt(sql, params)?.map_or(Ok(0), |r| r.get(0))
+    }
+
     /// The first row of a query, if any.
     pub fn query_opt(&self, sql: &str, params: &[&dyn Param]) -> Result<Option<Row>> {
         Ok(self.query(sql, params)?.into_iter().next())

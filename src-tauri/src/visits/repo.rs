@@ -182,13 +182,10 @@ pub fn count_overdue_and_on<'a>(db: impl Into<Db<'a>>, day: &str) -> Result<(usi
 /// Planned visits due before `day`, most recently due first.
 pub fn list_overdue<'a>(db: impl Into<Db<'a>>, day: &str, limit: usize) -> Result<(usize, Vec<Visit>)> {
     let db = db.into();
-    let total: usize = db
-        .query_opt(
-            "SELECT count(*) FROM visits WHERE state = 'planned' AND due_date < ?1",
-            &[&day],
-        )?
-        .ok_or_else(|| Error::Internal("a count returned no row".into()))?
-        .get(0)?;
+    let total: usize = db.count(
+        "SELECT count(*) FROM visits WHERE state = 'planned' AND due_date < ?1",
+        &[&day],
+    )?;
     let sql = format!(
         "SELECT {VISIT_COLS} FROM visits v JOIN customers c ON c.id = v.customer_id
          WHERE v.state = 'planned' AND v.due_date < ?1
