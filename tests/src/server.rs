@@ -3,7 +3,8 @@
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use frontdesk::store::server::ServerSettings;
+use frontdesk::store::db::{Db, Server};
+use frontdesk::store::server::{self, copy, ServerSettings};
 use postgres::{Client, Config, NoTls};
 
 /// The variable `cargo xtask test` sets to the throwaway server's connection string
@@ -85,4 +86,17 @@ fn admin_config() -> Config {
         config.dbname("postgres");
     }
     config
+}
+
+/// Tell `story` twice, to a new desk's file and to the shared database `pg` set up from that
+/// desk (its built-in rows moved in): what each store gave back, the desk's first.
+pub fn on_both_stores<T>(pg: &TempDatabase, story: impl Fn(Db<'_>) -> T) -> (T, T) {
+    let desk = crate::TempApp::new();
+    let mut client = server::connect(&pg.settings("前台1")).expect("the test server answers");
+    let conn = rusqlite::Connection::open(desk.db_path()).expect("the desk's file");
+    copy::copy_to_server(&conn, &mut client).expect("the desk moves to the server");
+    let on_desk = story(Db::from(&conn));
+    let shared = Server::new(client);
+    let on_server = story(Db::from(&shared));
+    (on_desk, on_server)
 }

@@ -10,13 +10,12 @@ use frontdesk::complaints::model::{ComplaintChannel, Severity};
 use frontdesk::complaints::repo::{self as complaints, NewComplaint};
 use frontdesk::customers::dates::{Calendar, SpecialDate};
 use frontdesk::customers::{repo as customers, rules as customer_rules, Tier};
-use frontdesk::store::db::{Db, Row, Server};
-use frontdesk::store::server::{self, copy};
+use frontdesk::store::db::{Db, Row};
 use frontdesk::store::settings;
 use frontdesk::visits::model::{Channel, OutlineTemplate, Purpose};
 use frontdesk::visits::repo::{self as visits, Completion, NewVisit};
-use frontdesk_tests::server::TempDatabase;
-use frontdesk_tests::{customer, TempApp};
+use frontdesk_tests::customer;
+use frontdesk_tests::server::{on_both_stores, TempDatabase};
 
 fn context(at: &str, staff: &str, reason: &str, record: bool) -> Context {
     Context {
@@ -209,14 +208,8 @@ fn audited_story(db: Db<'_>) -> Seen {
 #[test]
 #[ignore = "needs a PostgreSQL server: `cargo xtask test` starts one"]
 fn writes_leave_the_same_trail_and_counts_on_the_desk_file_and_the_server() {
-    let t = TempApp::new();
     let pg = TempDatabase::new();
-    let mut client = server::connect(&pg.settings("前台1")).unwrap();
-    let conn = rusqlite::Connection::open(t.db_path()).unwrap();
-    copy::copy_to_server(&conn, &mut client).unwrap();
-    let on_desk = audited_story(Db::from(&conn));
-    let s = Server::new(client);
-    let on_server = audited_story(Db::from(&s));
+    let (on_desk, on_server) = on_both_stores(&pg, audited_story);
     assert_eq!(on_server.trail, on_desk.trail, "the same trail, entry for entry");
     assert_eq!(on_server, on_desk);
 

@@ -6,10 +6,9 @@ use chrono::NaiveDate;
 use frontdesk::churn::model::{ChurnEntry, ChurnInput, ChurnQuery, ChurnType, Reason};
 use frontdesk::churn::{repo, rules};
 use frontdesk::customers::{repo as customers, rules as customer_rules};
-use frontdesk::store::db::{Db, Server};
-use frontdesk::store::server::{self, copy};
-use frontdesk_tests::server::TempDatabase;
-use frontdesk_tests::{customer, TempApp};
+use frontdesk::store::db::Db;
+use frontdesk_tests::customer;
+use frontdesk_tests::server::{on_both_stores, TempDatabase};
 
 const NOW: &str = "2026-12-06T09:30:00.000Z";
 
@@ -84,14 +83,8 @@ fn churn_story(db: Db<'_>) -> Seen {
 #[test]
 #[ignore = "needs a PostgreSQL server: `cargo xtask test` starts one"]
 fn a_loss_is_kept_alike_on_the_desk_file_and_the_server() {
-    let t = TempApp::new();
     let pg = TempDatabase::new();
-    let mut client = server::connect(&pg.settings("前台1")).unwrap();
-    let conn = rusqlite::Connection::open(t.db_path()).unwrap();
-    copy::copy_to_server(&conn, &mut client).unwrap();
-    let on_desk = churn_story(Db::from(&conn));
-    let s = Server::new(client);
-    let on_server = churn_story(Db::from(&s));
+    let (on_desk, on_server) = on_both_stores(&pg, churn_story);
 
     assert_eq!(on_server, on_desk);
     let (reasons, open, found, natural, history) = on_server;

@@ -10,11 +10,10 @@ use frontdesk::complaints::model::{
 };
 use frontdesk::complaints::repo::{self, NewComplaint, Resolution, WorkflowUpdate};
 use frontdesk::customers::{repo as customers, rules as customer_rules};
-use frontdesk::store::db::{Db, Server};
-use frontdesk::store::server::{self, copy};
+use frontdesk::store::db::Db;
 use frontdesk::store::{self as desk_store};
-use frontdesk_tests::server::TempDatabase;
-use frontdesk_tests::{at, customer, TempApp};
+use frontdesk_tests::server::{on_both_stores, TempDatabase};
+use frontdesk_tests::{at, customer};
 
 const NOW: &str = "2026-12-06T09:30:00.000Z";
 
@@ -499,14 +498,8 @@ fn complaint_story(db: Db<'_>) -> Seen {
 #[test]
 #[ignore = "needs a PostgreSQL server: `cargo xtask test` starts one"]
 fn a_complaint_is_kept_alike_on_the_desk_file_and_the_server() {
-    let t = TempApp::new();
     let pg = TempDatabase::new();
-    let mut client = server::connect(&pg.settings("前台1")).unwrap();
-    let conn = rusqlite::Connection::open(t.db_path()).unwrap();
-    copy::copy_to_server(&conn, &mut client).unwrap();
-    let on_desk = complaint_story(Db::from(&conn));
-    let s = Server::new(client);
-    let on_server = complaint_story(Db::from(&s));
+    let (on_desk, on_server) = on_both_stores(&pg, complaint_story);
 
     assert_eq!(on_server, on_desk);
     let seen = on_server;

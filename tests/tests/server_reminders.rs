@@ -7,10 +7,9 @@ use frontdesk::customers::{repo as customers, rules as customer_rules};
 use frontdesk::kernel::recurrence::{Repeat, RepeatUnit};
 use frontdesk::reminders::repo;
 use frontdesk::reminders::{CenterQuery, Reminder, ReminderKind, ReminderState};
-use frontdesk::store::db::{Db, Server};
-use frontdesk::store::server::{self, copy};
-use frontdesk_tests::server::TempDatabase;
-use frontdesk_tests::{customer, TempApp};
+use frontdesk::store::db::Db;
+use frontdesk_tests::customer;
+use frontdesk_tests::server::{on_both_stores, TempDatabase};
 use serde_json::json;
 
 const NOW: &str = "2026-12-06T09:30:00.000Z";
@@ -292,14 +291,8 @@ fn reminder_story(db: Db<'_>) -> Seen {
 #[test]
 #[ignore = "needs a PostgreSQL server: `cargo xtask test` starts one"]
 fn reminders_are_kept_alike_on_the_desk_file_and_the_server() {
-    let t = TempApp::new();
     let pg = TempDatabase::new();
-    let mut client = server::connect(&pg.settings("前台1")).unwrap();
-    let conn = rusqlite::Connection::open(t.db_path()).unwrap();
-    copy::copy_to_server(&conn, &mut client).unwrap();
-    let on_desk = reminder_story(Db::from(&conn));
-    let s = Server::new(client);
-    let on_server = reminder_story(Db::from(&s));
+    let (on_desk, on_server) = on_both_stores(&pg, reminder_story);
 
     assert_eq!(on_server, on_desk);
     let seen = on_server;

@@ -21,12 +21,11 @@ use frontdesk::reminders::repo as reminders;
 use frontdesk::review::figures::ScoreGroup;
 use frontdesk::review::model::{DrillRow, LowScore, UrgentComplaint};
 use frontdesk::review::repo::{self, Filters, Loss, Received, VisitGroup};
-use frontdesk::store::db::{Db, Row, Server};
-use frontdesk::store::server::{self, copy};
+use frontdesk::store::db::{Db, Row};
 use frontdesk::visits::model::{Channel, Purpose};
 use frontdesk::visits::repo::{self as visits, Completion, NewVisit};
-use frontdesk_tests::server::TempDatabase;
-use frontdesk_tests::{customer, TempApp};
+use frontdesk_tests::customer;
+use frontdesk_tests::server::{on_both_stores, TempDatabase};
 
 const NOW: &str = "2026-12-06T09:30:00.000Z";
 const TIERS: [Tier; 4] = [Tier::Vip, Tier::Major, Tier::Regular, Tier::Small];
@@ -887,16 +886,11 @@ fn review_reads(db: Db<'_>, ids: Ids) -> Seen {
 #[test]
 #[ignore = "needs a PostgreSQL server: `cargo xtask test` starts one"]
 fn the_review_reads_the_same_on_the_desk_file_and_the_server() {
-    let t = TempApp::new();
     let pg = TempDatabase::new();
-    let mut client = server::connect(&pg.settings("前台1")).unwrap();
-    let conn = rusqlite::Connection::open(t.db_path()).unwrap();
-    copy::copy_to_server(&conn, &mut client).unwrap();
-    let ids = review_story(Db::from(&conn));
-    let on_desk = review_reads(Db::from(&conn), ids);
-    let s = Server::new(client);
-    let ids = review_story(Db::from(&s));
-    let on_server = review_reads(Db::from(&s), ids);
+    let (on_desk, on_server) = on_both_stores(&pg, |db| {
+        let ids = review_story(db);
+        review_reads(db, ids)
+    });
     assert_eq!(on_server.ids, on_desk.ids, "the same records");
     assert_eq!(on_server.facts, on_desk.facts, "the same complaint facts");
     assert_eq!(on_server.groups, on_desk.groups, "the same visit counts");

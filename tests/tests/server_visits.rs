@@ -4,15 +4,14 @@
 
 use frontdesk::customers::{repo as customers, rules as customer_rules};
 use frontdesk::kernel::recurrence::{Repeat, RepeatUnit};
-use frontdesk::store::db::{Db, Server};
-use frontdesk::store::server::{self, copy};
+use frontdesk::store::db::Db;
 use frontdesk::visits::model::{
     CalendarDay, Channel, CustomerVisitEvent, FollowupPlan, OutlineTemplate, PlanStep, Purpose, Visit, VisitLogEntry,
     VisitState,
 };
 use frontdesk::visits::repo::{self, Completion, NewVisit};
-use frontdesk_tests::server::TempDatabase;
-use frontdesk_tests::{customer, TempApp};
+use frontdesk_tests::customer;
+use frontdesk_tests::server::{on_both_stores, TempDatabase};
 
 const NOW: &str = "2026-12-06T09:30:00.000Z";
 const LATER: &str = "2026-12-06T10:00:00.000Z";
@@ -148,14 +147,8 @@ fn visits_story(db: Db<'_>) -> Seen {
 #[test]
 #[ignore = "needs a PostgreSQL server: `cargo xtask test` starts one"]
 fn visits_are_planned_and_listed_alike_on_the_desk_file_and_the_server() {
-    let t = TempApp::new();
     let pg = TempDatabase::new();
-    let mut client = server::connect(&pg.settings("前台1")).unwrap();
-    let conn = rusqlite::Connection::open(t.db_path()).unwrap();
-    copy::copy_to_server(&conn, &mut client).unwrap();
-    let on_desk = visits_story(Db::from(&conn));
-    let s = Server::new(client);
-    let on_server = visits_story(Db::from(&s));
+    let (on_desk, on_server) = on_both_stores(&pg, visits_story);
     assert_eq!(on_server, on_desk);
 
     let s = on_server;
