@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{App, Changes, Store};
 use crate::error::Result;
-use crate::store::db::Db;
+use crate::store::db::{Db, Server};
 use crate::store::server::{self, ServerSettings};
 
 /// The channel every desk of one database listens on.
@@ -88,8 +88,8 @@ impl App {
         let me = shared.main_pid;
         // Listening before this returns: what another desk writes from now on is heard; what
         // it wrote since the index was read (the write counter moved) is read again.
-        let mut listening = listen(&settings).map_err(server::pg)?;
-        let now = current_change(&mut listening)?;
+        let listening = listen(&settings).map_err(server::pg)?;
+        let now = crate::import::repo::current_change(&listening)?;
         let missed = now != shared.opened_at_change;
         let weak = Arc::downgrade(app);
         std::thread::Builder::new()
@@ -101,29 +101,22 @@ impl App {
 }
 
 /// A connection listening on [`CHANNEL`].
-fn listen(settings: &ServerSettings) -> std::result::Result<postgres::Client, postgres::Error> {
+fn listen(settings: &ServerSettings) -> std::result::Result<Server, postgres::Error> {
     let mut c = server::connect(settings)?;
     c.batch_execute(&format!("LISTEN {CHANNEL}"))?;
-    Ok(c)
-}
-
-/// The shared database's write counter: the last change any desk made.
-pub(super) const CURRENT_CHANGE: &str = "SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM audit_change";
-
-fn current_change(client: &mut postgres::Client) -> Result<i64> {
-    Ok(client.query_one(CURRENT_CHANGE, &[]).map_err(server::pg)?.get(0))
+    Ok(Server::new(c))
 }
 
 /// The follower's loop: listen, apply what others wrote, and connect again when the server
 /// was lost, until the app is gone.
-fn follow(app: &Weak<App>, settings: &ServerSettings, me: i32, mut first: Option<postgres::Client>, missed: bool) {
+fn follow(app: &Weak<App>, settings: &ServerSettings, me: i32, mut first: Option<Server>, missed: bool) {
     let mut missed = missed;
     loop {
         let next = match first.take() {
             Some(c) => Ok(c),
             None => listen(settings),
         };
-        let mut client = match next {
+        let listening = match next {
             Ok(c) => c,
             Err(e) => {
                 log::warn!("the other desks' changes cannot be followed now: {e}");
@@ -154,10 +147,13 @@ fn follow(app: &Weak<App>, settings: &ServerSettings, me: i32, mut first: Option
             }
         }
         loop {
-            let message = {
-                let mut notes = client.notifications();
-                let mut waiting = notes.timeout_iter(POLL);
-                postgres::fallible_iterator::FallibleIterator::next(&mut waiting)
+            let message = match listening.client() {
+                Ok(mut client) => {
+                    let mut notes = client.notifications();
+                    let mut waiting = notes.timeout_iter(POLL);
+                    postgres::fallible_iterator::FallibleIterator::next(&mut waiting).map_err(server::pg)
+                }
+                Err(e) => Err(e),
             };
             let Some(a) = app.upgrade() else {
                 return;

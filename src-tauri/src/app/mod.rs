@@ -77,17 +77,9 @@ impl Shared {
             .lock()
             .map_err(|_| Error::Internal("the database lock was poisoned".into()))?;
         if main.is_lost() {
-            *main = Server::new(self.connect()?);
+            *main = Server::new(crate::store::server::reach(&self.settings)?);
         }
         Ok(main)
-    }
-
-    /// A new connection; not getting one is being offline, whatever the server said.
-    fn connect(&self) -> Result<postgres::Client> {
-        crate::store::server::connect(&self.settings).map_err(|e| match crate::store::server::pg(e) {
-            Error::Offline(why) => Error::Offline(why),
-            other => Error::Offline(other.to_string()),
-        })
     }
 
     /// Run `f` on a connection of its own, kept for the next read.
@@ -101,7 +93,7 @@ impl Shared {
             .filter(|s| !s.is_lost() && s.client().is_ok_and(|mut c| c.is_valid(READER_CHECK).is_ok()));
         let server = match kept {
             Some(s) => s,
-            None => Server::new(self.connect()?),
+            None => Server::new(crate::store::server::reach(&self.settings)?),
         };
         let out = f(Db::Server(&server));
         if let Ok(mut r) = self.readers.lock() {
@@ -449,11 +441,7 @@ impl App {
     /// loaded. What stays on this PC (the window's place, logs) stays in `dir`.
     pub fn open_server(dir: &Path, server: &crate::store::server::ServerSettings) -> Result<App> {
         server.validate()?;
-        // Not reaching the server (whatever it said) is being offline: the desk tries again.
-        let mut client = crate::store::server::connect(server).map_err(|e| match crate::store::server::pg(e) {
-            Error::Offline(why) => Error::Offline(why),
-            other => Error::Offline(other.to_string()),
-        })?;
+        let mut client = crate::store::server::reach(server)?;
         match crate::store::server::inspect(&mut client)? {
             crate::store::server::ServerCheck::Empty => crate::store::server::copy::set_up_fresh(&mut client)?,
             _ => {
@@ -473,10 +461,7 @@ impl App {
             .query_opt("SELECT CAST(pg_backend_pid() AS bigint)", &[])?
             .ok_or_else(|| Error::Internal("the server did not say its process".into()))?
             .get(0)?;
-        let opened_at_change: i64 = Db::Server(&shared)
-            .query_opt(follow::CURRENT_CHANGE, &[])?
-            .ok_or_else(|| Error::Internal("the shared database has no write counter".into()))?
-            .get(0)?;
+        let opened_at_change = crate::import::repo::current_change(&shared)?;
         let shared = Shared {
             main: Mutex::new(shared),
             settings: server.clone(),
@@ -854,24 +839,11 @@ impl App {
         }
         let mut all = self.desk_settings()?;
         all.insert(key.to_string(), value.to_string());
-        let path = self.data_dir.join(DESK_FILE);
-        let json = serde_json::to_string_pretty(&all).map_err(Error::internal)?;
-        let part = path.with_extension("part");
-        std::fs::write(&part, json)
-            .and_then(|()| std::fs::rename(&part, &path))
-            .map_err(|e| Error::Internal(format!("{}: {e}", path.display())))
+        shared::write_desk_settings(&self.data_dir, &all)
     }
 
     fn desk_settings(&self) -> Result<std::collections::BTreeMap<String, String>> {
-        let path = self.data_dir.join(DESK_FILE);
-        match std::fs::read_to_string(&path) {
-            Ok(text) => serde_json::from_str(&text).map_err(|e| Error::SettingDamaged {
-                key: DESK_FILE,
-                reason: e.to_string(),
-            }),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Default::default()),
-            Err(e) => Err(Error::Internal(format!("{}: {e}", path.display()))),
-        }
+        shared::read_desk_settings(&self.data_dir)
     }
 
     /// A setting, from the cache or else the database.

@@ -7,6 +7,7 @@
 //! never the password) and the password (`shared-database.secret`, readable by this user
 //! only).
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
@@ -92,6 +93,24 @@ fn forget(dir: &Path) -> Result<()> {
     Ok(())
 }
 
+/// A desk's own settings beside the shared database (`super::DESK_FILE`): key to stored text.
+pub(super) fn read_desk_settings(dir: &Path) -> Result<BTreeMap<String, String>> {
+    let path = dir.join(super::DESK_FILE);
+    match std::fs::read_to_string(&path) {
+        Ok(text) => serde_json::from_str(&text).map_err(|e| Error::SettingDamaged {
+            key: super::DESK_FILE,
+            reason: e.to_string(),
+        }),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(BTreeMap::new()),
+        Err(e) => Err(Error::Internal(format!("{}: {e}", path.display()))),
+    }
+}
+
+pub(super) fn write_desk_settings(dir: &Path, all: &BTreeMap<String, String>) -> Result<()> {
+    let json = serde_json::to_string_pretty(all).map_err(Error::internal)?;
+    write_file(&dir.join(super::DESK_FILE), &json, false)
+}
+
 /// The desk's own settings (who is at it, its language) go with it to the shared database,
 /// kept beside it in the data folder (`super::DESK_FILE`).
 fn keep_desk_settings(dir: &Path) -> Result<()> {
@@ -99,23 +118,23 @@ fn keep_desk_settings(dir: &Path) -> Result<()> {
         return Ok(());
     }
     let desk = crate::store::open_in(dir)?;
-    let mut kept = std::collections::BTreeMap::new();
+    let mut kept = BTreeMap::new();
     for key in super::DESK_LOCAL {
         if let Some(v) = crate::store::settings::get_setting(&desk, key)? {
             kept.insert(key.to_string(), v);
         }
     }
-    let json = serde_json::to_string_pretty(&kept).map_err(Error::internal)?;
-    write_file(&dir.join(super::DESK_FILE), &json, false)
+    write_desk_settings(dir, &kept)
 }
 
 /// …and come back into the desk's file when it leaves.
 fn restore_desk_settings(dir: &Path) -> Result<()> {
     let path = dir.join(super::DESK_FILE);
-    let kept: std::collections::BTreeMap<String, String> = match std::fs::read_to_string(&path) {
-        Ok(text) => serde_json::from_str(&text).unwrap_or_default(),
-        Err(_) => return Ok(()),
-    };
+    if !path.exists() {
+        return Ok(());
+    }
+    // A damaged file brings nothing back: the desk's file keeps what it holds.
+    let kept = read_desk_settings(dir).unwrap_or_default();
     let desk = crate::store::open_in(dir)?;
     for (key, value) in &kept {
         crate::store::settings::set_setting(&desk, key, value)?;
@@ -135,13 +154,9 @@ fn connect(settings: &ServerSettings) -> Result<postgres::Client> {
 
 /// Why the shared database cannot be used, as the test of the connection says it.
 fn refused(found: ServerCheck) -> Error {
-    let state = serde_json::to_value(&found)
-        .ok()
-        .and_then(|v| v.get("state").and_then(|s| s.as_str()).map(str::to_string))
-        .unwrap_or_default();
     Error::state(
         "server_not_usable",
-        format!("the shared database cannot be used ({state}: {found:?})"),
+        format!("the shared database cannot be used ({found:?})"),
     )
 }
 

@@ -135,6 +135,15 @@ pub fn connect(settings: &ServerSettings) -> std::result::Result<Client, postgre
     settings.config().connect(NoTls)
 }
 
+/// A connection for a desk that uses the shared database: not getting one is being offline
+/// ([`Error::Offline`]), whatever the server said; the desk tries again.
+pub fn reach(settings: &ServerSettings) -> Result<Client> {
+    connect(settings).map_err(|e| match pg(e) {
+        Error::Offline(why) => Error::Offline(why),
+        other => Error::Offline(other.to_string()),
+    })
+}
+
 /// Connect and say what is there, without changing anything.
 pub fn check(settings: &ServerSettings) -> Result<ServerCheck> {
     settings.validate()?;
