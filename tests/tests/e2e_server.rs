@@ -4,6 +4,20 @@
 use frontdesk_tests::server::TempDatabase;
 use frontdesk_tests::webdriver::{artefact_dir, RealApp, Session};
 
+/// A desk in English with one customer, Mona Move, moved to the shared database `pg` as
+/// "Reception 1"; its data folder.
+fn moved_desk(pg: &TempDatabase) -> tempfile::TempDir {
+    let data = tempfile::tempdir().unwrap();
+    {
+        let app = frontdesk::App::open(data.path()).unwrap();
+        app.set_language("en").unwrap();
+        app.create_customer(&frontdesk_tests::customer("Mona Move", &["13800001234"]))
+            .unwrap();
+    }
+    frontdesk::app::shared::move_to_server(data.path(), &pg.settings("Reception 1")).unwrap();
+    data
+}
+
 /// Type where the shared database is and who this desk is into Settings' card.
 fn fill_server_form(s: &Session, server: &frontdesk::store::server::ServerSettings, desk: &str) {
     s.fill("#server-host", &server.host).unwrap();
@@ -133,18 +147,9 @@ fn a_desk_moves_its_data_to_the_shared_database_and_copies_it_back() {
 fn a_customer_created_in_one_window_appears_in_the_other() {
     use frontdesk_tests::webdriver::keys;
     let pg = TempDatabase::new();
-    let first = tempfile::tempdir().unwrap();
+    let first = moved_desk(&pg);
     let second = tempfile::tempdir().unwrap();
-    for dir in [&first, &second] {
-        let app = frontdesk::App::open(dir.path()).unwrap();
-        app.set_language("en").unwrap();
-    }
-    {
-        let app = frontdesk::App::open(first.path()).unwrap();
-        app.create_customer(&frontdesk_tests::customer("Mona Move", &["13800001234"]))
-            .unwrap();
-    }
-    frontdesk::app::shared::move_to_server(first.path(), &pg.settings("Reception 1")).unwrap();
+    frontdesk::App::open(second.path()).unwrap().set_language("en").unwrap();
     frontdesk::app::shared::join_server(second.path(), &pg.settings("Concierge")).unwrap();
 
     let a = RealApp::start(first.path()).unwrap();
@@ -178,14 +183,7 @@ fn a_customer_created_in_one_window_appears_in_the_other() {
 fn a_lost_server_is_shown_the_form_keeps_what_was_typed_and_the_desk_reconnects() {
     use frontdesk_tests::webdriver::keys;
     let pg = TempDatabase::new();
-    let data = tempfile::tempdir().unwrap();
-    {
-        let app = frontdesk::App::open(data.path()).unwrap();
-        app.set_language("en").unwrap();
-        app.create_customer(&frontdesk_tests::customer("Mona Move", &["13800001234"]))
-            .unwrap();
-    }
-    frontdesk::app::shared::move_to_server(data.path(), &pg.settings("Reception 1")).unwrap();
+    let data = moved_desk(&pg);
     let app = RealApp::start(data.path()).unwrap();
     let s = &app.session;
     s.wait_text_contains("#customer-list", "Mona Move").unwrap();
@@ -233,14 +231,7 @@ fn a_lost_server_is_shown_the_form_keeps_what_was_typed_and_the_desk_reconnects(
 #[ignore = "needs the desktop harness and a PostgreSQL server: run `cargo xtask test`"]
 fn a_desk_started_while_the_server_is_away_starts_once_it_is_back() {
     let pg = TempDatabase::new();
-    let data = tempfile::tempdir().unwrap();
-    {
-        let app = frontdesk::App::open(data.path()).unwrap();
-        app.set_language("en").unwrap();
-        app.create_customer(&frontdesk_tests::customer("Mona Move", &["13800001234"]))
-            .unwrap();
-    }
-    frontdesk::app::shared::move_to_server(data.path(), &pg.settings("Reception 1")).unwrap();
+    let data = moved_desk(&pg);
     let mut admin = pg.admin();
     admin
         .batch_execute(&format!("ALTER DATABASE {} ALLOW_CONNECTIONS false", pg.name))
