@@ -17,6 +17,12 @@ function fieldMessages(fields) {
 }
 
 export function toast(title, detail = '', tone = 'info') {
+  // The same message already on screen is not stacked again (every read failing at once
+  // while the shared database is away would fill the window).
+  const same = [...$('#toasts').children].some((t) =>
+    t.querySelector('.toast-title')?.textContent === title
+    && (t.querySelector('.toast-detail')?.textContent || '') === detail);
+  if (same) return;
   const box = h('div', { class: `toast toast-${tone}`, role: tone === 'error' ? 'alert' : 'status' },
     h('div', { class: 'toast-title' }, title),
     detail ? h('div', { class: 'toast-detail' }, detail) : null);
