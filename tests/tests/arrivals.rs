@@ -25,18 +25,18 @@ fn codes(e: frontdesk::Error) -> Vec<(String, &'static str)> {
 }
 
 fn count_bookings(t: &Clocked) -> i64 {
-    let db = rusqlite::Connection::open(t.dir.path().join(frontdesk::store::DB_FILE)).unwrap();
-    db.query_row("SELECT count(*) FROM bookings", [], |r| r.get(0)).unwrap()
+    let outside = t.outside();
+    outside.db().count("SELECT count(*) FROM bookings", &[]).unwrap() as i64
 }
 
 /// The kept day counts of the manager's figures equal a direct count over the bookings.
 fn assert_counts_kept(t: &Clocked) {
-    let db = rusqlite::Connection::open(t.dir.path().join(frontdesk::store::DB_FILE)).unwrap();
+    let outside = t.outside();
     let (from, to) = ("1900-01-01", "2199-12-31");
-    let direct = frontdesk::arrivals::repo::day_counts_direct(&db, from, to).unwrap();
+    let direct = frontdesk::arrivals::repo::day_counts_direct(outside.db(), from, to).unwrap();
     assert!(!direct.is_empty());
     assert_eq!(
-        frontdesk::arrivals::repo::day_counts_kept(&db, from, to).unwrap(),
+        frontdesk::arrivals::repo::day_counts_kept(outside.db(), from, to).unwrap(),
         direct
     );
 }

@@ -7,7 +7,6 @@ use frontdesk::complaints::{
 };
 use frontdesk::customers::{ListQuery, Tier};
 use frontdesk::visits::Purpose;
-use frontdesk::App;
 use frontdesk_tests::{customer, Clocked};
 
 fn complaint(customer_id: i64, severity: Severity) -> ComplaintInput {
@@ -112,12 +111,11 @@ fn logging_a_complaint_for_a_new_customer() {
 fn serial_numbers_are_unique_when_saves_race() {
     let t = Clocked::new("2026-11-23 10:00");
     let c = t.app.create_customer(&customer("郑女士", &[])).unwrap();
-    let dir = t.dir.path().to_path_buf();
     let threads: Vec<_> = (0..4)
         .map(|_| {
-            let dir = dir.clone();
+            // Four desks on the same file, or on the same shared database.
+            let app = t.another_desk();
             std::thread::spawn(move || {
-                let app = App::open(&dir).unwrap();
                 (0..15)
                     .map(|_| {
                         app.register_complaint(&complaint(c.id, Severity::Normal))
@@ -289,12 +287,13 @@ fn the_workflow_and_its_handling_log() {
     assert!(log[4].detail.contains("等客户提供小票"));
 
     // The log cannot be edited, not even from outside the app.
-    let db = rusqlite::Connection::open(t.dir.path().join(frontdesk::store::DB_FILE)).unwrap();
-    let e = db
-        .execute("UPDATE complaint_log SET detail = 'nothing happened'", [])
+    let outside = t.outside();
+    let e = outside
+        .db()
+        .execute("UPDATE complaint_log SET detail = 'nothing happened'", &[])
         .unwrap_err();
     assert!(e.to_string().contains("cannot be edited"), "{e}");
-    assert!(db.execute("DELETE FROM complaint_log", []).is_err());
+    assert!(outside.db().execute("DELETE FROM complaint_log", &[]).is_err());
 
     // A duplicate links to the original.
     let dup = t.app.register_complaint(&complaint(cust.id, Severity::Low)).unwrap();

@@ -75,14 +75,14 @@ fn key_s(v: Vec<ScoreGroup>) -> Vec<(bool, String, String, String, i64, usize)> 
 
 /// Every period and filter tried: the counts from the triggers equal the direct ones.
 fn check(t: &Clocked, when: &str) -> usize {
-    let conn = rusqlite::Connection::open(t.dir.path().join("frontdesk.db")).unwrap();
+    let outside = t.outside();
+    let conn = outside.db();
     let tiers: HashMap<i64, &'static str> = conn
-        .prepare("SELECT id, tier FROM customers")
+        .query("SELECT id, tier FROM customers", &[])
         .unwrap()
-        .query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))
-        .unwrap()
+        .into_iter()
         .map(|r| {
-            let (id, tier) = r.unwrap();
+            let (id, tier): (i64, String) = (r.get(0).unwrap(), r.get(1).unwrap());
             (id, TIERS.iter().find(|x| x.as_str() == tier).map_or("", |x| x.as_str()))
         })
         .collect();
@@ -102,16 +102,16 @@ fn check(t: &Clocked, when: &str) -> usize {
                     staff: staff.map(str::to_string),
                     ..Default::default()
                 };
-                let kept = merge_groups(repo::visit_groups(&conn, split, to, &f).unwrap());
-                let direct = merge_groups(repo::visit_groups_direct(&conn, split, to, &f, &tier_of).unwrap());
+                let kept = merge_groups(repo::visit_groups(conn, split, to, &f).unwrap());
+                let direct = merge_groups(repo::visit_groups_direct(conn, split, to, &f, &tier_of).unwrap());
                 assert_eq!(
                     kept, direct,
                     "{when}: visits due {split}..{to}, tier {tier:?}, staff {staff:?}"
                 );
                 let end = day_start(d(to).succ_opt().unwrap());
-                let kept = key_s(repo::visit_scores(&conn, from, split, to, &f).unwrap());
+                let kept = key_s(repo::visit_scores(conn, from, split, to, &f).unwrap());
                 let direct = key_s(
-                    repo::visit_scores_direct(&conn, &day_start(d(from)), &day_start(d(split)), &end, &f, &tier_of)
+                    repo::visit_scores_direct(conn, &day_start(d(from)), &day_start(d(split)), &end, &f, &tier_of)
                         .unwrap(),
                 );
                 assert_eq!(
@@ -246,12 +246,13 @@ fn the_day_counts_are_made_again_when_the_time_zone_changed() {
     let before = check(&t, "before");
     {
         // As if counted under other rules: wrong counts, and another zone's mark.
-        let conn = rusqlite::Connection::open(t.dir.path().join("frontdesk.db")).unwrap();
-        conn.execute_batch(
-            "UPDATE review_visit_days SET n = n + 7; UPDATE review_visit_scores SET day = '2026-10-31';
+        t.outside()
+            .db()
+            .batch(
+                "UPDATE review_visit_days SET n = n + 7; UPDATE review_visit_scores SET day = '2026-10-31';
              UPDATE settings SET value = 'another zone' WHERE key = 'review_zone';",
-        )
-        .unwrap();
+            )
+            .unwrap();
     }
     let t = t.reopen();
     assert_eq!(check(&t, "after reopening"), before);

@@ -4,7 +4,7 @@
 use frontdesk::customers::{Calendar, CustomerInput, ListQuery, SpecialDate};
 use frontdesk::store::{self, DB_FILE};
 use frontdesk::{App, Error};
-use frontdesk_tests::{customer, TempApp};
+use frontdesk_tests::{customer, Outside, TempApp};
 
 #[test]
 fn a_database_from_a_newer_version_is_refused_and_left_untouched() {
@@ -66,11 +66,16 @@ fn records_survive_a_restart_and_the_index_is_rebuilt() {
         })
         .unwrap();
     assert_eq!(page.items.iter().map(|s| s.id).collect::<Vec<_>>(), vec![c.id]);
-    let v: i64 = rusqlite::Connection::open(t.db_path())
-        .unwrap()
-        .query_row("PRAGMA user_version", [], |r| r.get(0))
-        .unwrap();
-    assert_eq!(v, store::supported_version());
+    match t.outside() {
+        Outside::Desk(db) => assert_eq!(store::schema_version(&db).unwrap(), store::supported_version()),
+        Outside::Server(s) => {
+            let mut client = s.client().unwrap();
+            assert!(matches!(
+                store::server::inspect(&mut *client).unwrap(),
+                store::server::ServerCheck::Ready { version, .. } if version == store::server::supported_version()
+            ));
+        }
+    }
 }
 
 #[test]
@@ -163,16 +168,16 @@ fn names_saved_by_an_older_version_are_found_by_their_surname_reading() {
     assert_eq!(find(&t.app, "zengxiaoxian"), vec![c.id]);
     assert_eq!(find(&t.app, "zxx"), vec![c.id]);
     // As an older FrontDesk left it: 曾 read as "ceng", no normalisation version stored.
-    let db = rusqlite::Connection::open(t.db_path()).unwrap();
+    let outside = t.outside();
+    let db = outside.db();
     db.execute(
-        "UPDATE customers SET search_text = '曾小贤' || char(1) || 'cengxiaoxian' || char(1) || 'cxx', \
-         name_key = 'ceng xiao xian ' WHERE id = ?1",
-        [c.id],
+        "UPDATE customers SET search_text = ?1, name_key = 'ceng xiao xian ' WHERE id = ?2",
+        &[&"曾小贤\u{1}cengxiaoxian\u{1}cxx", &c.id],
     )
     .unwrap();
-    db.execute("DELETE FROM settings WHERE key = 'search_normalisation'", [])
+    db.execute("DELETE FROM settings WHERE key = 'search_normalisation'", &[])
         .unwrap();
-    drop(db);
+    drop(outside);
     let t = t.reopen();
     assert_eq!(find(&t.app, "zengxiaoxian"), vec![c.id]);
     assert_eq!(find(&t.app, "zxx"), vec![c.id]);
@@ -209,13 +214,13 @@ fn a_damaged_setting_is_a_clear_error_never_silent_defaults() {
     t.app.set_complaint_settings(&s).unwrap();
     assert_eq!(t.app.complaint_settings().unwrap().escalation_hours, [1, 2, 3]);
     // Damaged outside FrontDesk (a half-written edit by another tool).
-    let db = rusqlite::Connection::open(t.db_path()).unwrap();
-    db.execute(
-        "UPDATE settings SET value = '{\"urgent\": ' WHERE key = 'complaints'",
-        [],
-    )
-    .unwrap();
-    drop(db);
+    t.outside()
+        .db()
+        .execute(
+            "UPDATE settings SET value = '{\"urgent\": ' WHERE key = 'complaints'",
+            &[],
+        )
+        .unwrap();
     let t = t.reopen();
     let e = t.app.complaint_settings().unwrap_err();
     assert_eq!(e.kind(), "setting_damaged");
@@ -287,7 +292,7 @@ fn every_committed_change_is_told_and_the_schedulers_own_work_is_quiet() {
     t.app.take_due_reminders().unwrap();
     t.app.sweep_complaints().unwrap();
     assert_eq!(told.load(Ordering::SeqCst), 1);
-    t.app.set_language("en").unwrap();
+    t.app.set_complaint_settings(&Default::default()).unwrap();
     assert_eq!(told.load(Ordering::SeqCst), 2);
     // The index follows the write without any call of its own.
     let page = t

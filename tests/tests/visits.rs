@@ -328,21 +328,24 @@ fn counts_never_go_negative_while_another_desk_writes() {
     let t = Clocked::new("2026-11-23 10:00");
     let c = t.app.create_customer(&customer("韩梅梅", &["13700002222"])).unwrap();
     let v = t.app.plan_visit(&visit(c.id, "2026-11-20")).unwrap();
-    let path = t.dir.path().join(frontdesk::store::DB_FILE);
     let end = std::time::Instant::now() + std::time::Duration::from_secs(2);
     let mut seen = std::collections::BTreeSet::new();
     std::thread::scope(|s| {
         // Another desk: the overdue visit is cancelled and planned again, over and over.
         s.spawn(|| {
-            let db = rusqlite::Connection::open(&path).unwrap();
-            db.busy_timeout(std::time::Duration::from_secs(5)).unwrap();
+            let outside = t.outside();
+            if let frontdesk_tests::Outside::Desk(db) = &outside {
+                db.busy_timeout(std::time::Duration::from_secs(5)).unwrap();
+            }
             while std::time::Instant::now() < end {
-                db.execute(
-                    "UPDATE visits SET state = CASE state WHEN 'planned' THEN 'cancelled' ELSE 'planned' END \
-                     WHERE id = ?1",
-                    [v.id],
-                )
-                .unwrap();
+                outside
+                    .db()
+                    .execute(
+                        "UPDATE visits SET state = CASE state WHEN 'planned' THEN 'cancelled' ELSE 'planned' END \
+                         WHERE id = ?1",
+                        &[&v.id],
+                    )
+                    .unwrap();
             }
         });
         while std::time::Instant::now() < end {

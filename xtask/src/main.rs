@@ -21,6 +21,35 @@ const BUILD_PACKAGES: &[&str] = &[
     "librsvg2-dev",
 ];
 
+/// The integration suites that run twice: on a desk's own file, then (with [`STORE_ENV`]) with
+/// every app on a fresh shared database of its own. Left out, as they are about the desk's
+/// file itself: `backup` (a shared database's backups are its keeper's), `crash` (killing
+/// the desk's writer mid-transaction), `faults` (a damaged or full file, a read-only data
+/// folder) and `upgrade` (the SQLite migrations); the shared database has its own for
+/// those (`server_*`).
+const ON_BOTH_STORES: &[&str] = &[
+    "anonymise",
+    "arrivals",
+    "audit",
+    "caller",
+    "churn",
+    "complaints",
+    "export",
+    "import",
+    "ipc",
+    "props",
+    "reminders",
+    "review_counts",
+    "review_export",
+    "review_figures",
+    "store",
+    "story",
+    "visits",
+];
+
+/// What moves the suites above onto the shared database (`frontdesk_tests::STORE_ENV`).
+const STORE_ENV: &str = "FRONTDESK_TEST_STORE";
+
 /// Debian/Ubuntu packages the end-to-end tests need: a headless X server, D-Bus (each test
 /// starts a private bus), WebKit's WebDriver, a notification daemon, CJK fonts for
 /// screenshots, the time-zone database (the tests run in two chosen zones).
@@ -503,6 +532,16 @@ fn test() -> Result {
         ])
         .env(pg::SERVER_ENV, &server.url);
         status("shared-database tests (a throwaway PostgreSQL server)", c)?;
+        let mut c = cargo();
+        c.args(["test", "--workspace", "--locked"]);
+        for suite in ON_BOTH_STORES {
+            c.args(["--test", suite]);
+        }
+        c.env(pg::SERVER_ENV, &server.url).env(STORE_ENV, "server");
+        status(
+            "the integration suites again, every app on a shared database of its own",
+            c,
+        )?;
         Some(server)
     } else {
         None

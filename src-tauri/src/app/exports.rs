@@ -13,12 +13,12 @@ use crate::arrivals::{Booking, BookingState};
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
+use crate::store::db::Db;
 use chrono::{Datelike, NaiveDate, NaiveDateTime, Timelike};
-use rusqlite::Connection;
 use rust_xlsxwriter::{ExcelDateTime, Format, Workbook, Worksheet, XlsxError};
 use serde::{Deserialize, Serialize};
 
-use super::App;
+use super::{App, Store};
 use crate::complaints::{ClaimKind, Complaint, ComplaintChannel, ComplaintState, LogEntry, Severity};
 use crate::customers::model::{Calendar, Customer, ListQuery, PreferenceKind, Source, SpecialDate, Tier};
 use crate::error::{Error, FieldError, Result};
@@ -77,19 +77,27 @@ impl App {
             _ => None,
         };
         let now = self.now_local();
+        let write = |conn: Db<'_>| {
+            let src = Sources {
+                conn,
+                ids: ids.as_deref(),
+                now,
+                lang: plan.lang,
+            };
+            match req.format {
+                ExportFormat::Xlsx => write_xlsx(&plan, &src),
+                ExportFormat::Csv => write_csv(&plan, &src),
+            }
+        };
         // A connection of its own: the window keeps working (and saving) while a large
         // export is written. One snapshot for every sheet; nothing is written.
-        let mut conn = crate::store::open_reader(&self.data_dir)?;
-        let tx = conn.transaction()?;
-        let src = Sources {
-            conn: &tx,
-            ids: ids.as_deref(),
-            now,
-            lang: plan.lang,
-        };
-        match req.format {
-            ExportFormat::Xlsx => write_xlsx(&plan, &src),
-            ExportFormat::Csv => write_csv(&plan, &src),
+        match &self.store {
+            Store::Desk(_) => {
+                let mut conn = crate::store::open_reader(&self.data_dir)?;
+                let tx = conn.transaction()?;
+                write(Db::from(&tx))
+            }
+            Store::Server(shared) => shared.snapshot(write),
         }
     }
 
@@ -368,7 +376,7 @@ impl Plan {
 
 /// What the sheets are read from.
 struct Sources<'a> {
-    conn: &'a Connection,
+    conn: Db<'a>,
     /// The customers to export, in order; `None`: all.
     ids: Option<&'a [i64]>,
     now: NaiveDateTime,

@@ -82,6 +82,20 @@ impl Shared {
         Ok(main)
     }
 
+    /// Run `f` on a connection of its own, in one read-only snapshot of the whole database
+    /// (what a long read, such as an export, needs: every sheet as of one moment).
+    fn snapshot<T>(&self, f: impl FnOnce(Db<'_>) -> Result<T>) -> Result<T> {
+        self.read(|db| {
+            db.batch("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")?;
+            let out = f(db);
+            // Read only: ending it either way changes nothing.
+            let end = db.batch(if out.is_ok() { "COMMIT" } else { "ROLLBACK" });
+            let out = out?;
+            end?;
+            Ok(out)
+        })
+    }
+
     /// Run `f` on a connection of its own, kept for the next read.
     fn read<T>(&self, f: impl FnOnce(Db<'_>) -> Result<T>) -> Result<T> {
         let kept = self
