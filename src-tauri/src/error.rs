@@ -75,11 +75,16 @@ pub enum Error {
     Server { code: Option<String>, message: String },
     #[error("{0}")]
     Conflict(String),
-    /// The record was saved elsewhere (another desk) since the form read it: `by` (who was
-    /// at that desk, or empty), `at` (when, UTC) and `updated_at` (its version now: sent back
-    /// to overwrite it after all).
-    #[error("changed by {by} at {at} since it was read")]
-    Changed { by: String, at: String, updated_at: String },
+    /// The record was saved elsewhere (another desk) since the form read it: `desk` (that
+    /// desk's name), `by` (who was at it, or empty), `at` (when, UTC) and `updated_at` (its
+    /// version now: sent back to overwrite it after all).
+    #[error("changed at desk {desk:?} by {by:?} at {at} since it was read")]
+    Changed {
+        by: String,
+        desk: String,
+        at: String,
+        updated_at: String,
+    },
     /// An action that the record's current state does not allow (an outcome on a
     /// cancelled visit, …); `code` names it for translation.
     #[error("{message}")]
@@ -196,9 +201,14 @@ impl Serialize for Error {
         st.serialize_field("fields", self.fields())?;
         st.serialize_field("code", &self.code())?;
         match self {
-            Error::Changed { by, at, updated_at } => st.serialize_field(
+            Error::Changed {
+                by,
+                desk,
+                at,
+                updated_at,
+            } => st.serialize_field(
                 "changed",
-                &serde_json::json!({ "by": by, "at": at, "updated_at": updated_at }),
+                &serde_json::json!({ "by": by, "desk": desk, "at": at, "updated_at": updated_at }),
             )?,
             _ => st.skip_field("changed")?,
         }

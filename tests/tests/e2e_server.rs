@@ -180,6 +180,56 @@ fn a_customer_created_in_one_window_appears_in_the_other() {
 
 #[test]
 #[ignore = "needs the desktop harness and a PostgreSQL server: run `cargo xtask test`"]
+fn a_second_save_of_the_same_customer_names_the_desk_and_offers_both_ways() {
+    let pg = TempDatabase::new();
+    let data = moved_desk(&pg);
+    let app = RealApp::start(data.path()).unwrap();
+    let s = &app.session;
+    s.search_first("Mona Move").unwrap();
+    s.click_css(".customer-row").unwrap();
+    s.wait_text("#detail-name", "Mona Move").unwrap();
+    s.click_css("#edit-customer").unwrap();
+    s.fill("#f-notes", "Window seat").unwrap();
+
+    // Meanwhile the concierge, with Lily at that desk, saves the same customer.
+    let elsewhere = tempfile::tempdir().unwrap();
+    let concierge = frontdesk::App::open_server(elsewhere.path(), &pg.settings("Concierge")).unwrap();
+    concierge.set_desk_staff("Lily").unwrap();
+    let mona = concierge
+        .list_customers(&frontdesk::customers::ListQuery {
+            q: "Mona Move".into(),
+            ..Default::default()
+        })
+        .unwrap()
+        .items[0]
+        .id;
+    let mut theirs = frontdesk_tests::customer("Mona Move", &["13800001234"]);
+    theirs.company = "Lantern Hotel".into();
+    concierge.update_customer(mona, &theirs).unwrap();
+
+    // This desk's save is refused, naming the desk and the person, and nothing is lost.
+    s.click_css("#save").unwrap();
+    let said = s.wait_text_contains("#changed-elsewhere", "Lily (Concierge)").unwrap();
+    assert!(said.contains("changed by"), "{said}");
+    assert_eq!(s.value("#f-notes").unwrap(), "Window seat", "what was typed stays");
+    s.screenshot(&artefact_dir().join("shared-database-changed-elsewhere.png"))
+        .unwrap();
+    assert_eq!(
+        concierge.get_customer(mona).unwrap().notes,
+        "",
+        "nothing of ours was written"
+    );
+
+    // Reviewed, and saved over theirs: the form's own version wins, on purpose.
+    s.click_css("#changed-overwrite").unwrap();
+    s.wait_named("dialog closed", || s.find("#customer-dialog").is_err().then_some(()))
+        .unwrap();
+    let saved = concierge.get_customer(mona).unwrap();
+    assert_eq!((saved.notes.as_str(), saved.company.as_str()), ("Window seat", ""));
+}
+
+#[test]
+#[ignore = "needs the desktop harness and a PostgreSQL server: run `cargo xtask test`"]
 fn a_lost_server_is_shown_the_form_keeps_what_was_typed_and_the_desk_reconnects() {
     use frontdesk_tests::webdriver::keys;
     let pg = TempDatabase::new();

@@ -21,6 +21,7 @@ fn context(at: &str, staff: &str, reason: &str, record: bool) -> Context {
     Context {
         at: at.into(),
         staff: staff.into(),
+        desk: String::new(),
         actor: Actor::Desk,
         reason: reason.into(),
         record,

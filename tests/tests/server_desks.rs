@@ -150,14 +150,35 @@ fn a_second_save_of_the_same_customer_is_refused_and_can_then_overwrite() {
     let mut at_b = customer("吴先生", &["139 0000 1111"]);
     at_b.notes = "周五来".into();
     let refused = b.app.update_customer_seen(created.id, &at_b, Some(&seen)).unwrap_err();
-    let frontdesk::error::Error::Changed { by, at, updated_at } = &refused else {
+    let frontdesk::error::Error::Changed {
+        by,
+        desk,
+        at,
+        updated_at,
+    } = &refused
+    else {
         panic!("not refused as changed: {refused}");
     };
+    assert_eq!(desk, "前台1", "the desk that saved first");
     assert_eq!(by, "小王", "who was at the desk that saved first");
     assert!(at.as_str() > seen.as_str(), "when: {at} after {seen}");
     let json = serde_json::to_value(&refused).unwrap();
     assert_eq!(json["kind"], "changed");
     assert_eq!(json["changed"]["by"], "小王");
+    assert_eq!(json["changed"]["desk"], "前台1");
+    // The trail names the desk of every change, as the conflict does.
+    let trail = b
+        .app
+        .audit_log(&frontdesk::audit::AuditQuery {
+            customer_id: Some(created.id),
+            ..Default::default()
+        })
+        .unwrap()
+        .entries;
+    assert!(
+        !trail.is_empty() && trail.iter().all(|e| e.desk == "前台1"),
+        "{trail:?}"
+    );
     let kept = b.app.get_customer(created.id).unwrap();
     assert_eq!(
         (kept.company.as_str(), kept.notes.as_str()),

@@ -47,6 +47,7 @@ fn write<T>(db: Db<'_>, at: &str, staff: &str, f: impl FnOnce() -> T) -> T {
         &Context {
             at: at.into(),
             staff: staff.into(),
+            desk: String::new(),
             actor: Actor::Desk,
             reason: String::new(),
             record: true,

@@ -30,6 +30,8 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../src-tauri/src/store/migrations/0010_arrivals.sql"),
     // An index only (the deadline sweep's): no tables to fill.
     include_str!("../../src-tauri/src/store/migrations/0011_complaint_sweep.sql"),
+    // A column with its default (the desk a change came from): nothing to fill.
+    include_str!("../../src-tauri/src/store/migrations/0012_audit_desk.sql"),
 ];
 
 const T0: &str = "2026-03-02T02:15:00.000Z";

@@ -91,7 +91,9 @@ function change(e) {
 
 function who(e) {
   if (e.actor === 'system') return h('span', { class: 'muted' }, t('audit.system'));
-  return e.staff || h('span', { class: 'muted' }, t('audit.nobody'));
+  const person = e.staff || h('span', { class: 'muted' }, t('audit.nobody'));
+  // On the shared database: the desk it was done at.
+  return e.desk ? [person, h('span', { class: 'muted audit-desk' }, ` · ${e.desk}`)] : person;
 }
 
 function reason(e) {

@@ -223,7 +223,10 @@ export function openCustomerForm(customer, prefill = null) {
     $('#changed-elsewhere', form)?.remove();
     const box = h('div', { class: 'warning changed-elsewhere', id: 'changed-elsewhere', role: 'alert' },
       h('p', {}, t('form.changed_elsewhere', {
-        by: changed.by || t('form.changed_someone'),
+        // The desk that saved first, and the person at it when one was chosen.
+        by: changed.desk && changed.by
+          ? t('form.changed_staff_at_desk', { staff: changed.by, desk: changed.desk })
+          : changed.desk || changed.by || t('form.changed_someone'),
         at: dateTime(changed.at),
       })),
       h('div', { class: 'actions' },

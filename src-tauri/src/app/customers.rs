@@ -339,8 +339,9 @@ pub(super) fn changed_fields(old: &Customer, v: &ValidCustomer) -> Vec<&'static 
     out
 }
 
-/// Who saved the customer `id` after version `seen`, and when: the trail's latest change to
-/// it (the person at that desk, if one was chosen); `current` is its version now.
+/// Who saved the customer `id` after version `seen`, where and when: the trail's latest
+/// change to it (the desk, and the person at it if one was chosen); `current` is its
+/// version now.
 fn changed_since(db: crate::store::db::Db<'_>, id: i64, seen: &str, current: &str) -> Error {
     let filter = crate::audit::AuditFilter {
         kind: Some(crate::audit::RecordKind::Customer),
@@ -354,6 +355,7 @@ fn changed_since(db: crate::store::db::Db<'_>, id: i64, seen: &str, current: &st
         .and_then(|(_, e)| e.into_iter().next());
     Error::Changed {
         by: latest.as_ref().map(|e| e.staff.clone()).unwrap_or_default(),
+        desk: latest.as_ref().map(|e| e.desk.clone()).unwrap_or_default(),
         at: latest.map_or_else(|| current.to_string(), |e| e.at),
         updated_at: current.to_string(),
     }

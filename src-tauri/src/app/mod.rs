@@ -731,6 +731,10 @@ impl App {
         Ok(crate::audit::Context {
             at: self.now_ts(),
             staff,
+            desk: match &self.store {
+                Store::Server(shared) => shared.settings.desk.trim().to_string(),
+                Store::Desk(_) => String::new(),
+            },
             actor: if how.system {
                 crate::audit::Actor::System
             } else {

@@ -22,6 +22,9 @@ crate::str_enum!(
 pub struct Context {
     pub at: String,
     pub staff: String,
+    /// The desk's name on the shared database (前台1); empty on a desk's own file. The
+    /// desk's triggers leave it out: there it is always empty.
+    pub desk: String,
     pub actor: Actor,
     /// `revert:<entry id>`, `anonymise`, `restore`, `bulk` or empty.
     pub reason: String,
@@ -37,6 +40,8 @@ pub struct AuditEntry {
     pub change_id: i64,
     pub at: String,
     pub staff: String,
+    /// The desk it was made at, on the shared database (empty on a desk's own file).
+    pub desk: String,
     pub actor: Actor,
     pub reason: String,
     pub kind: RecordKind,

@@ -16,7 +16,7 @@ pub fn set_context<'a>(db: impl Into<Db<'a>>, c: &Context) -> Result<()> {
                     set_config('fd.at', ?1, true), set_config('fd.staff', ?2, true),
                     set_config('fd.actor', ?3, true), set_config('fd.reason', ?4, true),
                     set_config('fd.record', CAST(CAST(?5 AS bigint) AS text), true),
-                    set_config('fd.zone', ?6, true)",
+                    set_config('fd.zone', ?6, true), set_config('fd.desk', ?7, true)",
             &[
                 &c.at,
                 &c.staff,
@@ -24,6 +24,7 @@ pub fn set_context<'a>(db: impl Into<Db<'a>>, c: &Context) -> Result<()> {
                 &c.reason,
                 &c.record,
                 &crate::kernel::time::zone_name(),
+                &c.desk,
             ],
         )?;
         return Ok(());
@@ -61,7 +62,7 @@ pub fn erase_customer<'a>(db: impl Into<Db<'a>>, customer_id: i64) -> Result<usi
 }
 
 const COLS: &str = "a.id, a.change_id, a.at, a.staff, a.actor, a.reason, a.kind, a.record_id, a.customer_id,
-    c.name, a.action, a.field, a.old_value, a.new_value, a.erased";
+    c.name, a.action, a.field, a.old_value, a.new_value, a.erased, a.desk";
 
 /// A stored value as JSON: JSON text for list and object fields, else as it was stored.
 fn to_json(v: Value, field: Option<&str>, action: Action) -> serde_json::Value {
@@ -100,6 +101,7 @@ fn entry_from_row(r: &Row) -> Result<AuditEntry> {
         new_value: to_json(r.get(13)?, field.as_deref(), action),
         field,
         erased: r.get(14)?,
+        desk: r.get(15)?,
     })
 }
 

@@ -32,6 +32,7 @@ pub const MIGRATION_SQL: &[&str] = &[
     include_str!("migrations/0009_review_speed.sql"),
     include_str!("migrations/0010_arrivals.sql"),
     include_str!("migrations/0011_complaint_sweep.sql"),
+    include_str!("migrations/0012_audit_desk.sql"),
 ];
 
 pub fn migrations() -> Migrations<'static> {
@@ -237,6 +238,7 @@ mod tests {
         0x2fca4f61a143d406,
         0x039b3f88ae3334e6,
         0xcf269793a8d47de1,
+        0x80d73083d45faec3,
     ];
 
     #[test]
@@ -250,6 +252,7 @@ mod tests {
         0x62d241e22a92dd83,
         0x0e012eb2a7f979b5,
         0x381a196f07da4935,
+        0xfcb9b62c9f4f069c,
     ];
 
     #[test]

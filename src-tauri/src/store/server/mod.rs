@@ -22,6 +22,7 @@ pub const MIGRATION_SQL: &[&str] = &[
     include_str!("migrations/0002_records.sql"),
     include_str!("migrations/0003_triggers.sql"),
     include_str!("migrations/0004_desk_staff.sql"),
+    include_str!("migrations/0005_audit_desk.sql"),
 ];
 
 /// The server schema version this build writes.
