@@ -16,10 +16,11 @@ function fieldMessages(fields) {
   return fields.map((f) => `${t(`field.${f.field.split('.')[0]}`)}: ${t(`invalid.${f.code}`, { max: f.max })}`).join('\n');
 }
 
+/** A short message: `tone` is 'info', 'warning' (read before it goes) or 'error'. */
 export function toast(title, detail = '', tone = 'info') {
   const box = h('div', { class: `toast toast-${tone}`, role: tone === 'error' ? 'alert' : 'status' },
     h('div', { class: 'toast-title' }, title),
     detail ? h('div', { class: 'toast-detail' }, detail) : null);
   $('#toasts').append(box);
-  setTimeout(() => box.remove(), tone === 'error' ? 8000 : 2500);
+  setTimeout(() => box.remove(), tone === 'info' ? 2500 : 8000);
 }
