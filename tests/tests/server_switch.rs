@@ -73,6 +73,15 @@ fn desks_move_in_join_and_copy_back_out() {
     assert_eq!(customers["rows"], 1);
     let saved = std::fs::read_to_string(first.path().join(shared::SHARED_FILE)).unwrap();
     assert!(!saved.contains(&settings.password), "no password in {saved}");
+    // The password is in the system's credential store, or (the core without the desktop
+    // shell, a computer with none) in the file only this user reads; the window is told
+    // which (it warns of the file).
+    let secret = first.path().join(shared::SECRET_FILE).exists();
+    match moved["password_in"].as_str() {
+        Some("file") => assert!(secret, "{moved}"),
+        Some("credential_store") => assert!(!secret, "{moved}"),
+        _ => panic!("where the password went: {moved}"),
+    }
     let a = open(first.path());
     assert!(a.is_shared());
     assert_eq!(

@@ -34,7 +34,11 @@ export function describe(verdict, settings) {
   }
 }
 
-/** Ask before a move; on success the window starts again on the store the desk uses now. */
+/**
+ * Ask before a move; on success the window starts again on the store the desk uses now. A
+ * password that went to a file (no credential store on this computer) is said first, with
+ * the time to read it before the window starts again.
+ */
 async function confirmSwitch({ id, title, what, warning, label, run, done }) {
   const switched = await openDialog({
     id,
@@ -48,7 +52,9 @@ async function confirmSwitch({ id, title, what, warning, label, run, done }) {
   if (switched) {
     const customers = (switched.copied || []).find((c) => c.table === 'customers');
     toast(done, customers ? t('settings.server_copied', { customers: customers.rows }) : '');
-    setTimeout(() => window.location.reload(), 900);
+    const inFile = switched.password_in === 'file';
+    if (inFile) toast(t('settings.server_password_in_file'), '', 'warning');
+    setTimeout(() => window.location.reload(), inFile ? 5000 : 900);
   }
 }
 

@@ -16,6 +16,7 @@ function fieldMessages(fields) {
   return fields.map((f) => `${t(`field.${f.field.split('.')[0]}`)}: ${t(`invalid.${f.code}`, { max: f.max })}`).join('\n');
 }
 
+/** A short message: `tone` is 'info', 'warning' (read before it goes) or 'error'. */
 export function toast(title, detail = '', tone = 'info') {
   // The same message already on screen is not stacked again (every read failing at once
   // while the shared database is away would fill the window).
@@ -27,5 +28,5 @@ export function toast(title, detail = '', tone = 'info') {
     h('div', { class: 'toast-title' }, title),
     detail ? h('div', { class: 'toast-detail' }, detail) : null);
   $('#toasts').append(box);
-  setTimeout(() => box.remove(), tone === 'error' ? 8000 : 2500);
+  setTimeout(() => box.remove(), tone === 'info' ? 2500 : 8000);
 }
