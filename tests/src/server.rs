@@ -88,6 +88,45 @@ fn admin_config() -> Config {
     config
 }
 
+/// A desk on the shared database: a real `App` with a data folder of its own, following
+/// what the other desks write.
+pub struct Desk {
+    pub dir: tempfile::TempDir,
+    pub app: std::sync::Arc<frontdesk::App>,
+}
+
+/// Open desk `name` on `pg`, following the other desks.
+pub fn desk(pg: &TempDatabase, name: &str) -> Desk {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let app = std::sync::Arc::new(frontdesk::App::open_server(dir.path(), &pg.settings(name)).expect("open the desk"));
+    frontdesk::App::follow_other_desks(&app).expect("follow the other desks");
+    Desk { dir, app }
+}
+
+/// How long until `app`'s search for `q` finds `name` (at most `limit`).
+pub fn seen_within(
+    app: &frontdesk::App,
+    q: &str,
+    name: &str,
+    limit: std::time::Duration,
+) -> Option<std::time::Duration> {
+    let start = std::time::Instant::now();
+    while start.elapsed() < limit {
+        // A desk that lost the server says so once, then connects again.
+        let found = app
+            .list_customers(&frontdesk::customers::ListQuery {
+                q: q.into(),
+                ..Default::default()
+            })
+            .map(|p| p.items.iter().any(|c| c.name == name));
+        if found.unwrap_or(false) {
+            return Some(start.elapsed());
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    None
+}
+
 /// Tell `story` twice, to a new desk's file and to the shared database `pg` set up from that
 /// desk (its built-in rows moved in): what each store gave back, the desk's first.
 pub fn on_both_stores<T>(pg: &TempDatabase, story: impl Fn(Db<'_>) -> T) -> (T, T) {

@@ -286,6 +286,9 @@ pub struct RealApp {
     app: PathBuf,
     home: PathBuf,
     _home: Option<tempfile::TempDir>,
+    /// The system keyring of this desktop session, when the test asked for one (kept only
+    /// to be stopped with the app).
+    _keyring: Option<Keyring>,
 }
 
 fn env_path(name: &str, default: &str) -> PathBuf {
@@ -312,24 +315,48 @@ impl RealApp {
     /// [`start`](Self::start), with the XDG folders under `home` (which the caller keeps),
     /// so that two runs of the app can share what a user's home keeps between them.
     pub fn start_at_home(data_dir: &Path, home: &Path) -> R<RealApp> {
-        Self::launch(data_dir, home, &[])
+        Self::launch(data_dir, home, &[], false)
+    }
+
+    /// [`start_at_home`](Self::start_at_home) in a desktop session with the system's
+    /// credential store: GNOME Keyring's Secret Service, its keyrings under `home` (kept
+    /// between runs, as a user's are), unlocked as at login before the app starts.
+    pub fn start_with_keyring(data_dir: &Path, home: &Path) -> R<RealApp> {
+        Self::launch(data_dir, home, &[], true)
+    }
+
+    /// What the keyring of this app's session keeps under the attribute `service`.
+    pub fn keyring_lookup(&self, service: &str) -> R<Option<String>> {
+        let out = Command::new("secret-tool")
+            .args(["lookup", "service", service])
+            .env("DBUS_SESSION_BUS_ADDRESS", &self.notifications.bus.address)
+            .output()
+            .map_err(|e| format!("secret-tool: {e}"))?;
+        Ok(out
+            .status
+            .success()
+            .then(|| String::from_utf8_lossy(&out.stdout).into_owned()))
     }
 
     /// [`start`](Self::start), with more variables in the app's environment (the fault
     /// tests' `FRONTDESK_SIMULATE_DISK_FULL`).
     pub fn start_with_env(data_dir: &Path, vars: &[(&str, &str)]) -> R<RealApp> {
         let home = tempfile::tempdir().map_err(|e| format!("home folder: {e}"))?;
-        let mut app = Self::launch(data_dir, home.path(), vars)?;
+        let mut app = Self::launch(data_dir, home.path(), vars, false)?;
         app._home = Some(home);
         Ok(app)
     }
 
-    fn launch(data_dir: &Path, home: &Path, vars: &[(&str, &str)]) -> R<RealApp> {
+    fn launch(data_dir: &Path, home: &Path, vars: &[(&str, &str)], keyring: bool) -> R<RealApp> {
         let app = env_path("FRONTDESK_APP", "../target/debug/frontdesk");
         let app = app
             .canonicalize()
             .map_err(|e| format!("app binary {}: {e}", app.display()))?;
         let notifications = Notifications::start()?;
+        let keyring = match keyring {
+            true => Some(Keyring::start(&notifications.bus, home)?),
+            false => None,
+        };
         let driver_bin = env_path("FRONTDESK_TAURI_DRIVER", "tauri-driver");
         let port = free_port();
         let native_port = free_port();
@@ -390,6 +417,7 @@ impl RealApp {
             app,
             home: home.to_path_buf(),
             _home: None,
+            _keyring: keyring,
         };
         app.session.wait_for("body[data-ready='true'], #fatal:not([hidden])")?;
         Ok(app)
@@ -596,6 +624,61 @@ impl Bus {
 }
 
 impl Drop for Bus {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// GNOME Keyring's Secret Service (`org.freedesktop.secrets`) on one app's private D-Bus
+/// session, its keyrings in the session's XDG data folder, unlocked with a fixed password
+/// as a login would.
+pub struct Keyring {
+    child: Child,
+}
+
+impl Keyring {
+    const PASSWORD: &'static str = "frontdesk-test-login";
+
+    fn start(bus: &Bus, home: &Path) -> R<Keyring> {
+        let runtime = home.join("runtime");
+        std::fs::create_dir_all(&runtime).map_err(|e| format!("{}: {e}", runtime.display()))?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&runtime, std::fs::Permissions::from_mode(0o700))
+                .map_err(|e| format!("{}: {e}", runtime.display()))?;
+        }
+        let log = std::fs::File::create(home.join("gnome-keyring.log")).map_err(|e| format!("keyring log: {e}"))?;
+        let mut child = Command::new("gnome-keyring-daemon")
+            .args(["--foreground", "--components=secrets", "--unlock"])
+            .env("DBUS_SESSION_BUS_ADDRESS", &bus.address)
+            .env("XDG_DATA_HOME", home.join("data"))
+            .env("XDG_RUNTIME_DIR", &runtime)
+            .stdin(Stdio::piped())
+            .stdout(log.try_clone().map_err(|e| e.to_string())?)
+            .stderr(log)
+            .spawn()
+            .map_err(|e| format!("cannot start gnome-keyring-daemon: {e}"))?;
+        if let Some(mut stdin) = child.stdin.take() {
+            use std::io::Write;
+            stdin
+                .write_all(Self::PASSWORD.as_bytes())
+                .map_err(|e| format!("unlock the keyring: {e}"))?;
+        }
+        let keyring = Keyring { child };
+        let end = Instant::now() + Duration::from_secs(10);
+        while !bus.has_owner("org.freedesktop.secrets") {
+            if Instant::now() > end {
+                return Err("gnome-keyring-daemon did not take org.freedesktop.secrets".into());
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        Ok(keyring)
+    }
+}
+
+impl Drop for Keyring {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();

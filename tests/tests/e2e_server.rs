@@ -4,18 +4,41 @@
 use frontdesk_tests::server::TempDatabase;
 use frontdesk_tests::webdriver::{artefact_dir, RealApp, Session};
 
-/// A desk in English with one customer, Mona Move, moved to the shared database `pg` as
-/// "Reception 1"; its data folder.
-fn moved_desk(pg: &TempDatabase) -> tempfile::TempDir {
+/// A desk in English with one customer, Mona Move; its data folder.
+fn desk_with_mona() -> tempfile::TempDir {
     let data = tempfile::tempdir().unwrap();
-    {
-        let app = frontdesk::App::open(data.path()).unwrap();
-        app.set_language("en").unwrap();
-        app.create_customer(&frontdesk_tests::customer("Mona Move", &["13800001234"]))
-            .unwrap();
-    }
+    let app = frontdesk::App::open(data.path()).unwrap();
+    app.set_language("en").unwrap();
+    app.create_customer(&frontdesk_tests::customer("Mona Move", &["13800001234"]))
+        .unwrap();
+    data
+}
+
+/// [`desk_with_mona`], moved to the shared database `pg` as "Reception 1".
+fn moved_desk(pg: &TempDatabase) -> tempfile::TempDir {
+    let data = desk_with_mona();
     frontdesk::app::shared::move_to_server(data.path(), &pg.settings("Reception 1")).unwrap();
     data
+}
+
+/// In Settings, move this desk's data to the empty shared database `server` as
+/// "Reception 1", and wait for the window to reload on it.
+fn move_in_settings(s: &Session, server: &frontdesk::store::server::ServerSettings) {
+    s.click_css("#nav-settings").unwrap();
+    s.wait_for("#server-form").unwrap();
+    fill_server_form(s, server, "Reception 1");
+    s.click_css("#server-test").unwrap();
+    s.wait_text_contains("#server-check-result", "the database is empty")
+        .unwrap();
+    // The empty database is offered this desk's data.
+    s.click_css("#server-move").unwrap();
+    s.wait_for("#server-move-dialog[open]").unwrap();
+    s.wait_text_contains("#server-move-dialog", "only your").unwrap();
+    s.screenshot(&artefact_dir().join("shared-database-move.png")).unwrap();
+    s.mark_page().unwrap();
+    s.click_css("#server-move-dialog [data-action='submit']").unwrap();
+    s.wait_text_contains("#toasts", "1 customers moved").unwrap();
+    s.wait_reloaded().unwrap();
 }
 
 /// Type where the shared database is and who this desk is into Settings' card.
@@ -82,30 +105,10 @@ fn a_shared_database_connection_is_tested_from_settings() {
 fn a_desk_moves_its_data_to_the_shared_database_and_copies_it_back() {
     let pg = TempDatabase::new();
     let server = pg.settings("前台1");
-    let data = tempfile::tempdir().unwrap();
-    let app = frontdesk::App::open(data.path()).unwrap();
-    app.set_language("en").unwrap();
-    app.create_customer(&frontdesk_tests::customer("Mona Move", &["13800001234"]))
-        .unwrap();
-    drop(app);
+    let data = desk_with_mona();
     let app = RealApp::start(data.path()).unwrap();
     let s = &app.session;
-    s.click_css("#nav-settings").unwrap();
-    s.wait_for("#server-form").unwrap();
-    fill_server_form(s, &server, "Reception 1");
-    s.click_css("#server-test").unwrap();
-    s.wait_text_contains("#server-check-result", "the database is empty")
-        .unwrap();
-
-    // The empty database is offered this desk's data.
-    s.click_css("#server-move").unwrap();
-    s.wait_for("#server-move-dialog[open]").unwrap();
-    s.wait_text_contains("#server-move-dialog", "only your").unwrap();
-    s.screenshot(&artefact_dir().join("shared-database-move.png")).unwrap();
-    s.mark_page().unwrap();
-    s.click_css("#server-move-dialog [data-action='submit']").unwrap();
-    s.wait_text_contains("#toasts", "1 customers moved").unwrap();
-    s.wait_reloaded().unwrap();
+    move_in_settings(s, &server);
 
     // The window now works on the shared database: the customer came along, and a new one
     // is written there.
@@ -140,6 +143,52 @@ fn a_desk_moves_its_data_to_the_shared_database_and_copies_it_back() {
         !data.path().join(frontdesk::app::shared::SHARED_FILE).exists(),
         "the desk left the shared mode"
     );
+}
+
+#[test]
+#[ignore = "needs the desktop harness and a PostgreSQL server: run `cargo xtask test`"]
+fn the_password_is_kept_in_the_systems_keyring_and_opens_the_desk_next_time() {
+    use frontdesk::app::shared::{CREDENTIAL_SERVICE, SECRET_FILE, SHARED_FILE};
+    let pg = TempDatabase::new();
+    let server = pg.settings("前台1");
+    let data = desk_with_mona();
+    let home = tempfile::tempdir().unwrap();
+
+    // A desktop whose keyring (GNOME Keyring's Secret Service) was unlocked at login.
+    let app = RealApp::start_with_keyring(data.path(), home.path()).unwrap();
+    let s = &app.session;
+    move_in_settings(s, &server);
+
+    // The password is in the keyring, and in no file of the data folder.
+    assert_eq!(
+        app.keyring_lookup(CREDENTIAL_SERVICE).unwrap().as_deref(),
+        Some(server.password.as_str())
+    );
+    assert!(
+        !data.path().join(SECRET_FILE).exists(),
+        "the password was written to a file"
+    );
+    let saved = std::fs::read_to_string(data.path().join(SHARED_FILE)).unwrap();
+    assert!(saved.contains("credential_store"), "{saved}");
+    assert!(!saved.contains(&server.password), "{saved}");
+    drop(app);
+
+    // Next time (a new login: the keyring unlocked again), the desk opens on the shared
+    // database with the password from the keyring.
+    let app = RealApp::start_with_keyring(data.path(), home.path()).unwrap();
+    let s = &app.session;
+    s.search_first("Mona Move").unwrap();
+    s.click_css("#nav-settings").unwrap();
+    s.wait_text_contains("#server-in-use", "Reception 1").unwrap();
+
+    // Leaving the shared mode deletes it from the keyring.
+    s.mark_page().unwrap();
+    s.click_css("#server-leave").unwrap();
+    s.wait_for("#server-leave-dialog[open]").unwrap();
+    s.click_css("#server-leave-dialog [data-action='submit']").unwrap();
+    s.wait_text_contains("#toasts", "its own data file again").unwrap();
+    s.wait_reloaded().unwrap();
+    assert_eq!(app.keyring_lookup(CREDENTIAL_SERVICE).unwrap(), None);
 }
 
 #[test]

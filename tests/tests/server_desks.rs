@@ -3,44 +3,12 @@
 //! to register complaints get unique serials with no gap.
 
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use frontdesk::complaints::{ComplaintChannel, ComplaintInput, Severity};
-use frontdesk::customers::ListQuery;
 use frontdesk::App;
-use frontdesk_tests::server::TempDatabase;
+use frontdesk_tests::server::{desk, seen_within, Desk, TempDatabase};
 use frontdesk_tests::{customer, names_found};
-
-struct Desk {
-    _dir: tempfile::TempDir,
-    app: Arc<App>,
-}
-
-fn desk(pg: &TempDatabase, name: &str) -> Desk {
-    let dir = tempfile::tempdir().unwrap();
-    let app = Arc::new(App::open_server(dir.path(), &pg.settings(name)).unwrap());
-    App::follow_other_desks(&app).unwrap();
-    Desk { _dir: dir, app }
-}
-
-/// How long until `app`'s search for `q` finds `name` (at most `limit`).
-fn seen_within(app: &App, q: &str, name: &str, limit: Duration) -> Option<Duration> {
-    let start = Instant::now();
-    while start.elapsed() < limit {
-        // A desk that lost the server says so once, then connects again.
-        let found = app
-            .list_customers(&ListQuery {
-                q: q.into(),
-                ..Default::default()
-            })
-            .map(|p| p.items.iter().any(|c| c.name == name));
-        if found.unwrap_or(false) {
-            return Some(start.elapsed());
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    }
-    None
-}
 
 #[test]
 #[ignore = "needs a PostgreSQL server: `cargo xtask test` starts one"]
@@ -206,7 +174,7 @@ fn a_due_reminder_pops_once_at_the_desk_of_the_person_it_names() {
             .with_clock(Box::new(move || *n.lock().unwrap()));
         app.set_desk_staff(staff).unwrap();
         Desk {
-            _dir: dir,
+            dir,
             app: Arc::new(app),
         }
     };

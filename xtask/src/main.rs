@@ -69,6 +69,10 @@ const TEST_PACKAGES: &[&str] = &[
     // installs a desktop entry.
     "xdg-utils",
     "desktop-file-utils",
+    // The system's credential store for the shared database's password: GNOME Keyring's
+    // Secret Service on each test's private bus, and `secret-tool` to look inside it.
+    "gnome-keyring",
+    "libsecret-tools",
 ];
 
 /// The C compiler the bundled SQLite needs to type-check the app for Windows.
@@ -542,6 +546,20 @@ fn test() -> Result {
             "the integration suites again, every app on a shared database of its own",
             c,
         )?;
+        // Last and alone: it stops the server the others use, and starts it again.
+        let mut c = cargo();
+        c.args([
+            "test",
+            "--workspace",
+            "--locked",
+            "--test",
+            "shared_restart",
+            "--",
+            "--ignored",
+        ])
+        .env(pg::SERVER_ENV, &server.url)
+        .env(pg::CTL_ENV, server.ctl());
+        status("the shared database's server stopped mid-session and started again", c)?;
         Some(server)
     } else {
         None

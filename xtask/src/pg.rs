@@ -14,6 +14,9 @@ pub const SERVER_PACKAGES: &[&str] = &["postgresql"];
 /// The variable the tests read the server's connection string from.
 pub const SERVER_ENV: &str = "FRONTDESK_TEST_PG";
 
+/// The variable naming [`Cluster::ctl`], for the test that stops the server mid-session.
+pub const CTL_ENV: &str = "FRONTDESK_TEST_PG_CTL";
+
 pub struct Cluster {
     dir: PathBuf,
     bin: PathBuf,
@@ -56,22 +59,49 @@ impl Cluster {
             .arg(format!("--pwfile={}", cluster.dir.join("password").display()))
             .stdout(std::process::Stdio::null());
         crate::status("initdb (a throwaway PostgreSQL cluster)", c)?;
+        // Where it listens is in its configuration, so that a plain `pg_ctl start` (the
+        // restart test's) brings it back the same.
         let port = free_port()?;
-        let mut c = cluster.command("pg_ctl");
-        c.arg("-D")
-            .arg(&data)
-            .arg("-l")
-            .arg(cluster.dir.join("server.log"))
-            .arg("-o")
-            .arg(format!(
-                "-p {port} -k {} -c listen_addresses=127.0.0.1",
-                cluster.dir.display()
-            ))
-            .args(["-w", "start"])
-            .stdout(std::process::Stdio::null());
+        let conf = data.join("postgresql.conf");
+        let listen = format!(
+            "\nport = {port}\nlisten_addresses = '127.0.0.1'\nunix_socket_directories = '{}'\n",
+            cluster.dir.display()
+        );
+        std::fs::OpenOptions::new()
+            .append(true)
+            .open(&conf)
+            .and_then(|mut f| std::io::Write::write_all(&mut f, listen.as_bytes()))
+            .map_err(|e| format!("{}: {e}", conf.display()))?;
+        // `ctl <pg_ctl arguments>`: the server's pg_ctl on its data folder and log.
+        let mut script = String::from("#!/bin/sh\nexec ");
+        if let Some(user) = &cluster.run_as {
+            script.push_str(&format!("runuser -u {user} -- "));
+        }
+        script.push_str(&format!(
+            "'{}' -D '{}' -l '{}' \"$@\"\n",
+            cluster.bin.join("pg_ctl").display(),
+            data.display(),
+            cluster.dir.join("server.log").display()
+        ));
+        let ctl = cluster.ctl();
+        std::fs::write(&ctl, script).map_err(|e| format!("{}: {e}", ctl.display()))?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&ctl, std::fs::Permissions::from_mode(0o755))
+                .map_err(|e| format!("{}: {e}", ctl.display()))?;
+        }
+        let mut c = Command::new(&ctl);
+        c.args(["-w", "start"]).stdout(std::process::Stdio::null());
         crate::status(&format!("pg_ctl start (port {port})"), c)?;
         cluster.url = format!("host=127.0.0.1 port={port} user=postgres password={password}");
         Ok(cluster)
+    }
+
+    /// A script that runs the server's `pg_ctl` on its data folder and log with the
+    /// arguments it is given (`-w start`, `-m fast -w stop`).
+    pub fn ctl(&self) -> PathBuf {
+        self.dir.join("ctl")
     }
 
     /// `program` from the server's binaries, as the user the server runs as.
