@@ -396,7 +396,8 @@ fn server_cost(file: &std::path::Path, first_id: i64, edit: &frontdesk::customer
     );
     let mut edit = edit.clone();
     let mut n = 0u32;
-    time_it("pg_customer_save", || {
+    // The name the issue gives it (the desk's own is `customer_save`, timed the same way above).
+    time_it("pg_save_customer", || {
         n += 1;
         edit.notes = format!("bench: 共享库第 {n} 次修改");
         std::hint::black_box(a.update_customer(first_id, &edit).expect("save"));
