@@ -231,3 +231,51 @@ fn a_due_reminder_pops_once_at_the_desk_of_the_person_it_names() {
         "popped once, fired for all"
     );
 }
+
+#[test]
+#[ignore = "needs a PostgreSQL server: `cargo xtask test` starts one"]
+fn a_reminder_fired_at_one_desk_leaves_the_others_reminder_centers_at_once() {
+    use frontdesk::reminders::ManualInput;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let pg = TempDatabase::new();
+    let a = desk(&pg, "前台1");
+    let b = desk(&pg, "礼宾台");
+    frontdesk_tests::desk_reminding_at_any_hour(&a.app);
+    let heard = Arc::new(AtomicUsize::new(0));
+    let h = heard.clone();
+    b.app.on_heard(Box::new(move || {
+        h.fetch_add(1, Ordering::SeqCst);
+    }));
+    let wait_heard = |more_than: usize| {
+        let end = std::time::Instant::now() + Duration::from_secs(1);
+        while heard.load(Ordering::SeqCst) <= more_than && std::time::Instant::now() < end {
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        heard.load(Ordering::SeqCst)
+    };
+    let due = (chrono::Local::now() - chrono::TimeDelta::minutes(1)).format("%Y-%m-%d %H:%M");
+    a.app
+        .create_manual_reminder(&ManualInput {
+            customer_id: None,
+            text: "给吴先生回电话".into(),
+            due_at: due.to_string(),
+            repeat: None,
+            staff: String::new(),
+        })
+        .unwrap();
+    assert!(wait_heard(0) >= 1, "desk B heard of the new reminder");
+    // Whatever else desk A's set-up announced has arrived by now.
+    std::thread::sleep(Duration::from_millis(500));
+    let before = heard.load(Ordering::SeqCst);
+
+    // Desk A's scheduler plans it (quietly) and fires it; desk B is told within a second,
+    // without a look of its own.
+    a.app.plan_reminders().unwrap();
+    let fired = a.app.take_due_reminders().unwrap();
+    assert_eq!(fired.len(), 1);
+    assert!(
+        wait_heard(before) > before,
+        "desk B was not told that the reminder fired"
+    );
+    assert!(b.app.take_due_reminders().unwrap().is_empty(), "it pops once");
+}

@@ -390,6 +390,10 @@ struct Changes {
     all_customers: bool,
     /// The scheduler's own bookkeeping (planning, firing, sweeping): nobody is told.
     quiet: bool,
+    /// On the shared database, tell the other desks all the same: a reminder fired here,
+    /// which their reminder centers stop showing as due. (Planning stays quiet: every desk
+    /// plans, and being told would make each plan again in turn.)
+    tell_other_desks: bool,
 }
 
 impl Changes {
@@ -406,6 +410,10 @@ impl Changes {
 
     fn all_customers(&mut self) {
         self.all_customers = true;
+    }
+
+    fn tell_other_desks(&mut self) {
+        self.tell_other_desks = true;
     }
 }
 
@@ -711,7 +719,7 @@ impl App {
             Held::Server(server) => server.write(|db| {
                 crate::audit::repo::set_context(db, &context)?;
                 let out = f(db, &mut changes)?;
-                if !changes.quiet {
+                if !changes.quiet || changes.tell_other_desks {
                     follow::tell_others(db, &changes)?;
                 }
                 Ok(out)
@@ -752,6 +760,7 @@ impl App {
             new_customers,
             all_customers,
             quiet,
+            tell_other_desks: _,
         } = changes;
         let had_new = !new_customers.is_empty();
         self.refresh_arrival_days(all_customers, &customers)?;

@@ -178,7 +178,7 @@ impl App {
         } else {
             None
         };
-        self.write_system(|tx, _| {
+        self.write_system(|tx, ch| {
             let mut due = repo::list_due(tx, &now_ts)?;
             if quiet {
                 due.retain(|r| r.kind == ReminderKind::Arrival);
@@ -208,6 +208,9 @@ impl App {
                     body,
                     late,
                 });
+            }
+            if !fired.is_empty() {
+                ch.tell_other_desks();
             }
             Ok(fired)
         })
