@@ -128,11 +128,6 @@ impl TempApp {
         TempApp { dir, app, store }
     }
 
-    /// Another desk on the same store: the same file, or the same shared database.
-    pub fn another_desk(&self) -> App {
-        another_desk(self.dir.path(), &self.store)
-    }
-
     /// The store, seen from outside the app.
     pub fn outside(&self) -> Outside {
         Outside::open(self.dir.path(), &self.store)
@@ -149,22 +144,6 @@ fn open_app(dir: &std::path::Path, store: &TestStore, clock: Option<frontdesk::a
                 Some(clock) => app.with_clock(clock),
                 None => app,
             }
-        }
-    }
-}
-
-fn another_desk(dir: &std::path::Path, store: &TestStore) -> App {
-    match &store.settings {
-        None => App::open(dir).expect("open another app on the desk's file"),
-        Some(s) => {
-            // The other desk's own data folder (its desk-local settings), inside this test's.
-            static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(2);
-            let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-            let other = dir.join(format!("desk-{n}"));
-            std::fs::create_dir_all(&other).expect("the other desk's folder");
-            let mut s = s.clone();
-            s.desk = format!("前台{n}");
-            App::open_server(&other, &s).expect("open another desk on the shared database")
         }
     }
 }
@@ -187,6 +166,13 @@ pub fn customer(name: &str, phones: &[&str]) -> CustomerInput {
         }],
         ..Default::default()
     }
+}
+
+/// Every name on the customer list's first page, sorted.
+pub fn all_names(app: &App) -> Vec<String> {
+    let mut names = names_found(app, "");
+    names.sort();
+    names
 }
 
 /// The names the customer list shows for the search `q`, in its order.
@@ -263,11 +249,6 @@ impl Clocked {
         Clocked::open(start, TestStore::new())
     }
 
-    /// An app on the desk's own file, whatever this run's store.
-    pub fn desk(start: &str) -> Self {
-        Clocked::open(start, TestStore::desk())
-    }
-
     /// An app on the shared database `server` names, as its desk.
     pub fn shared(start: &str, server: frontdesk::store::server::ServerSettings) -> Self {
         Clocked::open(start, TestStore::shared(server))
@@ -298,9 +279,22 @@ impl Clocked {
         Clocked { dir, app, now, store }
     }
 
-    /// Another desk on the same store (its own clock: the real one).
+    /// Another desk on the same store (its own clock: the real one): the same file, or the
+    /// same shared database.
     pub fn another_desk(&self) -> App {
-        another_desk(self.dir.path(), &self.store)
+        match &self.store.settings {
+            None => App::open(self.dir.path()).expect("open another app on the desk's file"),
+            Some(s) => {
+                // The other desk's own data folder (its desk-local settings), inside this test's.
+                static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(2);
+                let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                let other = self.dir.path().join(format!("desk-{n}"));
+                std::fs::create_dir_all(&other).expect("the other desk's folder");
+                let mut s = s.clone();
+                s.desk = format!("前台{n}");
+                App::open_server(&other, &s).expect("open another desk on the shared database")
+            }
+        }
     }
 
     /// The store, seen from outside the app.

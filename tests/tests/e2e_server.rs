@@ -21,6 +21,17 @@ fn moved_desk(pg: &TempDatabase) -> tempfile::TempDir {
     data
 }
 
+/// In Settings' in-use card, copy the shared database back to this PC, and wait for the
+/// window to reload on the desk's own file.
+fn leave_in_settings(s: &Session) {
+    s.mark_page().unwrap();
+    s.click_css("#server-leave").unwrap();
+    s.wait_for("#server-leave-dialog[open]").unwrap();
+    s.click_css("#server-leave-dialog [data-action='submit']").unwrap();
+    s.wait_text_contains("#toasts", "its own data file again").unwrap();
+    s.wait_reloaded().unwrap();
+}
+
 /// In Settings, move this desk's data to the empty shared database `server` as
 /// "Reception 1", and wait for the window to reload on it.
 fn move_in_settings(s: &Session, server: &frontdesk::store::server::ServerSettings) {
@@ -129,12 +140,7 @@ fn a_desk_moves_its_data_to_the_shared_database_and_copies_it_back() {
         .unwrap();
 
     // The desk copies the shared database back to this PC, and works on its own file.
-    s.mark_page().unwrap();
-    s.click_css("#server-leave").unwrap();
-    s.wait_for("#server-leave-dialog[open]").unwrap();
-    s.click_css("#server-leave-dialog [data-action='submit']").unwrap();
-    s.wait_text_contains("#toasts", "its own data file again").unwrap();
-    s.wait_reloaded().unwrap();
+    leave_in_settings(s);
     s.click_css("#nav-settings").unwrap();
     s.wait_for("#server-test").unwrap();
     s.click_css(".nav-item[data-section='customers']").unwrap();
@@ -182,12 +188,7 @@ fn the_password_is_kept_in_the_systems_keyring_and_opens_the_desk_next_time() {
     s.wait_text_contains("#server-in-use", "Reception 1").unwrap();
 
     // Leaving the shared mode deletes it from the keyring.
-    s.mark_page().unwrap();
-    s.click_css("#server-leave").unwrap();
-    s.wait_for("#server-leave-dialog[open]").unwrap();
-    s.click_css("#server-leave-dialog [data-action='submit']").unwrap();
-    s.wait_text_contains("#toasts", "its own data file again").unwrap();
-    s.wait_reloaded().unwrap();
+    leave_in_settings(s);
     assert_eq!(app.keyring_lookup(CREDENTIAL_SERVICE).unwrap(), None);
 }
 

@@ -4,20 +4,8 @@
 
 use frontdesk::customers::ListQuery;
 use frontdesk::{ipc, App};
-use frontdesk_tests::customer;
+use frontdesk_tests::{all_names, customer};
 use serde_json::json;
-
-fn names(app: &App) -> Vec<String> {
-    let mut v: Vec<String> = app
-        .list_customers(&ListQuery::default())
-        .unwrap()
-        .items
-        .into_iter()
-        .map(|c| c.name)
-        .collect();
-    v.sort();
-    v
-}
 
 #[test]
 fn a_damaged_database_is_found_at_start_and_restored_from_the_newest_backup() {
@@ -60,9 +48,9 @@ fn a_damaged_database_is_found_at_start_and_restored_from_the_newest_backup() {
 
     ipc::dispatch_recovery(dir.path(), "recovery_restore", &json!({ "path": backup.path })).unwrap();
     let app = App::open(dir.path()).unwrap();
-    assert_eq!(names(&app), ["备份前"]);
+    assert_eq!(all_names(&app), ["备份前"]);
     app.create_customer(&customer("恢复后", &["13800000003"])).unwrap();
-    assert_eq!(names(&app).len(), 2);
+    assert_eq!(all_names(&app).len(), 2);
     // The damaged file is kept, never deleted.
     let kept: Vec<_> = std::fs::read_dir(dir.path())
         .unwrap()
@@ -122,7 +110,7 @@ fn a_sound_file_checked_beside_the_first_screen_takes_writes() {
     assert!(!writing.is_finished(), "no write before the verdict");
     check.run().unwrap();
     let app = writing.join().unwrap();
-    assert_eq!(names(&app), ["第一位", "第二位"]);
+    assert_eq!(all_names(&app), ["第一位", "第二位"]);
 }
 
 #[test]
@@ -146,7 +134,7 @@ fn a_full_disk_refuses_the_write_clearly_and_loses_nothing() {
     assert_eq!(app.update_customer(first.id, &edit).unwrap_err().kind(), "disk_full");
 
     // Nothing half-written: not in the list, not in the trail, the old record unchanged.
-    assert_eq!(names(&app), ["满盘前"]);
+    assert_eq!(all_names(&app), ["满盘前"]);
     assert_eq!(app.get_customer(first.id).unwrap().notes, "");
     assert_eq!(app.audit_log(&Default::default()).unwrap().total, trail_before);
     let c = rusqlite::Connection::open(dir.path().join("frontdesk.db")).unwrap();
@@ -158,7 +146,7 @@ fn a_full_disk_refuses_the_write_clearly_and_loses_nothing() {
     app.simulate_disk_limit(None).unwrap();
     app.create_customer(&big).unwrap();
     app.update_customer(first.id, &edit).unwrap();
-    assert_eq!(names(&app), ["满盘前", "满盘时"]);
+    assert_eq!(all_names(&app), ["满盘前", "满盘时"]);
     drop(app);
     let app = App::open(dir.path()).unwrap();
     assert_eq!(app.get_customer(first.id).unwrap().notes, edit.notes);
@@ -179,7 +167,7 @@ fn a_missing_backup_folder_is_a_clear_error_and_changes_nothing() {
         std::fs::read_to_string(dir.path().join("backups")).unwrap(),
         "in the way"
     );
-    assert_eq!(names(&app), ["无备份夹"]);
+    assert_eq!(all_names(&app), ["无备份夹"]);
 }
 
 /// The probe's report on `dir`: run as the unprivileged `nobody` when the tests run as root
@@ -245,6 +233,6 @@ fn a_read_only_data_folder_is_a_clear_error_and_loses_nothing() {
         mode(&entry.path(), if entry.path().is_dir() { 0o755 } else { 0o644 });
     }
     let app = App::open(&data).unwrap();
-    assert_eq!(names(&app), ["只读前"]);
+    assert_eq!(all_names(&app), ["只读前"]);
     app.create_customer(&customer("可写后", &["13800009997"])).unwrap();
 }

@@ -2,6 +2,7 @@
 //! one desk writes, the others find within a second without reloading; four desks racing
 //! to register complaints get unique serials with no gap.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -10,17 +11,23 @@ use frontdesk::App;
 use frontdesk_tests::server::{desk, seen_within, Desk, TempDatabase};
 use frontdesk_tests::{customer, names_found};
 
+/// How many times `app` has applied what another desk wrote, counted from now.
+fn count_heard(app: &App) -> Arc<AtomicUsize> {
+    let heard = Arc::new(AtomicUsize::new(0));
+    let h = heard.clone();
+    app.on_heard(Box::new(move || {
+        h.fetch_add(1, Ordering::SeqCst);
+    }));
+    heard
+}
+
 #[test]
 #[ignore = "needs a PostgreSQL server: `cargo xtask test` starts one"]
 fn what_one_desk_writes_the_others_find_within_a_second() {
     let pg = TempDatabase::new();
     let a = desk(&pg, "前台1");
     let b = desk(&pg, "礼宾台");
-    let heard = Arc::new(std::sync::atomic::AtomicUsize::new(0));
-    let h = heard.clone();
-    b.app.on_heard(Box::new(move || {
-        h.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-    }));
+    let heard = count_heard(&b.app);
 
     let created = a
         .app
@@ -31,10 +38,7 @@ fn what_one_desk_writes_the_others_find_within_a_second() {
         took.is_some(),
         "desk B's search did not find desk A's new customer within 1 s"
     );
-    assert!(
-        heard.load(std::sync::atomic::Ordering::SeqCst) >= 1,
-        "desk B's window was told"
-    );
+    assert!(heard.load(Ordering::SeqCst) >= 1, "desk B's window was told");
     assert!(
         names_found(&b.app, "5550 7321").contains(&"欧阳晓梅".to_string()),
         "by phone too"
@@ -236,16 +240,11 @@ fn a_due_reminder_pops_once_at_the_desk_of_the_person_it_names() {
 #[ignore = "needs a PostgreSQL server: `cargo xtask test` starts one"]
 fn a_reminder_fired_at_one_desk_leaves_the_others_reminder_centers_at_once() {
     use frontdesk::reminders::ManualInput;
-    use std::sync::atomic::{AtomicUsize, Ordering};
     let pg = TempDatabase::new();
     let a = desk(&pg, "前台1");
     let b = desk(&pg, "礼宾台");
     frontdesk_tests::desk_reminding_at_any_hour(&a.app);
-    let heard = Arc::new(AtomicUsize::new(0));
-    let h = heard.clone();
-    b.app.on_heard(Box::new(move || {
-        h.fetch_add(1, Ordering::SeqCst);
-    }));
+    let heard = count_heard(&b.app);
     let wait_heard = |more_than: usize| {
         let end = std::time::Instant::now() + Duration::from_secs(1);
         while heard.load(Ordering::SeqCst) <= more_than && std::time::Instant::now() < end {

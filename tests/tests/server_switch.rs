@@ -4,24 +4,11 @@
 //! database back to its PC, keeping its old file.
 
 use frontdesk::app::shared;
-use frontdesk::customers::ListQuery;
 use frontdesk::ipc;
 use frontdesk::App;
-use frontdesk_tests::customer;
 use frontdesk_tests::server::TempDatabase;
+use frontdesk_tests::{all_names, customer};
 use serde_json::json;
-
-fn names(app: &App) -> Vec<String> {
-    let mut n: Vec<String> = app
-        .list_customers(&ListQuery::default())
-        .unwrap()
-        .items
-        .into_iter()
-        .map(|c| c.name)
-        .collect();
-    n.sort();
-    n
-}
 
 /// The switch command's arguments as the window sends them: the password too (it is never
 /// serialised back).
@@ -95,7 +82,7 @@ fn desks_move_in_join_and_copy_back_out() {
     assert!(health.shared && !health.stale && health.last_failure.is_none());
     assert_eq!(a.backup_now().unwrap_err().code(), Some("backup_on_server"));
     assert!(a.daily_backup_if_due().unwrap().is_none());
-    assert_eq!(names(&a), ["欧阳晓梅"]);
+    assert_eq!(all_names(&a), ["欧阳晓梅"]);
     a.create_customer(&customer("李雷", &["139 0000 1111"])).unwrap();
 
     // A wrong password is refused and changes nothing.
@@ -108,7 +95,7 @@ fn desks_move_in_join_and_copy_back_out() {
     // A second desk joins, and sees what the first wrote.
     ipc::dispatch_switch(second.path(), "server_join", &args(&pg.settings("礼宾台"))).unwrap();
     let b = open(second.path());
-    assert_eq!(names(&b), ["李雷", "欧阳晓梅"]);
+    assert_eq!(all_names(&b), ["李雷", "欧阳晓梅"]);
     assert_eq!(b.server_settings().unwrap().desk, "礼宾台");
     assert_eq!(
         serde_json::to_value(b.server_settings()).unwrap().get("password"),
@@ -123,7 +110,7 @@ fn desks_move_in_join_and_copy_back_out() {
         shared::saved(third.path()).unwrap().is_none(),
         "the third desk stays on its file"
     );
-    assert_eq!(names(&App::open(third.path()).unwrap()), ["第三台的客人"]);
+    assert_eq!(all_names(&App::open(third.path()).unwrap()), ["第三台的客人"]);
 
     // The second desk goes offline for good: the shared records come to its PC.
     drop(b);
@@ -132,17 +119,17 @@ fn desks_move_in_join_and_copy_back_out() {
     let kept_dir = tempfile::tempdir().unwrap();
     std::fs::copy(kept, kept_dir.path().join(frontdesk::store::DB_FILE)).unwrap();
     assert_eq!(
-        names(&App::open(kept_dir.path()).unwrap()),
+        all_names(&App::open(kept_dir.path()).unwrap()),
         ["礼宾台的老客"],
         "the desk's own file before it joined, kept"
     );
     assert!(shared::saved(second.path()).unwrap().is_none());
     let b = open(second.path());
     assert!(!b.is_shared());
-    assert_eq!(names(&b), ["李雷", "欧阳晓梅"]);
+    assert_eq!(all_names(&b), ["李雷", "欧阳晓梅"]);
     b.create_customer(&customer("离线新客", &[])).unwrap();
     assert_eq!(
-        names(&a),
+        all_names(&a),
         ["李雷", "欧阳晓梅"],
         "the shared database is not changed by leaving"
     );

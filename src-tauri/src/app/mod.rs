@@ -638,35 +638,35 @@ impl App {
         }
     }
 
+    /// The name this desk shows the others on the shared database (none on its own file).
+    fn desk_name(&self) -> Option<&str> {
+        match &self.store {
+            Store::Server(shared) => Some(shared.settings.desk.trim()),
+            Store::Desk(_) => None,
+        }
+    }
+
     /// Tell the other desks who is at this one (the reminders naming them wait for it).
     fn announce_desk_staff(&self) -> Result<()> {
-        let Some(server) = self.server_settings() else {
+        let Some(desk) = self.desk_name() else {
             return Ok(());
         };
         let staff = self.desk_staff()?;
         let Held::Server(held) = self.held()? else {
             return Ok(());
         };
-        held.write(|db| {
-            db.execute(
-                "UPDATE desks SET staff = ?2 WHERE name = ?1",
-                &[&server.desk.trim(), &staff],
-            )
-        })?;
+        held.write(|db| db.execute("UPDATE desks SET staff = ?2 WHERE name = ?1", &[&desk, &staff]))?;
         Ok(())
     }
 
     /// Who is at the other desks of the shared database (none on a desk's own file).
     fn staff_at_other_desks(&self) -> Result<Vec<String>> {
-        let Some(server) = self.server_settings() else {
+        let Some(desk) = self.desk_name() else {
             return Ok(Vec::new());
         };
         self.held()?
             .db()
-            .query(
-                "SELECT staff FROM desks WHERE name <> ?1 AND staff <> ''",
-                &[&server.desk.trim()],
-            )?
+            .query("SELECT staff FROM desks WHERE name <> ?1 AND staff <> ''", &[&desk])?
             .iter()
             .map(|r| r.get(0))
             .collect()
@@ -739,10 +739,7 @@ impl App {
         Ok(crate::audit::Context {
             at: self.now_ts(),
             staff,
-            desk: match &self.store {
-                Store::Server(shared) => shared.settings.desk.trim().to_string(),
-                Store::Desk(_) => String::new(),
-            },
+            desk: self.desk_name().unwrap_or_default().to_string(),
             actor: if how.system {
                 crate::audit::Actor::System
             } else {
